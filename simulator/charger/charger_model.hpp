@@ -1,0 +1,153 @@
+#pragma once
+// The version-neutral charger: connectors with physical state (plugged, EV drawing,
+// fault, availability), transactions and meters. It knows no OCPP version and no socket:
+// adapters read its derived status and drive it through these operations. Touched only
+// from its shard thread (no locking).
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "simulator/charger/connector_status.hpp"
+#include "simulator/charger/meter.hpp"
+
+namespace ocppfleet::charger {
+
+using WallTime = std::chrono::system_clock::time_point;
+
+struct ConnectorSpec {
+  CurrentType current_type = CurrentType::AC;
+  int phases = 3;              // AC only
+  double voltage_v = 230.0;    // AC phase-to-neutral, or DC nominal
+  double max_current_a = 32.0; // per phase for AC
+  double max_power_w = 22'000.0;
+};
+
+// The vehicle plugged into a connector (simple model; brand-specific curves come later).
+struct EvSpec {
+  double battery_wh = 60'000.0;
+  double max_ac_power_w = 11'000.0;
+  double max_dc_power_w = 100'000.0;
+  double initial_soc = 0.2; // 0..1
+};
+
+struct Transaction {
+  std::string local_id;            // our own id (2.0.1 transactionId; unique per charger)
+  std::optional<std::int64_t> csms_id; // 1.6 transactionId assigned by the CSMS
+  std::string id_tag;
+  double meter_start_wh = 0.0;
+  WallTime started_at{};
+  std::optional<std::int64_t> remote_start_id;
+};
+
+enum class Availability { Operative, Inoperative };
+enum class AvailabilityChange { Accepted, Scheduled, Rejected };
+
+// Why a transaction stopped, neutral names (1.6 "reason" values are the superset).
+enum class StopReason {
+  Local, Remote, EVDisconnected, HardReset, SoftReset, PowerLoss, Reboot, UnlockCommand, DeAuthorized,
+  EmergencyStop, Other
+};
+std::string_view to_string(StopReason r);
+
+struct Fault {
+  std::string error_code; // neutral vocabulary = 1.6 ChargePointErrorCode names, e.g. "GroundFailure"
+  std::string info;
+};
+
+class Connector {
+public:
+  Connector(int id, const ConnectorSpec& spec, double initial_energy_wh = 0.0);
+
+  [[nodiscard]] int id() const noexcept { return id_; }
+  [[nodiscard]] const ConnectorSpec& spec() const noexcept { return *spec_; }
+  [[nodiscard]] ConnectorStatus status() const noexcept; // derived, see connector_status.hpp
+  [[nodiscard]] bool plugged() const noexcept { return plugged_; }
+  [[nodiscard]] bool ev_drawing() const noexcept; // true when the meter shows power > 0
+  [[nodiscard]] const std::optional<Transaction>& transaction() const noexcept { return tx_; }
+  [[nodiscard]] std::optional<Transaction>& transaction() noexcept { return tx_; }
+  [[nodiscard]] const std::optional<Fault>& fault() const noexcept { return fault_; }
+  [[nodiscard]] Availability availability() const noexcept { return availability_; }
+  [[nodiscard]] const Meter& meter() const noexcept { return meter_; }
+  // State of charge of the plugged EV (0..100 %), only meaningful for DC.
+  [[nodiscard]] std::optional<double> soc_percent() const noexcept;
+
+  // Physical operations. Each recomputes the operating point at `now`.
+  void plug(SteadyTime now, const EvSpec& ev);
+  void unplug(SteadyTime now); // ends "Finishing"; a running transaction must be stopped first by the caller
+  void set_ev_suspended(SteadyTime now, bool suspended); // EV stops/resumes drawing (SuspendedEV)
+  void set_offered_limit_w(SteadyTime now, std::optional<double> limit_w); // 0 -> SuspendedEVSE
+  void set_fault(SteadyTime now, Fault f);
+  void clear_fault(SteadyTime now);
+  void set_reserved(bool reserved) { reserved_ = reserved; }
+  // Inoperative while a transaction runs -> Scheduled (applied when it ends).
+  AvailabilityChange request_availability(SteadyTime now, Availability a);
+
+  // Transactions: start needs plugged and no fault and Operative; returns false otherwise.
+  bool start_transaction(SteadyTime now, Transaction tx);
+  // Ends the transaction (meter integrated to now); returns it. Applies a scheduled
+  // availability change. The connector shows Finishing while still plugged.
+  std::optional<Transaction> stop_transaction(SteadyTime now);
+
+  // Integrates energy up to now and moves the EV's SoC (DC taper). Call before reading.
+  void advance(SteadyTime now);
+
+private:
+  void recompute(SteadyTime now);
+
+  const ConnectorSpec* spec_;
+  int id_;
+  bool plugged_ = false;
+  bool finishing_ = false;
+  bool ev_suspended_ = false;
+  bool reserved_ = false;
+  Availability availability_ = Availability::Operative;
+  std::optional<Availability> scheduled_availability_;
+  std::optional<double> offered_limit_w_;
+  std::optional<Fault> fault_;
+  std::optional<EvSpec> ev_;
+  double ev_energy_wh_ = 0.0; // energy in the EV battery
+  std::optional<Transaction> tx_;
+  Meter meter_;
+};
+
+// Identity of the charge point as the CSMS sees it.
+struct ChargerIdentity {
+  std::string identity; // the path segment after ws_url
+  std::string vendor = "ocppfleet";
+  std::string model = "Virtual-1";
+  std::string serial_number;
+  std::string firmware_version = "0.1.0";
+};
+
+class ChargerModel {
+public:
+  // Connector ids are 1..n; `spec` must outlive the model (it is shared, immutable data).
+  ChargerModel(ChargerIdentity identity, const ConnectorSpec& spec, int connector_count);
+
+  [[nodiscard]] const ChargerIdentity& identity() const noexcept { return identity_; }
+  [[nodiscard]] int connector_count() const noexcept { return static_cast<int>(connectors_.size()); }
+  // 1-based; nullptr when out of range.
+  [[nodiscard]] Connector* connector(int id) noexcept;
+  [[nodiscard]] const Connector* connector(int id) const noexcept;
+  [[nodiscard]] std::vector<Connector>& connectors() noexcept { return connectors_; }
+
+  // Charge-point-wide (connector 0) state.
+  [[nodiscard]] Availability availability() const noexcept { return availability_; }
+  [[nodiscard]] ConnectorStatus status() const noexcept; // connector 0: Available/Unavailable/Faulted
+  AvailabilityChange request_availability(SteadyTime now, Availability a); // applies to every connector
+
+  // A fresh local transaction id, unique per charger ("<identity>-<n>").
+  std::string next_transaction_id();
+
+  void advance(SteadyTime now);
+
+private:
+  ChargerIdentity identity_;
+  std::vector<Connector> connectors_;
+  Availability availability_ = Availability::Operative;
+  std::uint64_t tx_counter_ = 0;
+};
+
+} // namespace ocppfleet::charger
