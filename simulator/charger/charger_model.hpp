@@ -59,6 +59,7 @@ struct Fault {
 class Connector {
 public:
   Connector(int id, const ConnectorSpec& spec, double initial_energy_wh = 0.0);
+  Connector(int id, const ConnectorSpec&& spec, double initial_energy_wh = 0.0) = delete; // spec is kept by address
 
   [[nodiscard]] int id() const noexcept { return id_; }
   [[nodiscard]] const ConnectorSpec& spec() const noexcept { return *spec_; }
@@ -70,7 +71,8 @@ public:
   [[nodiscard]] const std::optional<Fault>& fault() const noexcept { return fault_; }
   [[nodiscard]] Availability availability() const noexcept { return availability_; }
   [[nodiscard]] const Meter& meter() const noexcept { return meter_; }
-  // State of charge of the plugged EV (0..100 %), only meaningful for DC.
+  // State of charge of the plugged EV (0..100 %); nullopt when nothing is plugged. DC
+  // adapters report it; AC EVs fill too (and stop drawing when full -> SuspendedEV).
   [[nodiscard]] std::optional<double> soc_percent() const noexcept;
 
   // Physical operations. Each recomputes the operating point at `now`.
@@ -85,6 +87,7 @@ public:
   AvailabilityChange request_availability(SteadyTime now, Availability a);
 
   // Transactions: start needs plugged and no fault and Operative; returns false otherwise.
+  // Starting consumes a reservation (the adapter has matched the idTag) and ends Finishing.
   bool start_transaction(SteadyTime now, Transaction tx);
   // Ends the transaction (meter integrated to now); returns it. Applies a scheduled
   // availability change. The connector shows Finishing while still plugged.
@@ -125,6 +128,7 @@ class ChargerModel {
 public:
   // Connector ids are 1..n; `spec` must outlive the model (it is shared, immutable data).
   ChargerModel(ChargerIdentity identity, const ConnectorSpec& spec, int connector_count);
+  ChargerModel(ChargerIdentity identity, const ConnectorSpec&& spec, int connector_count) = delete;
 
   [[nodiscard]] const ChargerIdentity& identity() const noexcept { return identity_; }
   [[nodiscard]] int connector_count() const noexcept { return static_cast<int>(connectors_.size()); }
@@ -133,9 +137,12 @@ public:
   [[nodiscard]] const Connector* connector(int id) const noexcept;
   [[nodiscard]] std::vector<Connector>& connectors() noexcept { return connectors_; }
 
-  // Charge-point-wide (connector 0) state.
+  // Charge-point-wide (connector 0) state. availability() is the last requested value;
+  // an Inoperative request takes effect (status() Unavailable) once no transaction runs.
   [[nodiscard]] Availability availability() const noexcept { return availability_; }
-  [[nodiscard]] ConnectorStatus status() const noexcept; // connector 0: Available/Unavailable/Faulted
+  // Connector 0: Unavailable or Available. The model has no charger-level fault; connector
+  // faults are reported on their connectors.
+  [[nodiscard]] ConnectorStatus status() const noexcept;
   AvailabilityChange request_availability(SteadyTime now, Availability a); // applies to every connector
 
   // A fresh local transaction id, unique per charger ("<identity>-<n>").

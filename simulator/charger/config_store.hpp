@@ -41,6 +41,7 @@ enum class ConfigSetResult { Accepted, RebootRequired, Rejected, NotSupported };
 class ConfigStore {
 public:
   explicit ConfigStore(const ConfigSchema& schema) : schema_(&schema) {}
+  explicit ConfigStore(const ConfigSchema&&) = delete; // the schema must outlive the store
 
   [[nodiscard]] const ConfigSchema& schema() const noexcept { return *schema_; }
   // nullopt for an unknown key.
@@ -50,15 +51,21 @@ public:
 
   // From the CSMS: unknown -> NotSupported; readonly or invalid value (type, range,
   // members, length) -> Rejected; valid on a reboot-required key -> RebootRequired (value
-  // stored); else Accepted.
+  // stored); else Accepted. Stored values are canonical: booleans lowercase, integers
+  // without leading zeros, CSV members trimmed. Setting a key back to its default frees it.
   ConfigSetResult set(std::string_view name, std::string_view value);
   // Internal write (the charger itself, e.g. HeartbeatInterval from BootNotification):
   // ignores readonly, still validates type. Returns false for unknown/invalid.
   bool set_internal(std::string_view name, std::string_view value);
 
 private:
+  void store(const ConfigKeyDef& def, std::string value);
+
   const ConfigSchema* schema_;
-  std::vector<std::pair<std::string, std::string>> overrides_; // only keys changed from default
+  // Only keys changed from their default, keyed by the shared definition rather than a
+  // copy of its name: most key names are too long for the small-string buffer, and this is
+  // per-charger memory. Values are stored canonical (see set()).
+  std::vector<std::pair<const ConfigKeyDef*, std::string>> overrides_;
 };
 
 } // namespace ocppfleet::charger

@@ -13,7 +13,10 @@ enum class CurrentType { AC, DC };
 class Meter {
 public:
   Meter() = default;
-  explicit Meter(double initial_energy_wh) : energy_wh_(initial_energy_wh) {}
+  // The voltage is what the meter shows before the first operating point (the supply's
+  // nominal voltage is present even with no load).
+  explicit Meter(double initial_energy_wh, double voltage_v = 230.0)
+      : energy_wh_(initial_energy_wh), voltage_v_(voltage_v) {}
 
   // Integrates the present power up to `now`, then switches to the new operating point.
   // Backwards time is ignored (the register never decreases).
@@ -25,6 +28,9 @@ public:
   [[nodiscard]] double power_w() const noexcept { return power_w_; }
   [[nodiscard]] double voltage_v() const noexcept { return voltage_v_; }
   [[nodiscard]] double current_a() const noexcept { return current_a_; }
+  // The time the register was last integrated to (nullopt before the first call); lets the
+  // owner sub-step long gaps when the operating point depends on the energy delivered.
+  [[nodiscard]] std::optional<SteadyTime> last_update() const noexcept { return last_; }
 
 private:
   double energy_wh_ = 0.0;

@@ -28,7 +28,8 @@ public:
   explicit CallPipeline(std::size_t max_queued = 64) : max_queued_(max_queued) {}
 
   // Queues a CALL. Returns false (and queues nothing) when the queue is full. Durable calls
-  // survive drop_volatile(); they are what an offline queue must never lose.
+  // survive on_disconnect(); they are what an offline queue must never lose. Payload rule as
+  // serialize_call: null is sent as {}, another non-object throws std::invalid_argument.
   bool enqueue(std::string action, const Json& payload, std::uint64_t cookie = 0, bool durable = false);
 
   // When nothing is in flight and something is queued: takes the head, gives it a fresh

@@ -1,1 +1,164 @@
-// implementation pending
+#include "simulator/ocpp/rpc/frame.hpp"
+
+#include <cstddef>
+#include <stdexcept>
+#include <utility>
+
+namespace ocppfleet::rpc {
+
+namespace {
+
+constexpr const char* unknown_id = "-1";
+// OCPP-J limits the message id to 36 characters (room for a UUID).
+constexpr std::size_t max_id_len = 36;
+// OCPP 2.0.1 limits errorDescription to 255 characters; 1.6 has no limit, so one rule fits both.
+constexpr std::size_t max_description_len = 255;
+
+constexpr int call_type = 2;
+constexpr int call_result_type = 3;
+constexpr int call_error_type = 4;
+
+bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U; }
+
+// Spec lengths count characters, not bytes.
+std::size_t utf8_length(std::string_view s) {
+  std::size_t chars = 0;
+  for (const char c : s) chars += is_continuation(c) ? 0 : 1;
+  return chars;
+}
+
+FrameError reject(std::string id, ErrorCode code, std::string description, bool reply) {
+  return FrameError{std::move(id), code, std::move(description), reply};
+}
+
+// The id to echo in a CALLERROR for a frame we reject. "Readable" means the element is a
+// string; an over-long id is still echoed so the peer can correlate our refusal.
+std::string readable_id(const Json& frame) {
+  if (frame.size() > 1 && frame[1].is_string()) return frame[1].get<std::string>();
+  return unknown_id;
+}
+
+const char* type_name(int type) {
+  switch (type) {
+  case call_type: return "CALL";
+  case call_result_type: return "CALLRESULT";
+  default: return "CALLERROR";
+  }
+}
+
+std::size_t element_count(int type) {
+  switch (type) {
+  case call_type: return 4;
+  case call_result_type: return 3;
+  default: return 5;
+  }
+}
+
+// The frame is an array with a known type; checks arity and element types.
+ParsedFrame parse_typed(const Json& frame, int type) {
+  // A CALLERROR must never answer a CALLRESULT or a CALLERROR, or two peers could ping-pong errors forever.
+  const bool reply = type == call_type;
+  const std::string name = type_name(type);
+
+  // Arity is checked before element types: a short frame is "incomplete" (1.6's ProtocolError),
+  // while a complete frame with a misplaced type is "syntactically incorrect" (FormationViolation).
+  const std::size_t expected = element_count(type);
+  if (frame.size() != expected)
+    return reject(readable_id(frame), ErrorCode::ProtocolError,
+                  name + ": expected " + std::to_string(expected) + " elements, got " + std::to_string(frame.size()),
+                  reply);
+
+  if (!frame[1].is_string())
+    return reject(unknown_id, ErrorCode::FormationViolation, name + ": message id must be a string", reply);
+  std::string id = frame[1].get<std::string>();
+  // FormationViolation rather than PropertyConstraintViolation: the id belongs to the RPC
+  // envelope, and the Property/Type/Occurrence codes describe the action's payload.
+  if (utf8_length(id) > max_id_len)
+    return reject(std::move(id), ErrorCode::FormationViolation,
+                  name + ": message id longer than " + std::to_string(max_id_len) + " characters", reply);
+
+  switch (type) {
+  case call_type:
+    if (!frame[2].is_string())
+      return reject(std::move(id), ErrorCode::FormationViolation, "CALL: action must be a string", reply);
+    if (!frame[3].is_object())
+      return reject(std::move(id), ErrorCode::FormationViolation, "CALL: payload must be an object", reply);
+    return Call{std::move(id), frame[2].get<std::string>(), frame[3]};
+  case call_result_type:
+    if (!frame[2].is_object())
+      return reject(std::move(id), ErrorCode::FormationViolation, "CALLRESULT: payload must be an object", reply);
+    return CallResult{std::move(id), frame[2]};
+  default:
+    if (!frame[2].is_string())
+      return reject(std::move(id), ErrorCode::FormationViolation, "CALLERROR: error code must be a string", reply);
+    if (!frame[3].is_string())
+      return reject(std::move(id), ErrorCode::FormationViolation, "CALLERROR: description must be a string", reply);
+    if (!frame[4].is_object())
+      return reject(std::move(id), ErrorCode::FormationViolation, "CALLERROR: details must be an object", reply);
+    return CallError{std::move(id), frame[2].get<std::string>(), frame[3].get<std::string>(), frame[4]};
+  }
+}
+
+// Compact, and never throws on invalid UTF-8: descriptions may carry exception text or peer bytes.
+std::string dump_compact(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+std::string dump_string(std::string_view s) { return dump_compact(Json(std::string{s})); }
+
+// `Json{}` is null, the natural way to write "no fields"; anything else non-object is a bug in
+// the caller, and sending it would only earn a FormationViolation from the peer.
+std::string dump_object(const Json& j, const char* what) {
+  if (j.is_null()) return "{}";
+  if (!j.is_object()) throw std::invalid_argument(std::string{what} + " must be a JSON object");
+  return dump_compact(j);
+}
+
+// Cuts at a UTF-8 code point boundary so the JSON string stays valid.
+std::string_view truncate_chars(std::string_view s, std::size_t max_chars) {
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (!is_continuation(s[i]) && chars++ == max_chars) return s.substr(0, i);
+  }
+  return s;
+}
+
+} // namespace
+
+ParsedFrame parse_frame(std::string_view text) noexcept {
+  try {
+    // Non-throwing parse: a peer's garbage must not cost an exception per frame.
+    const Json frame = Json::parse(text.begin(), text.end(), nullptr, false);
+    // OCPP-J gives no id for these, so the CALLERROR uses "-1". Not knowing the message type,
+    // we answer: if it was meant as a CALL the peer is waiting for a reply.
+    if (frame.is_discarded()) return reject(unknown_id, ErrorCode::FormationViolation, "not valid JSON", true);
+    if (!frame.is_array()) return reject(unknown_id, ErrorCode::FormationViolation, "not a JSON array", true);
+    if (frame.empty()) return reject(unknown_id, ErrorCode::FormationViolation, "empty array", true);
+    if (!frame[0].is_number_integer())
+      return reject(readable_id(frame), ErrorCode::FormationViolation, "message type id must be an integer", true);
+
+    const Json& type_id = frame[0];
+    for (const int type : {call_type, call_result_type, call_error_type})
+      if (type_id == type) return parse_typed(frame, type);
+    return reject(readable_id(frame), ErrorCode::MessageTypeNotSupported,
+                  "unknown message type id " + dump_compact(type_id), true);
+  } catch (...) {
+    // Only allocation failure gets here; the frame is lost but the shard lives on.
+    return reject(unknown_id, ErrorCode::InternalError, "could not process frame", false);
+  }
+}
+
+std::string serialize_call(std::string_view id, std::string_view action, const Json& payload) {
+  return "[2," + dump_string(id) + "," + dump_string(action) + "," + dump_object(payload, "CALL payload") + "]";
+}
+
+std::string serialize_call_result(std::string_view id, const Json& payload) {
+  return "[3," + dump_string(id) + "," + dump_object(payload, "CALLRESULT payload") + "]";
+}
+
+std::string serialize_call_error(std::string_view id, std::string_view code, std::string_view description,
+                                 const Json& details) {
+  return "[4," + dump_string(id) + "," + dump_string(code) + "," +
+         dump_string(truncate_chars(description, max_description_len)) + "," +
+         dump_object(details, "CALLERROR details") + "]";
+}
+
+} // namespace ocppfleet::rpc

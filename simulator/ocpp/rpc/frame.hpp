@@ -48,6 +48,8 @@ using ParsedFrame = std::variant<Call, CallResult, CallError, FrameError>;
 // unknown message type id -> FrameError with the code OCPP-J prescribes.
 ParsedFrame parse_frame(std::string_view text) noexcept;
 
+// Compact JSON. A null payload/details is sent as {}; any other non-object throws
+// std::invalid_argument (a caller bug). Descriptions are cut to 255 characters (2.0.1's limit).
 std::string serialize_call(std::string_view id, std::string_view action, const Json& payload);
 std::string serialize_call_result(std::string_view id, const Json& payload);
 std::string serialize_call_error(std::string_view id, std::string_view code, std::string_view description,

@@ -1,0 +1,21 @@
+// ocppfleet: the composition root. Parses the command line and hands off to a command.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "control-api/app/run_command.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"ocppfleet: OCPP 1.6-J charge-point simulator fleet"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "ocppfleet 0.1.0");
+  ocppfleet::app::RunOptions run_options;
+  ocppfleet::app::add_run_command(app, run_options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (app.got_subcommand("run")) return ocppfleet::app::run_fleet(run_options);
+  return 0;
+}

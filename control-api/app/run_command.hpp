@@ -1,0 +1,33 @@
+#pragma once
+// `ocppfleet run`: a demo fleet against a CSMS URL, with live progress and a summary.
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace ocppfleet::app {
+
+struct RunOptions {
+  std::string ws_url;
+  int count = 10;
+  std::string ocpp = "1.6";
+  std::uint64_t seed = 1;
+  double duration_s = 0; // 0 = until Ctrl-C
+  std::string identity_prefix = "CP";
+  int connectors = 1;
+  bool sessions = false;
+  std::string id_tag = "DEMO-TAG";
+  unsigned shards = 0;
+  std::optional<std::string> ca_file;
+  bool insecure = false;
+  std::optional<std::string> password;
+  double ping_interval_s = 30;
+  double progress_interval_s = 1;
+  std::string log_level = "warn";
+};
+
+void add_run_command(CLI::App& app, RunOptions& options);
+int run_fleet(const RunOptions& options);
+
+} // namespace ocppfleet::app

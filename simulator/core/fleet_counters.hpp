@@ -1,0 +1,30 @@
+#pragma once
+// Fleet-wide live figures, shared by every charger of a fleet (never per charger): a few
+// relaxed atomics that shard threads bump and any thread reads for progress output.
+#include <atomic>
+#include <cstdint>
+
+namespace ocppfleet::core {
+
+struct FleetCounters {
+  std::atomic<std::int64_t> connected{0};      // links open now
+  std::atomic<std::int64_t> booted{0};         // chargers whose BootNotification is Accepted now
+  std::atomic<std::int64_t> in_transaction{0}; // transactions running now
+  std::atomic<std::int64_t> failed{0};         // chargers whose link stopped on a non-retryable error
+  std::atomic<std::uint64_t> connects_total{0};
+  std::atomic<std::uint64_t> disconnects_total{0};
+  std::atomic<std::uint64_t> boots_accepted_total{0};
+  std::atomic<std::uint64_t> boots_rejected_total{0};
+  std::atomic<std::uint64_t> calls_sent_total{0};
+  std::atomic<std::uint64_t> call_errors_total{0};   // CALLERROR answers to our calls
+  std::atomic<std::uint64_t> call_timeouts_total{0};
+  std::atomic<std::uint64_t> calls_received_total{0};
+  std::atomic<std::uint64_t> transactions_started_total{0};
+  std::atomic<std::uint64_t> transactions_stopped_total{0};
+  std::atomic<std::uint64_t> frames_dropped_total{0}; // outbound queue full
+};
+
+inline void bump(std::atomic<std::int64_t>& c, std::int64_t d = 1) { c.fetch_add(d, std::memory_order_relaxed); }
+inline void bump(std::atomic<std::uint64_t>& c, std::uint64_t d = 1) { c.fetch_add(d, std::memory_order_relaxed); }
+
+} // namespace ocppfleet::core

@@ -1,0 +1,135 @@
+#include "simulator/fleet/engine.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <future>
+#include <thread>
+
+#include "simulator/fleet/shard.hpp"
+
+namespace ocppfleet::fleet {
+namespace asio = boost::asio;
+
+Engine::Engine(EngineOptions options) : clock_(options.clock != nullptr ? options.clock : &core::system_clock()) {
+  unsigned n = options.shards != 0 ? options.shards : std::max(1u, std::thread::hardware_concurrency());
+  shards_.reserve(n);
+  for (unsigned i = 0; i < n; ++i) shards_.push_back(std::make_unique<Shard>(i));
+}
+
+Engine::~Engine() { shutdown(); }
+
+ChargerId Engine::add(ChargerSpec spec) {
+  const ChargerId id = next_id_.fetch_add(1);
+  Shard& shard = shard_of(id);
+  count_.fetch_add(1);
+  asio::post(shard.io(), [this, &shard, id, spec = std::move(spec)]() mutable {
+    auto cp = std::make_shared<v16::ChargePoint>(shard.io().get_executor(), *clock_, counters_, spec.link,
+                                                 std::move(spec.identity), *spec.connector_spec, spec.connectors,
+                                                 spec.options);
+    if (spec.basic_auth_password) cp->set_basic_auth_password(spec.basic_auth_password);
+    shard.chargers().emplace(id, ShardCharger{std::move(spec.connector_spec), std::move(cp)});
+  });
+  return id;
+}
+
+bool Engine::post(ChargerId id, std::function<void(v16::ChargePoint&)> fn) {
+  if (shut_down_ || id == 0 || id >= next_id_.load()) return false;
+  Shard& shard = shard_of(id);
+  asio::post(shard.io(), [&shard, id, fn = std::move(fn)] {
+    const auto it = shard.chargers().find(id);
+    if (it != shard.chargers().end()) fn(*it->second.charge_point);
+  });
+  return true;
+}
+
+void Engine::start(ChargerId id) {
+  post(id, [](v16::ChargePoint& cp) { cp.start(); });
+}
+
+void Engine::stop(ChargerId id) {
+  post(id, [](v16::ChargePoint& cp) { cp.stop(); });
+}
+
+void Engine::remove(ChargerId id) {
+  if (shut_down_ || id == 0 || id >= next_id_.load()) return;
+  Shard& shard = shard_of(id);
+  asio::post(shard.io(), [this, &shard, id] {
+    const auto it = shard.chargers().find(id);
+    if (it == shard.chargers().end()) return;
+    it->second.charge_point->stop();
+    shard.chargers().erase(it);
+    count_.fetch_sub(1);
+  });
+}
+
+void Engine::start_all() {
+  for (auto& s : shards_) {
+    asio::post(s->io(), [&shard = *s] {
+      for (auto& [id, c] : shard.chargers()) c.charge_point->start();
+    });
+  }
+}
+
+void Engine::stop_all() {
+  for (auto& s : shards_) {
+    asio::post(s->io(), [&shard = *s] {
+      for (auto& [id, c] : shard.chargers()) c.charge_point->stop();
+    });
+  }
+}
+
+void Engine::drop_all_links() {
+  for (auto& s : shards_) {
+    asio::post(s->io(), [&shard = *s] {
+      for (auto& [id, c] : shard.chargers()) c.charge_point->drop_link();
+    });
+  }
+}
+
+std::optional<v16::ChargePointSnapshot> Engine::snapshot(ChargerId id, std::chrono::milliseconds timeout) {
+  auto promise = std::make_shared<std::promise<std::optional<v16::ChargePointSnapshot>>>();
+  auto future = promise->get_future();
+  if (shut_down_ || id == 0 || id >= next_id_.load()) return std::nullopt;
+  Shard& shard = shard_of(id);
+  asio::post(shard.io(), [&shard, id, promise] {
+    const auto it = shard.chargers().find(id);
+    promise->set_value(it == shard.chargers().end() ? std::nullopt
+                                                    : std::optional{it->second.charge_point->snapshot()});
+  });
+  if (future.wait_for(timeout) != std::future_status::ready) return std::nullopt;
+  return future.get();
+}
+
+std::optional<std::vector<rpc::FrameRecord>> Engine::frames(ChargerId id, std::chrono::milliseconds timeout) {
+  auto promise = std::make_shared<std::promise<std::optional<std::vector<rpc::FrameRecord>>>>();
+  auto future = promise->get_future();
+  if (shut_down_ || id == 0 || id >= next_id_.load()) return std::nullopt;
+  Shard& shard = shard_of(id);
+  asio::post(shard.io(), [&shard, id, promise] {
+    const auto it = shard.chargers().find(id);
+    promise->set_value(it == shard.chargers().end() ? std::nullopt
+                                                    : std::optional{it->second.charge_point->frames()});
+  });
+  if (future.wait_for(timeout) != std::future_status::ready) return std::nullopt;
+  return future.get();
+}
+
+void Engine::shutdown(std::chrono::milliseconds grace) {
+  if (shut_down_) return;
+  stop_all();
+  // Let the close handshakes run, bounded: links report closed or the grace ends.
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (counters_.connected.load() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  shut_down_ = true;
+  for (auto& s : shards_) {
+    asio::post(s->io(), [&shard = *s] {
+      for (auto& [id, c] : shard.chargers()) c.charge_point->link().set_listener(nullptr);
+      shard.chargers().clear();
+      shard.io().stop();
+    });
+  }
+  for (auto& s : shards_) s->join();
+}
+
+} // namespace ocppfleet::fleet

@@ -1,0 +1,85 @@
+#pragma once
+// The fleet engine: N shard threads, each with its own io_context; every charger is
+// pinned to one shard for life and touched only there. This facade is the only thing
+// the app and the control API see; its methods are safe to call from any thread (they
+// post to the charger's shard and, for reads, wait for the answer).
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "simulator/charger/charger_model.hpp"
+#include "simulator/core/clock.hpp"
+#include "simulator/core/fleet_counters.hpp"
+#include "simulator/ocpp/rpc/frame_log.hpp"
+#include "simulator/ocpp/v16/charge_point.hpp"
+#include "simulator/transport/link.hpp"
+
+namespace ocppfleet::fleet {
+
+using ChargerId = std::uint64_t;
+
+struct EngineOptions {
+  unsigned shards = 0; // 0 = one per hardware thread
+  const core::Clock* clock = nullptr; // default: the system clock
+};
+
+struct ChargerSpec {
+  charger::ChargerIdentity identity;
+  std::shared_ptr<const transport::LinkConfig> link;          // shared by the fleet
+  std::shared_ptr<const charger::ConnectorSpec> connector_spec; // shared by the fleet
+  int connectors = 1;
+  v16::ChargePointOptions options{};
+  std::optional<std::string> basic_auth_password;
+};
+
+class Shard;
+
+class Engine {
+public:
+  explicit Engine(EngineOptions options = {});
+  ~Engine(); // stops every charger and joins the shard threads
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Creates the charger on its shard (not started). Thread-safe.
+  ChargerId add(ChargerSpec spec);
+  void start(ChargerId id);
+  void stop(ChargerId id);
+  void remove(ChargerId id);
+  void start_all();
+  void stop_all();
+
+  // Runs `fn` on the charger's shard; false when the charger does not exist. Async.
+  bool post(ChargerId id, std::function<void(v16::ChargePoint&)> fn);
+  // Runs `fn` on the charger's shard and waits (bounded). nullopt: unknown id or timeout.
+  std::optional<v16::ChargePointSnapshot> snapshot(ChargerId id,
+                                                   std::chrono::milliseconds timeout = std::chrono::seconds{5});
+  std::optional<std::vector<rpc::FrameRecord>> frames(ChargerId id,
+                                                      std::chrono::milliseconds timeout = std::chrono::seconds{5});
+  // Drops every link at once (storm); each reconnects by its backoff policy.
+  void drop_all_links();
+
+  [[nodiscard]] core::FleetCounters& counters() noexcept { return counters_; }
+  [[nodiscard]] std::size_t size() const noexcept { return count_.load(); }
+  [[nodiscard]] unsigned shard_count() const noexcept { return static_cast<unsigned>(shards_.size()); }
+
+  // Stops every charger (graceful WebSocket close, bounded by `grace`) and joins.
+  void shutdown(std::chrono::milliseconds grace = std::chrono::seconds{3});
+
+private:
+  Shard& shard_of(ChargerId id) { return *shards_[id % shards_.size()]; }
+
+  const core::Clock* clock_;
+  core::FleetCounters counters_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+  std::atomic<ChargerId> next_id_{1};
+  std::atomic<std::size_t> count_{0};
+  bool shut_down_ = false;
+};
+
+} // namespace ocppfleet::fleet

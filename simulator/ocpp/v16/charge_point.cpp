@@ -1,0 +1,585 @@
+#include "simulator/ocpp/v16/charge_point.hpp"
+
+#include <algorithm>
+
+#include "simulator/core/log.hpp"
+#include "simulator/core/prng.hpp"
+#include "simulator/core/timestamp.hpp"
+#include "simulator/ocpp/rpc/frame.hpp"
+#include "simulator/ocpp/v16/config_keys.hpp"
+#include "simulator/ocpp/v16/messages.hpp"
+
+namespace ocppfleet::v16 {
+namespace {
+constexpr std::uint8_t kNeverReported = 0xFF;
+} // namespace
+
+std::string_view to_string(RegistrationState s) {
+  switch (s) {
+  case RegistrationState::Offline: return "offline";
+  case RegistrationState::Booting: return "booting";
+  case RegistrationState::Pending: return "pending";
+  case RegistrationState::Rejected: return "rejected";
+  case RegistrationState::Accepted: return "accepted";
+  }
+  return "unknown";
+}
+
+ChargePoint::ChargePoint(boost::asio::any_io_executor executor, const core::Clock& clock,
+                         core::FleetCounters& counters, std::shared_ptr<const transport::LinkConfig> link_config,
+                         charger::ChargerIdentity identity, const charger::ConnectorSpec& connector_spec,
+                         int connector_count, ChargePointOptions options)
+    : executor_(executor), clock_(clock), counters_(counters), options_(options),
+      model_(std::move(identity), connector_spec, connector_count), config_(core_config_schema()),
+      pipeline_(options.max_queued_calls), frame_log_(options.frame_log_capacity), timer_(executor),
+      reported_status_(static_cast<std::size_t>(connector_count) + 1, kNeverReported) {
+  config_.set_internal("NumberOfConnectors", std::to_string(connector_count));
+  if (link_config->ping_interval.count() >= 0)
+    config_.set_internal("WebSocketPingInterval",
+                         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(link_config->ping_interval).count()));
+  link_ = std::make_shared<transport::Link>(executor, std::move(link_config), model_.identity().identity,
+                                            core::derive_seed(options.seed, "link-jitter/" + model_.identity().identity));
+  link_->set_listener(this);
+}
+
+ChargePoint::~ChargePoint() {
+  link_->set_listener(nullptr);
+  link_->stop();
+}
+
+void ChargePoint::set_basic_auth_password(std::optional<std::string> password) {
+  link_->set_basic_auth_password(std::move(password));
+}
+
+void ChargePoint::start() {
+  stopped_ = false;
+  link_->start();
+}
+
+void ChargePoint::stop() {
+  stopped_ = true;
+  ++timer_generation_;
+  timer_.cancel();
+  link_->stop();
+}
+
+// ---------------------------------------------------------------- link events
+
+void ChargePoint::on_link_open() {
+  connected_ = true;
+  core::bump(counters_.connected);
+  core::bump(counters_.connects_total);
+  send_boot();
+}
+
+void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool will_retry) {
+  if (connected_) {
+    connected_ = false;
+    core::bump(counters_.connected, -1);
+    core::bump(counters_.disconnects_total);
+  }
+  if (registration_ == RegistrationState::Accepted) core::bump(counters_.booted, -1);
+  registration_ = RegistrationState::Offline;
+  boot_call_id_.clear();
+  boot_deadline_.reset();
+  heartbeat_due_.reset();
+  sample_due_.reset();
+  pipeline_.on_disconnect(); // durable (transaction) calls wait for the next Accepted boot
+  std::fill(reported_status_.begin(), reported_status_.end(), kNeverReported);
+  if (!will_retry && !stopped_ && failure.code != transport::LinkError::Stopped) core::bump(counters_.failed);
+  if (pending_reset_ && failure.code == transport::LinkError::Stopped) pending_reset_.reset();
+  rearm();
+}
+
+void ChargePoint::on_link_message(std::string_view text) {
+  frame_log_.record(rpc::Direction::CsmsToCharger, clock_.wall_now(), text);
+  auto parsed = rpc::parse_frame(text);
+  if (auto* error = std::get_if<rpc::FrameError>(&parsed)) {
+    if (error->reply)
+      write_frame(rpc::serialize_call_error(error->id, rpc::to_wire(error->code, rpc::Dialect::V16),
+                                            error->description));
+    return;
+  }
+  if (auto* call = std::get_if<rpc::Call>(&parsed)) return handle_call(*call);
+  if (auto* result = std::get_if<rpc::CallResult>(&parsed)) {
+    if (result->id == boot_call_id_ && !boot_call_id_.empty()) {
+      boot_call_id_.clear();
+      handle_boot_result(result->payload);
+    } else if (auto done = pipeline_.complete(result->id)) {
+      handle_result(*done, result->payload);
+    }
+  } else if (auto* err = std::get_if<rpc::CallError>(&parsed)) {
+    if (err->id == boot_call_id_ && !boot_call_id_.empty()) {
+      boot_call_id_.clear();
+      core::bump(counters_.call_errors_total);
+      registration_ = RegistrationState::Rejected;
+      boot_deadline_ = now() + options_.boot_retry_fallback;
+    } else if (auto done = pipeline_.complete(err->id)) {
+      core::bump(counters_.call_errors_total);
+      handle_error(*done, err->code);
+    }
+  }
+  pump();
+  rearm();
+}
+
+// ---------------------------------------------------------------- CSMS -> CP calls
+
+void ChargePoint::handle_call(const rpc::Call& call) {
+  core::bump(counters_.calls_received_total);
+  // Before the first answer to our boot we may not know our state; a Rejected charger
+  // must not talk at all (1.6 §4.2.1): answer nothing until the retry.
+  if (registration_ == RegistrationState::Rejected || registration_ == RegistrationState::Booting) {
+    write_frame(rpc::serialize_call_error(call.id, rpc::to_wire(rpc::ErrorCode::SecurityError, rpc::Dialect::V16),
+                                          "charge point is not registered"));
+    return;
+  }
+  const auto outcome = csms_actions().dispatch(*this, call);
+  if (const auto* payload = std::get_if<Json>(&outcome)) {
+    write_frame(rpc::serialize_call_result(call.id, *payload));
+  } else {
+    const auto& error = std::get<rpc::HandlerError>(outcome);
+    deferred_.clear();
+    write_frame(rpc::serialize_call_error(call.id, rpc::to_wire(error.code, rpc::Dialect::V16), error.description));
+  }
+  run_deferred();
+  report_status_changes();
+  pump();
+  rearm();
+}
+
+void ChargePoint::defer(Deferred kind, int connector_id, std::string arg, std::int64_t number) {
+  deferred_.push_back(DeferredWork{kind, connector_id, std::move(arg), number});
+}
+
+void ChargePoint::run_deferred() {
+  auto work = std::move(deferred_);
+  deferred_.clear();
+  for (auto& w : work) {
+    switch (w.kind) {
+    case Deferred::RemoteStart: {
+      auto* c = model_.connector(w.connector_id);
+      if (c == nullptr) break;
+      if (!c->plugged()) c->plug(now(), charger::EvSpec{});
+      report_status_changes();
+      const bool authorize = config_.get_bool("AuthorizeRemoteTxRequests").value_or(true);
+      if (authorize) {
+        authorize_then_start(w.connector_id, w.arg);
+      } else {
+        begin_transaction(w.connector_id, w.arg, std::nullopt);
+      }
+      break;
+    }
+    case Deferred::RemoteStop: end_transaction(w.connector_id, charger::StopReason::Remote); break;
+    case Deferred::Reset: {
+      const auto reason = w.arg == "Hard" ? charger::StopReason::HardReset : charger::StopReason::SoftReset;
+      for (auto& c : model_.connectors())
+        if (c.transaction()) end_transaction(c.id(), reason);
+      pending_reset_ = w.arg;
+      reset_due_ = now() + options_.reset_delay;
+      break;
+    }
+    case Deferred::Trigger: {
+      const std::string& what = w.arg;
+      if (what == "BootNotification") {
+        enqueue("BootNotification", boot_notification_payload(model_.identity()));
+      } else if (what == "Heartbeat") {
+        enqueue("Heartbeat", Json::object());
+      } else if (what == "StatusNotification") {
+        if (w.connector_id >= 0 && w.number == 1) {
+          send_status(w.connector_id);
+        } else {
+          for (int id = 0; id <= model_.connector_count(); ++id) send_status(id);
+        }
+      } else if (what == "MeterValues") {
+        for (auto& c : model_.connectors())
+          if (w.number == 0 || c.id() == w.connector_id) send_meter_values(c.id(), "Trigger");
+      } else if (what == "DiagnosticsStatusNotification") {
+        enqueue("DiagnosticsStatusNotification", Json{{"status", "Idle"}});
+      } else if (what == "FirmwareStatusNotification") {
+        enqueue("FirmwareStatusNotification", Json{{"status", "Idle"}});
+      }
+      break;
+    }
+    case Deferred::Unlock: {
+      auto* c = model_.connector(w.connector_id);
+      if (c == nullptr) break;
+      if (c->transaction()) end_transaction(w.connector_id, charger::StopReason::UnlockCommand);
+      c->unplug(now());
+      break;
+    }
+    case Deferred::AvailabilityChanged: break; // status changes are reported below
+    case Deferred::ConfigChanged:
+      if (w.arg == "HeartbeatInterval" && registration_ == RegistrationState::Accepted) {
+        heartbeat_due_ = heartbeat_interval().count() > 0 ? std::optional{now() + heartbeat_interval()} : std::nullopt;
+      } else if (w.arg == "MeterValueSampleInterval") {
+        sample_due_ = sample_interval().count() > 0 ? std::optional{now() + sample_interval()} : std::nullopt;
+      }
+      break;
+    }
+  }
+  report_status_changes();
+}
+
+// ---------------------------------------------------------------- answers to our calls
+
+void ChargePoint::handle_boot_result(const Json& payload) {
+  const std::string status = payload.value("status", "");
+  const auto interval = std::chrono::seconds{payload.value("interval", 0)};
+  if (status == "Accepted") {
+    registration_ = RegistrationState::Accepted;
+    core::bump(counters_.booted);
+    core::bump(counters_.boots_accepted_total);
+    boot_deadline_.reset();
+    if (interval.count() > 0) config_.set_internal("HeartbeatInterval", std::to_string(interval.count()));
+    on_accepted();
+    return;
+  }
+  registration_ = status == "Pending" ? RegistrationState::Pending : RegistrationState::Rejected;
+  if (registration_ == RegistrationState::Rejected) core::bump(counters_.boots_rejected_total);
+  boot_deadline_ = now() + (interval.count() > 0 ? interval : options_.boot_retry_fallback);
+}
+
+void ChargePoint::on_accepted() {
+  for (int id = 0; id <= model_.connector_count(); ++id) send_status(id);
+  heartbeat_due_ = heartbeat_interval().count() > 0 ? std::optional{now() + heartbeat_interval()} : std::nullopt;
+  sample_due_ = sample_interval().count() > 0 ? std::optional{now() + sample_interval()} : std::nullopt;
+  pump();
+}
+
+void ChargePoint::handle_result(const rpc::OutstandingCall& call, const Json& payload) {
+  if (call.action == "StartTransaction") {
+    const auto it = std::find_if(tx_refs_.begin(), tx_refs_.end(), [&](const TxRef& r) { return r.seq == call.cookie; });
+    if (it == tx_refs_.end()) return;
+    const std::int64_t csms_id = payload.value("transactionId", std::int64_t{0});
+    const std::string status = payload.contains("idTagInfo") ? payload["idTagInfo"].value("status", "") : "";
+    it->csms_id = csms_id;
+    auto* c = model_.connector(it->connector_id);
+    if (it->stop_payload) {
+      // Stopped before the CSMS told us the id: send the stop now that we know it.
+      (*it->stop_payload)["transactionId"] = csms_id;
+      enqueue("StopTransaction", *it->stop_payload, 0, true);
+      tx_refs_.erase(it);
+      return;
+    }
+    if (c != nullptr && c->transaction() && c->transaction()->local_id == it->local_id) {
+      c->transaction()->csms_id = csms_id;
+      if (status != "Accepted" && config_.get_bool("StopTransactionOnInvalidId").value_or(true))
+        end_transaction(it->connector_id, charger::StopReason::DeAuthorized);
+    }
+    return;
+  }
+  if (call.action == "Authorize") {
+    const auto it = std::find_if(pending_authorize_.begin(), pending_authorize_.end(),
+                                 [&](const auto& p) { return p.first == call.cookie; });
+    if (it == pending_authorize_.end()) return;
+    const auto [connector_id, id_tag] = it->second;
+    pending_authorize_.erase(it);
+    const std::string status = payload.contains("idTagInfo") ? payload["idTagInfo"].value("status", "") : "";
+    if (status == "Accepted") begin_transaction(connector_id, id_tag, std::nullopt);
+    return;
+  }
+  if (call.action == "BootNotification") return; // a triggered boot: state already Accepted
+  if (call.action == "Heartbeat") return;
+}
+
+void ChargePoint::handle_error(const rpc::OutstandingCall& call, const std::string& code) {
+  core::logger()->info("charger {}: CSMS answered {} with CALLERROR {}", identity(), call.action, code);
+  if (call.action == "Authorize") {
+    std::erase_if(pending_authorize_, [&](const auto& p) { return p.first == call.cookie; });
+  }
+}
+
+// ---------------------------------------------------------------- sending
+
+void ChargePoint::send_boot() {
+  registration_ = RegistrationState::Booting;
+  boot_call_id_ = "boot-" + std::to_string(++boots_sent_);
+  const auto payload = boot_notification_payload(model_.identity());
+  write_frame(rpc::serialize_call(boot_call_id_, "BootNotification", payload));
+  core::bump(counters_.calls_sent_total);
+  boot_deadline_ = now() + options_.call_timeout;
+  rearm();
+}
+
+void ChargePoint::enqueue(std::string action, const Json& payload, std::uint64_t cookie, bool durable) {
+  if (!pipeline_.enqueue(std::move(action), payload, cookie, durable)) {
+    core::bump(counters_.frames_dropped_total);
+    core::logger()->warn("charger {}: outbound call queue full, dropping a call", identity());
+  }
+}
+
+void ChargePoint::pump() {
+  // Only the boot may go out before the CSMS accepted us (1.6 §4.2).
+  if (registration_ != RegistrationState::Accepted || !connected_) return;
+  if (auto frame = pipeline_.next_frame(now(), options_.call_timeout)) {
+    write_frame(std::move(*frame));
+    core::bump(counters_.calls_sent_total);
+  }
+}
+
+void ChargePoint::write_frame(std::string frame) {
+  frame_log_.record(rpc::Direction::ChargerToCsms, clock_.wall_now(), frame);
+  if (!link_->send(std::move(frame))) core::bump(counters_.frames_dropped_total);
+}
+
+void ChargePoint::send_status(int connector_id) {
+  if (connector_id < 0 || connector_id > model_.connector_count()) return;
+  const auto index = static_cast<std::size_t>(connector_id);
+  charger::ConnectorStatus status;
+  std::string error_code = "NoError";
+  if (connector_id == 0) {
+    status = model_.status();
+  } else {
+    const auto* c = model_.connector(connector_id);
+    status = c->status();
+    if (c->fault()) error_code = c->fault()->error_code;
+  }
+  reported_status_[index] = static_cast<std::uint8_t>(status);
+  enqueue("StatusNotification", status_notification_payload(connector_id, status, error_code, clock_.wall_now()));
+}
+
+void ChargePoint::report_status_changes() {
+  if (registration_ != RegistrationState::Accepted) return;
+  for (int id = 0; id <= model_.connector_count(); ++id) {
+    const auto status = id == 0 ? model_.status() : model_.connector(id)->status();
+    if (reported_status_[static_cast<std::size_t>(id)] != static_cast<std::uint8_t>(status)) send_status(id);
+  }
+}
+
+void ChargePoint::send_meter_values(int connector_id, const char* context) {
+  auto* c = model_.connector(connector_id);
+  if (c == nullptr) return;
+  c->advance(now());
+  std::optional<std::int64_t> tx_id;
+  bool durable = false;
+  if (c->transaction()) {
+    tx_id = c->transaction()->csms_id;
+    durable = true;
+    if (!tx_id) return; // no CSMS id yet: the sample would not be attributable
+  }
+  const auto measurands = config_.get("MeterValuesSampledData").value_or(kDefaultMeasurands);
+  enqueue("MeterValues", meter_values_payload(*c, tx_id, measurands, context, clock_.wall_now()), 0, durable);
+}
+
+void ChargePoint::authorize_then_start(int connector_id, std::string id_tag) {
+  const std::uint64_t cookie = ++authorize_seq_;
+  pending_authorize_.emplace_back(cookie, std::make_pair(connector_id, id_tag));
+  enqueue("Authorize", Json{{"idTag", id_tag}}, cookie);
+}
+
+void ChargePoint::begin_transaction(int connector_id, const std::string& id_tag,
+                                    std::optional<std::int64_t> remote_start_id) {
+  auto* c = model_.connector(connector_id);
+  if (c == nullptr) return;
+  c->advance(now());
+  charger::Transaction tx;
+  tx.local_id = model_.next_transaction_id();
+  tx.id_tag = id_tag;
+  tx.started_at = clock_.wall_now();
+  tx.remote_start_id = remote_start_id;
+  const std::string local_id = tx.local_id;
+  if (!c->start_transaction(now(), std::move(tx))) return;
+  set_in_transaction(false, true);
+  const auto& started = *c->transaction();
+  const std::uint64_t seq = ++tx_seq_;
+  tx_refs_.push_back(TxRef{seq, connector_id, local_id, std::nullopt, std::nullopt});
+  enqueue("StartTransaction",
+          Json{{"connectorId", connector_id},
+               {"idTag", started.id_tag},
+               {"meterStart", static_cast<std::int64_t>(started.meter_start_wh)},
+               {"timestamp", core::format_timestamp(started.started_at)}},
+          seq, true);
+  report_status_changes();
+  if (!sample_due_ && sample_interval().count() > 0) sample_due_ = now() + sample_interval();
+}
+
+void ChargePoint::end_transaction(int connector_id, charger::StopReason reason) {
+  auto* c = model_.connector(connector_id);
+  if (c == nullptr || !c->transaction()) return;
+  auto tx = c->stop_transaction(now());
+  if (!tx) return;
+  set_in_transaction(true, false);
+  const auto measurands = config_.get("StopTxnSampledData").value_or("Energy.Active.Import.Register");
+  Json payload = stop_transaction_payload(*tx, *c, reason, measurands, clock_.wall_now());
+  const auto it = std::find_if(tx_refs_.begin(), tx_refs_.end(), [&](const TxRef& r) { return r.local_id == tx->local_id; });
+  if (tx->csms_id) {
+    payload["transactionId"] = *tx->csms_id;
+    enqueue("StopTransaction", payload, 0, true);
+    if (it != tx_refs_.end()) tx_refs_.erase(it);
+  } else if (it != tx_refs_.end()) {
+    it->stop_payload = std::move(payload); // sent when StartTransaction.conf brings the id
+  }
+  report_status_changes();
+}
+
+void ChargePoint::set_in_transaction(bool was, bool is) {
+  if (was == is) return;
+  core::bump(counters_.in_transaction, is ? 1 : -1);
+  if (is) {
+    core::bump(counters_.transactions_started_total);
+  } else {
+    core::bump(counters_.transactions_stopped_total);
+  }
+}
+
+// ---------------------------------------------------------------- driver actions
+
+bool ChargePoint::plug(int connector_id) {
+  auto* c = model_.connector(connector_id);
+  if (c == nullptr || c->plugged()) return false;
+  c->plug(now(), charger::EvSpec{});
+  report_status_changes();
+  pump();
+  rearm();
+  return true;
+}
+
+bool ChargePoint::unplug(int connector_id) {
+  auto* c = model_.connector(connector_id);
+  if (c == nullptr || !c->plugged()) return false;
+  if (c->transaction()) end_transaction(connector_id, charger::StopReason::EVDisconnected);
+  c->unplug(now());
+  report_status_changes();
+  pump();
+  rearm();
+  return true;
+}
+
+bool ChargePoint::start_session(int connector_id, std::string id_tag) {
+  auto* c = model_.connector(connector_id);
+  if (c == nullptr || c->transaction() || c->fault()) return false;
+  if (!c->plugged()) c->plug(now(), charger::EvSpec{});
+  report_status_changes();
+  authorize_then_start(connector_id, std::move(id_tag));
+  pump();
+  rearm();
+  return true;
+}
+
+bool ChargePoint::stop_session(int connector_id) {
+  auto* c = model_.connector(connector_id);
+  if (c == nullptr || !c->transaction()) return false;
+  end_transaction(connector_id, charger::StopReason::Local);
+  c->unplug(now());
+  report_status_changes();
+  pump();
+  rearm();
+  return true;
+}
+
+void ChargePoint::inject_fault(int connector_id, std::string error_code) {
+  auto* c = model_.connector(connector_id);
+  if (c == nullptr) return;
+  c->set_fault(now(), charger::Fault{std::move(error_code), {}});
+  report_status_changes();
+  pump();
+  rearm();
+}
+
+void ChargePoint::clear_fault(int connector_id) {
+  auto* c = model_.connector(connector_id);
+  if (c == nullptr) return;
+  c->clear_fault(now());
+  report_status_changes();
+  pump();
+  rearm();
+}
+
+void ChargePoint::drop_link() { link_->drop(); }
+
+ChargePointSnapshot ChargePoint::snapshot() {
+  model_.advance(now());
+  ChargePointSnapshot s;
+  s.identity = identity();
+  s.link_state = link_->state();
+  s.registration = registration_;
+  s.last_failure = link_->last_failure();
+  s.connect_attempts = link_->connect_attempts();
+  s.boots_sent = boots_sent_;
+  for (const auto& c : model_.connectors()) {
+    ChargePointSnapshot::ConnectorView v{c.id(), c.status(), c.meter().energy_wh(), c.meter().power_w(), {}, {}};
+    if (c.transaction()) {
+      v.transaction_id = c.transaction()->local_id;
+      v.csms_transaction_id = c.transaction()->csms_id;
+    }
+    s.connectors.push_back(std::move(v));
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------- timing
+
+std::chrono::seconds ChargePoint::heartbeat_interval() const {
+  return std::chrono::seconds{config_.get_int("HeartbeatInterval").value_or(300)};
+}
+
+std::chrono::seconds ChargePoint::sample_interval() const {
+  return std::chrono::seconds{config_.get_int("MeterValueSampleInterval").value_or(60)};
+}
+
+void ChargePoint::rearm() {
+  if (stopped_) return;
+  std::optional<SteadyTime> next;
+  const auto consider = [&next](const std::optional<SteadyTime>& t) {
+    if (t && (!next || *t < *next)) next = t;
+  };
+  consider(boot_deadline_);
+  consider(heartbeat_due_);
+  consider(sample_due_);
+  consider(reset_due_);
+  consider(pipeline_.deadline());
+  const std::uint32_t generation = ++timer_generation_;
+  if (!next) {
+    timer_.cancel();
+    return;
+  }
+  // The clock may be virtual; the timer waits for the same distance in real time.
+  const auto delay = std::max<std::chrono::steady_clock::duration>(*next - now(), std::chrono::milliseconds{0});
+  timer_.expires_after(delay);
+  timer_.async_wait([weak = weak_from_this(), generation](boost::system::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) self->on_timer(generation);
+  });
+}
+
+void ChargePoint::on_timer(std::uint32_t generation) {
+  if (generation != timer_generation_ || stopped_) return;
+  const auto t = now();
+  if (reset_due_ && *reset_due_ <= t) {
+    reset_due_.reset();
+    link_->restart(std::chrono::milliseconds{200});
+  }
+  if (boot_deadline_ && *boot_deadline_ <= t) {
+    boot_deadline_.reset();
+    if (connected_ && registration_ != RegistrationState::Accepted) {
+      if (!boot_call_id_.empty()) core::bump(counters_.call_timeouts_total);
+      send_boot();
+    }
+  }
+  if (auto expired = pipeline_.expire(t)) {
+    core::bump(counters_.call_timeouts_total);
+    core::logger()->info("charger {}: {} timed out", identity(), expired->action);
+    if (expired->action == "Authorize")
+      std::erase_if(pending_authorize_, [&](const auto& p) { return p.first == expired->cookie; });
+  }
+  if (heartbeat_due_ && *heartbeat_due_ <= t) {
+    enqueue("Heartbeat", Json::object());
+    heartbeat_due_ = t + heartbeat_interval();
+  }
+  if (sample_due_ && *sample_due_ <= t) {
+    bool any = false;
+    for (auto& c : model_.connectors()) {
+      if (c.transaction()) {
+        send_meter_values(c.id(), "Sample.Periodic");
+        any = true;
+      }
+    }
+    sample_due_ = any && sample_interval().count() > 0 ? std::optional{t + sample_interval()} : std::nullopt;
+  }
+  report_status_changes();
+  pump();
+  rearm();
+}
+
+} // namespace ocppfleet::v16

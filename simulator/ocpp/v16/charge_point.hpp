@@ -1,0 +1,184 @@
+#pragma once
+// An OCPP 1.6-J charge point: adapts the version-neutral charger model to 1.6 messages
+// over one Link. Lives on one shard thread; all timing goes through one protocol timer
+// armed for the earliest of a few deadlines (boot retry, heartbeat, meter sample, call
+// timeout, reset), so an idle charger costs no CPU and little memory.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "simulator/charger/charger_model.hpp"
+#include "simulator/charger/config_store.hpp"
+#include "simulator/core/clock.hpp"
+#include "simulator/core/fleet_counters.hpp"
+#include "simulator/ocpp/rpc/call_pipeline.hpp"
+#include "simulator/ocpp/rpc/frame_log.hpp"
+#include "simulator/ocpp/rpc/registry.hpp"
+#include "simulator/transport/link.hpp"
+
+namespace ocppfleet::v16 {
+
+using Json = nlohmann::json;
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+enum class RegistrationState { Offline, Booting, Pending, Rejected, Accepted };
+std::string_view to_string(RegistrationState s);
+
+struct ChargePointOptions {
+  std::chrono::milliseconds call_timeout{30'000};
+  std::chrono::seconds boot_retry_fallback{30}; // when the CSMS gives interval 0 or no answer
+  std::chrono::milliseconds reset_delay{500};    // from Reset.conf to the reconnect
+  std::size_t frame_log_capacity = 64;
+  std::size_t max_queued_calls = 64;
+  std::uint64_t seed = 1;
+};
+
+// What other threads may read (copied out on the shard thread).
+struct ChargePointSnapshot {
+  std::string identity;
+  transport::LinkState link_state = transport::LinkState::Idle;
+  RegistrationState registration = RegistrationState::Offline;
+  std::optional<transport::LinkFailure> last_failure;
+  std::uint32_t connect_attempts = 0;
+  std::uint32_t boots_sent = 0;
+  struct ConnectorView {
+    int id;
+    charger::ConnectorStatus status;
+    double energy_wh;
+    double power_w;
+    std::optional<std::string> transaction_id; // local id
+    std::optional<std::int64_t> csms_transaction_id;
+  };
+  std::vector<ConnectorView> connectors;
+};
+
+class ChargePoint final : public transport::LinkListener, public std::enable_shared_from_this<ChargePoint> {
+public:
+  ChargePoint(boost::asio::any_io_executor executor, const core::Clock& clock, core::FleetCounters& counters,
+              std::shared_ptr<const transport::LinkConfig> link_config, charger::ChargerIdentity identity,
+              const charger::ConnectorSpec& connector_spec, int connector_count, ChargePointOptions options);
+  ~ChargePoint();
+
+  void start();
+  void stop();
+
+  // Driver actions (the simulated user at the charger), also used by commands.
+  bool plug(int connector_id);
+  bool unplug(int connector_id);
+  // Plug (if needed), Authorize, then StartTransaction.
+  bool start_session(int connector_id, std::string id_tag);
+  // StopTransaction (reason Local), then unplug.
+  bool stop_session(int connector_id);
+  void inject_fault(int connector_id, std::string error_code);
+  void clear_fault(int connector_id);
+  // Drops the TCP link without a close handshake (storm).
+  void drop_link();
+
+  [[nodiscard]] ChargePointSnapshot snapshot();
+  [[nodiscard]] std::vector<rpc::FrameRecord> frames() const { return frame_log_.snapshot(); }
+  [[nodiscard]] const std::string& identity() const noexcept { return model_.identity().identity; }
+  [[nodiscard]] RegistrationState registration() const noexcept { return registration_; }
+  [[nodiscard]] transport::Link& link() noexcept { return *link_; }
+  void set_basic_auth_password(std::optional<std::string> password);
+
+  // transport::LinkListener
+  void on_link_open() override;
+  void on_link_message(std::string_view text) override;
+  void on_link_closed(const transport::LinkFailure& failure, bool will_retry) override;
+
+  // ---- used by the CSMS-initiated handlers (handlers.cpp) ----
+  charger::ChargerModel& model() noexcept { return model_; }
+  charger::ConfigStore& config() noexcept { return config_; }
+  const core::Clock& clock() const noexcept { return clock_; }
+  SteadyTime now() const { return clock_.steady_now(); }
+  enum class Deferred : std::uint8_t {
+    RemoteStart, RemoteStop, Reset, Trigger, Unlock, AvailabilityChanged, ConfigChanged
+  };
+  // Work a handler wants done after its CALLRESULT is written.
+  void defer(Deferred kind, int connector_id = 0, std::string arg = {}, std::int64_t number = 0);
+
+private:
+  struct DeferredWork {
+    Deferred kind;
+    int connector_id;
+    std::string arg;
+    std::int64_t number;
+  };
+  // A StartTransaction whose answer (the CSMS transaction id) we still need.
+  struct TxRef {
+    std::uint64_t seq;
+    int connector_id;
+    std::string local_id;
+    std::optional<std::int64_t> csms_id;
+    std::optional<Json> stop_payload; // StopTransaction waiting for the id
+  };
+
+  // Outgoing calls
+  void send_boot();
+  void enqueue(std::string action, const Json& payload, std::uint64_t cookie = 0, bool durable = false);
+  void pump();
+  void write_frame(std::string frame);
+  void send_status(int connector_id);
+  void report_status_changes();
+  void send_meter_values(int connector_id, const char* context);
+  void begin_transaction(int connector_id, const std::string& id_tag, std::optional<std::int64_t> remote_start_id);
+  void end_transaction(int connector_id, charger::StopReason reason);
+  void authorize_then_start(int connector_id, std::string id_tag);
+
+  // Incoming frames
+  void handle_call(const rpc::Call& call);
+  void handle_result(const rpc::OutstandingCall& call, const Json& payload);
+  void handle_error(const rpc::OutstandingCall& call, const std::string& code);
+  void handle_boot_result(const Json& payload);
+  void run_deferred();
+
+  // Timing
+  void rearm();
+  void on_timer(std::uint32_t generation);
+  void on_accepted();
+  std::chrono::seconds heartbeat_interval() const;
+  std::chrono::seconds sample_interval() const;
+  void set_in_transaction(bool was, bool is);
+
+  boost::asio::any_io_executor executor_;
+  const core::Clock& clock_;
+  core::FleetCounters& counters_;
+  ChargePointOptions options_;
+  charger::ChargerModel model_;
+  charger::ConfigStore config_;
+  std::shared_ptr<transport::Link> link_;
+  rpc::CallPipeline pipeline_;
+  rpc::FrameLog frame_log_;
+  boost::asio::steady_timer timer_;
+  std::uint32_t timer_generation_ = 0;
+
+  RegistrationState registration_ = RegistrationState::Offline;
+  std::string boot_call_id_;
+  std::uint32_t boots_sent_ = 0;
+  std::optional<SteadyTime> boot_deadline_;   // retry boot / boot answer timeout
+  std::optional<SteadyTime> heartbeat_due_;
+  std::optional<SteadyTime> sample_due_;
+  std::optional<SteadyTime> reset_due_;
+  std::optional<std::string> pending_reset_;  // "Hard" | "Soft"
+  std::vector<std::uint8_t> reported_status_; // per connector 0..n, 0xFF = never reported
+  std::vector<TxRef> tx_refs_;
+  std::vector<DeferredWork> deferred_;
+  std::uint64_t tx_seq_ = 0;
+  std::uint64_t authorize_seq_ = 0;
+  std::vector<std::pair<std::uint64_t, std::pair<int, std::string>>> pending_authorize_; // cookie -> (connector, idTag)
+  bool connected_ = false;
+  bool stopped_ = false;
+};
+
+// The 1.6 CSMS-initiated action table, shared by every 1.6 charge point.
+const rpc::ActionRegistry<ChargePoint>& csms_actions();
+
+} // namespace ocppfleet::v16

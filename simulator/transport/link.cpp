@@ -1,0 +1,184 @@
+#include "simulator/transport/link.hpp"
+
+#include "simulator/core/log.hpp"
+#include "simulator/transport/session.hpp"
+
+namespace ocppfleet::transport {
+namespace {
+enum TimerPurpose : std::uint8_t { ConnectDeadline = 1, HandshakeDeadline, PingDue, PongDeadline, RetryDue };
+} // namespace
+
+std::string_view to_string(LinkState s) {
+  switch (s) {
+  case LinkState::Idle: return "idle";
+  case LinkState::Connecting: return "connecting";
+  case LinkState::Open: return "open";
+  case LinkState::Closing: return "closing";
+  case LinkState::WaitingRetry: return "waiting_retry";
+  case LinkState::Stopped: return "stopped";
+  case LinkState::Failed: return "failed";
+  }
+  return "unknown";
+}
+
+Link::Link(boost::asio::any_io_executor executor, std::shared_ptr<const LinkConfig> config, std::string identity,
+           std::uint64_t jitter_seed)
+    : executor_(executor), config_(std::move(config)), identity_(std::move(identity)), timer_(executor),
+      backoff_(config_->backoff, jitter_seed) {}
+
+Link::~Link() {
+  if (session_) {
+    session_->detach();
+    session_->abort(LinkError::Stopped);
+  }
+}
+
+void Link::start() {
+  if (state_ == LinkState::Connecting || state_ == LinkState::Open) return;
+  backoff_.reset();
+  connect_now();
+}
+
+void Link::stop() {
+  ++timer_generation_;
+  timer_.cancel();
+  restart_delay_.reset();
+  if (session_ && (state_ == LinkState::Open || state_ == LinkState::Connecting)) {
+    state_ = LinkState::Closing;
+    session_->close_graceful(); // reports through session_closed -> Stopped
+    return;
+  }
+  state_ = LinkState::Stopped;
+}
+
+void Link::restart(std::chrono::milliseconds delay) {
+  if (session_ && (state_ == LinkState::Open || state_ == LinkState::Connecting)) {
+    restart_delay_ = delay;
+    state_ = LinkState::Closing;
+    session_->close_graceful();
+    return;
+  }
+  schedule_connect(delay);
+}
+
+void Link::drop() {
+  if (session_ && (state_ == LinkState::Open || state_ == LinkState::Connecting))
+    session_->abort(LinkError::ConnectionLost);
+}
+
+bool Link::send(std::string frame) {
+  if (state_ != LinkState::Open || !session_) return false;
+  return session_->send(std::move(frame));
+}
+
+void Link::connect_now() {
+  if (session_) {
+    session_->detach();
+    session_->abort(LinkError::Stopped);
+    session_.reset();
+  }
+  ++attempts_;
+  state_ = LinkState::Connecting;
+  awaiting_pong_ = false;
+  session_ = make_session(executor_, *this, config_, config_->url.target_for(identity_));
+  arm_timer(config_->connect_timeout, ConnectDeadline);
+  session_->run();
+}
+
+void Link::schedule_connect(std::chrono::milliseconds delay) {
+  state_ = LinkState::WaitingRetry;
+  arm_timer(delay, RetryDue);
+}
+
+void Link::arm_timer(std::chrono::milliseconds after, std::uint8_t purpose) {
+  const std::uint32_t generation = ++timer_generation_;
+  timer_.expires_after(after);
+  timer_.async_wait([weak = weak_from_this(), generation, purpose](boost::system::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) self->on_timer(generation, purpose);
+  });
+}
+
+void Link::on_timer(std::uint32_t generation, std::uint8_t purpose) {
+  if (generation != timer_generation_) return; // superseded by a later arm/cancel
+  switch (purpose) {
+  case ConnectDeadline:
+    if (session_) session_->abort(LinkError::ConnectTimeout);
+    break;
+  case HandshakeDeadline:
+    if (session_) session_->abort(LinkError::HandshakeTimeout);
+    break;
+  case PingDue:
+    if (session_ && state_ == LinkState::Open) {
+      session_->ping();
+      awaiting_pong_ = true;
+      arm_timer(config_->pong_timeout, PongDeadline);
+    }
+    break;
+  case PongDeadline:
+    if (session_ && awaiting_pong_) session_->abort(LinkError::PongTimeout);
+    break;
+  case RetryDue: connect_now(); break;
+  default: break;
+  }
+}
+
+void Link::session_connected(SessionBase* s) {
+  if (s != session_.get()) return;
+  arm_timer(config_->handshake_timeout, HandshakeDeadline);
+}
+
+void Link::session_open(SessionBase* s) {
+  if (s != session_.get()) return;
+  state_ = LinkState::Open;
+  backoff_.reset();
+  last_failure_.reset();
+  if (config_->ping_interval.count() > 0) {
+    arm_timer(config_->ping_interval, PingDue);
+  } else {
+    ++timer_generation_;
+    timer_.cancel();
+  }
+  if (listener_ != nullptr) listener_->on_link_open();
+}
+
+void Link::session_message(SessionBase* s, std::string_view text) {
+  if (s != session_.get() || listener_ == nullptr) return;
+  listener_->on_link_message(text);
+}
+
+void Link::session_pong(SessionBase* s) {
+  if (s != session_.get() || !awaiting_pong_) return;
+  awaiting_pong_ = false;
+  arm_timer(config_->ping_interval, PingDue);
+}
+
+void Link::session_closed(SessionBase* s, LinkFailure failure) {
+  if (s != session_.get()) return;
+  const auto keep_alive = session_; // the session is mid-callback
+  session_->detach();
+  session_.reset();
+  failure.was_open = state_ == LinkState::Open || (state_ == LinkState::Closing && failure.code == LinkError::Stopped);
+  ++timer_generation_;
+  timer_.cancel();
+  bool will_retry = false;
+  if (restart_delay_) {
+    // Closed on purpose (restart): reconnect after the requested delay.
+    const auto delay = *restart_delay_;
+    restart_delay_.reset();
+    schedule_connect(delay);
+    will_retry = true;
+  } else if (state_ == LinkState::Closing || failure.code == LinkError::Stopped) {
+    state_ = LinkState::Stopped;
+  } else if (is_retryable(failure.code)) {
+    schedule_connect(backoff_.next_delay());
+    will_retry = true;
+  } else {
+    state_ = LinkState::Failed;
+    core::logger()->warn("charger {}: {} ({}); not retrying", identity_, code_name(failure.code), failure.detail);
+  }
+  if (failure.code != LinkError::Stopped) last_failure_ = failure;
+  if (listener_ != nullptr) listener_->on_link_closed(failure, will_retry);
+}
+
+} // namespace ocppfleet::transport

@@ -1,0 +1,47 @@
+#pragma once
+// Typed transport failures. Each has a stable code name (used by the control API's
+// FAILED status and by logs) and says whether retrying can help.
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace ocppfleet::transport {
+
+enum class LinkError {
+  InvalidUrl = 1,
+  DnsFailure,
+  ConnectionRefused,
+  ConnectFailed,
+  ConnectTimeout,
+  TlsHandshakeFailed,
+  TlsVerificationFailed,
+  HandshakeTimeout,
+  HttpUnauthorized,   // 401 at the WebSocket upgrade
+  UpgradeRejected,    // any other non-101 answer
+  SubprotocolMissing, // server accepted without choosing a subprotocol
+  SubprotocolMismatch,
+  PongTimeout,
+  ClosedByPeer,
+  ConnectionLost,
+  Stopped, // we closed it
+};
+
+const std::error_category& link_category() noexcept;
+std::error_code make_error_code(LinkError e) noexcept;
+
+// Stable snake_case name, e.g. "tls_verification_failed".
+std::string_view code_name(LinkError e) noexcept;
+// Retrying cannot fix wrong credentials, an untrusted certificate or a protocol mismatch:
+// the link stops instead of hammering the server.
+bool is_retryable(LinkError e) noexcept;
+
+struct LinkFailure {
+  LinkError code = LinkError::Stopped;
+  std::string detail; // human sentence with the specifics (status, subprotocol, OS error)
+  bool was_open = false;
+};
+
+} // namespace ocppfleet::transport
+
+template <>
+struct std::is_error_code_enum<ocppfleet::transport::LinkError> : std::true_type {};

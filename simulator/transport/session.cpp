@@ -1,0 +1,274 @@
+#include "simulator/transport/session.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/core/detail/base64.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <deque>
+#include <optional>
+
+#include "simulator/transport/link.hpp"
+
+namespace ocppfleet::transport {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using error_code = boost::system::error_code;
+
+std::string basic_auth_header(const std::string& user, const std::string& password) {
+  const std::string plain = user + ":" + password;
+  std::string out(beast::detail::base64::encoded_size(plain.size()), '\0');
+  out.resize(beast::detail::base64::encode(out.data(), plain.data(), plain.size()));
+  return "Basic " + out;
+}
+
+bool is_ip_literal(const std::string& host) {
+  error_code ec;
+  (void)asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+template <class NextLayer>
+class WsSession final : public SessionBase, public std::enable_shared_from_this<WsSession<NextLayer>> {
+  static constexpr bool tls = !std::is_same_v<NextLayer, tcp::socket>;
+
+public:
+  WsSession(Link& link, std::shared_ptr<const LinkConfig> config, std::string target, NextLayer&& next)
+      : SessionBase(&link), config_(std::move(config)), target_(std::move(target)), ws_(std::move(next)) {}
+
+  void run() override { do_resolve(); }
+
+  bool send(std::string frame) override {
+    if (closing_ || !open_ || queue_.size() > config_->max_outbound_queue) return false;
+    queue_.push_back(std::move(frame));
+    if (!writing_) do_write();
+    return true;
+  }
+
+  void ping() override {
+    if (!open_ || closing_ || pinging_) return;
+    pinging_ = true;
+    ws_.async_ping({}, [self = this->shared_from_this()](error_code) { self->pinging_ = false; });
+  }
+
+  void close_graceful() override {
+    if (closing_) return;
+    if (!open_) return abort(LinkError::Stopped);
+    closing_ = true;
+    forced_ = LinkError::Stopped;
+    ws_.async_close(websocket::close_code::normal, [self = this->shared_from_this()](error_code) {
+      // The read loop completes with `closed` (or an error) and reports.
+      self->close_socket();
+    });
+  }
+
+  void abort(LinkError reason) override {
+    if (!forced_) forced_ = reason;
+    closing_ = true;
+    if (resolver_) resolver_->cancel();
+    close_socket();
+  }
+
+private:
+  void close_socket() {
+    error_code ignored;
+    beast::get_lowest_layer(ws_).close(ignored);
+  }
+
+  void do_resolve() {
+    resolver_.emplace(ws_.get_executor());
+    resolver_->async_resolve(config_->url.host, config_->url.port,
+                             [self = this->shared_from_this()](error_code ec, tcp::resolver::results_type results) {
+                               self->on_resolve(ec, std::move(results));
+                             });
+  }
+
+  void on_resolve(error_code ec, tcp::resolver::results_type results) {
+    resolver_.reset();
+    if (forced_) return finish(*forced_, "");
+    if (ec) return finish(LinkError::DnsFailure, "cannot resolve '" + config_->url.host + "': " + ec.message());
+    asio::async_connect(beast::get_lowest_layer(ws_), results,
+                        [self = this->shared_from_this()](error_code ec2, const tcp::endpoint&) { self->on_connect(ec2); });
+  }
+
+  void on_connect(error_code ec) {
+    if (forced_) return finish(*forced_, "");
+    if (ec == asio::error::connection_refused)
+      return finish(LinkError::ConnectionRefused,
+                    "connection refused by " + config_->url.host + ":" + config_->url.port);
+    if (ec) return finish(LinkError::ConnectFailed, ec.message());
+    error_code ignored;
+    beast::get_lowest_layer(ws_).set_option(tcp::no_delay(true), ignored);
+    if (link_ != nullptr) link_->session_connected(this);
+    if constexpr (tls) {
+      do_tls_handshake();
+    } else {
+      do_ws_handshake();
+    }
+  }
+
+  void do_tls_handshake() {
+    if constexpr (tls) {
+      auto& stream = ws_.next_layer();
+      const std::string& host = config_->url.host;
+      if (!is_ip_literal(host)) SSL_set_tlsext_host_name(stream.native_handle(), host.c_str());
+      if ((SSL_get_verify_mode(stream.native_handle()) & SSL_VERIFY_PEER) != 0)
+        stream.set_verify_callback(asio::ssl::host_name_verification(host));
+      stream.async_handshake(asio::ssl::stream_base::client,
+                             [self = this->shared_from_this()](error_code ec) { self->on_tls_handshake(ec); });
+    }
+  }
+
+  void on_tls_handshake(error_code ec) {
+    if constexpr (tls) {
+      if (forced_) return finish(*forced_, "");
+      if (ec) {
+        const long verify = SSL_get_verify_result(ws_.next_layer().native_handle());
+        if (verify != X509_V_OK)
+          return finish(LinkError::TlsVerificationFailed,
+                        "certificate of " + config_->url.host + " did not verify: " +
+                            X509_verify_cert_error_string(verify));
+        return finish(LinkError::TlsHandshakeFailed, ec.message());
+      }
+      do_ws_handshake();
+    }
+  }
+
+  void do_ws_handshake() {
+    const std::optional<std::string> password = link_ != nullptr ? link_->basic_auth_password() : std::nullopt;
+    const std::string user = link_ != nullptr ? link_->identity() : std::string{};
+    ws_.set_option(websocket::stream_base::decorator(
+        [sub = config_->subprotocol, auth = password ? basic_auth_header(user, *password) : std::string{}](
+            websocket::request_type& req) {
+          req.set(http::field::user_agent, "ocppfleet");
+          req.set(http::field::sec_websocket_protocol, sub);
+          if (!auth.empty()) req.set(http::field::authorization, auth);
+        }));
+    response_ = std::make_unique<websocket::response_type>();
+    ws_.async_handshake(*response_, config_->url.host_header(), target_,
+                        [self = this->shared_from_this()](error_code ec) { self->on_ws_handshake(ec); });
+  }
+
+  void on_ws_handshake(error_code ec) {
+    const auto response = std::move(response_);
+    if (forced_) return finish(*forced_, "");
+    if (ec == websocket::error::upgrade_declined) {
+      const unsigned status = response->result_int();
+      if (status == 401)
+        return finish(LinkError::HttpUnauthorized, "HTTP 401 at the WebSocket upgrade (check the Basic auth password)");
+      return finish(LinkError::UpgradeRejected, "HTTP " + std::to_string(status) + " at the WebSocket upgrade");
+    }
+    if (ec) return finish(LinkError::ConnectionLost, "WebSocket upgrade failed: " + ec.message());
+    const auto chosen = (*response)[http::field::sec_websocket_protocol];
+    if (chosen.empty())
+      return finish(LinkError::SubprotocolMissing,
+                    "the server accepted the upgrade without selecting subprotocol '" + config_->subprotocol + "'");
+    if (chosen != config_->subprotocol)
+      return finish(LinkError::SubprotocolMismatch, "the server selected subprotocol '" + std::string{chosen} +
+                                                       "', expected '" + config_->subprotocol + "'");
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = config_->handshake_timeout; // bounds the close handshake
+    timeouts.idle_timeout = websocket::stream_base::none();
+    timeouts.keep_alive_pings = false;
+    ws_.set_option(timeouts);
+    ws_.read_message_max(config_->max_inbound_message);
+    ws_.auto_fragment(false);
+    ws_.write_buffer_bytes(1024);
+    ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+      if (kind == websocket::frame_type::pong && link_ != nullptr) link_->session_pong(this);
+    });
+    open_ = true;
+    if (link_ != nullptr) link_->session_open(this);
+    do_read();
+  }
+
+  void do_read() {
+    ws_.async_read(buffer_, [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(error_code ec) {
+    if (ec) {
+      if (forced_) return finish(*forced_, "");
+      if (ec == websocket::error::closed) {
+        const auto& reason = ws_.reason();
+        return finish(LinkError::ClosedByPeer, "close code " + std::to_string(reason.code) +
+                                                   (reason.reason.empty() ? "" : " (" + std::string(reason.reason.data(), reason.reason.size()) + ")"));
+      }
+      return finish(LinkError::ConnectionLost, ec.message());
+    }
+    const auto data = buffer_.cdata();
+    const std::string_view text{static_cast<const char*>(data.data()), data.size()};
+    if (link_ != nullptr && !closing_) link_->session_message(this, text);
+    buffer_.consume(buffer_.size());
+    // Keep idle connections small: give back the memory of an occasional large frame.
+    if (buffer_.capacity() > 4096) buffer_.shrink_to_fit();
+    if (!reported_) do_read();
+  }
+
+  void do_write() {
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(asio::buffer(queue_.front()),
+                    [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_write(ec); });
+  }
+
+  void on_write(error_code ec) {
+    writing_ = false;
+    if (ec) {
+      // The read side observes the failure too and reports it; make sure it does.
+      if (!forced_) forced_ = LinkError::ConnectionLost;
+      close_socket();
+      return;
+    }
+    queue_.pop_front();
+    if (!queue_.empty() && !closing_) do_write();
+  }
+
+  void finish(LinkError code, std::string detail) {
+    if (reported_) return;
+    reported_ = true;
+    open_ = false;
+    closing_ = true;
+    close_socket();
+    queue_.clear();
+    if (link_ != nullptr) link_->session_closed(this, LinkFailure{code, std::move(detail), false});
+  }
+
+  std::shared_ptr<const LinkConfig> config_;
+  std::string target_;
+  websocket::stream<NextLayer> ws_;
+  std::optional<tcp::resolver> resolver_;
+  std::unique_ptr<websocket::response_type> response_;
+  beast::flat_buffer buffer_;
+  std::deque<std::string> queue_;
+  std::optional<LinkError> forced_;
+  bool open_ = false;
+  bool writing_ = false;
+  bool pinging_ = false;
+  bool closing_ = false;
+  bool reported_ = false;
+};
+
+} // namespace
+
+std::shared_ptr<SessionBase> make_session(asio::any_io_executor executor, Link& link,
+                                          std::shared_ptr<const LinkConfig> config, std::string target) {
+  if (config->url.tls) {
+    using Next = asio::ssl::stream<tcp::socket>;
+    Next next{tcp::socket{executor}, *config->tls};
+    return std::make_shared<WsSession<Next>>(link, std::move(config), std::move(target), std::move(next));
+  }
+  return std::make_shared<WsSession<tcp::socket>>(link, std::move(config), std::move(target), tcp::socket{executor});
+}
+
+} // namespace ocppfleet::transport
