@@ -1,6 +1,9 @@
 #include "control-api/app/run_command.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <csignal>
+#include <fstream>
 #include <cstdio>
 #include <iostream>
 #include <thread>
@@ -36,6 +39,16 @@ void print_progress(const core::FleetCounters& c, int total, double elapsed, std
   std::fflush(stdout);
 }
 
+// Resident set size of this process in bytes (Linux /proc), 0 when unknown.
+std::uint64_t rss_bytes() {
+  std::ifstream status{"/proc/self/status"};
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
 } // namespace
 
 void add_run_command(CLI::App& app, RunOptions& o) {
@@ -67,6 +80,9 @@ void add_run_command(CLI::App& app, RunOptions& o) {
   run->add_option("--log-level", o.log_level, "trace|debug|info|warn|error|off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
+  run->add_option("--summary-json", o.summary_json, "Also write the summary as JSON to this file");
+  run->add_flag("--exit-when-booted", o.exit_when_booted,
+                "Stop as soon as every charger is booted (for benchmarks)");
 }
 
 int run_fleet(const RunOptions& o) {
@@ -90,6 +106,7 @@ int run_fleet(const RunOptions& o) {
     }
   }
   auto connector = std::make_shared<charger::ConnectorSpec>();
+  const std::uint64_t rss_before = rss_bytes();
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -124,7 +141,10 @@ int run_fleet(const RunOptions& o) {
   while (g_stop == 0) {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (o.duration_s > 0 && elapsed >= o.duration_s) break;
-    if (all_booted_at < 0 && c.booted.load() >= o.count) all_booted_at = elapsed;
+    if (all_booted_at < 0 && c.booted.load() >= o.count) {
+      all_booted_at = elapsed;
+      if (o.exit_when_booted) break;
+    }
     if (o.sessions && sessions_requested < ids.size() && c.booted.load() > 0) {
       // Ask every booted charger to start one session; chargers not booted yet retry later.
       for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -146,6 +166,7 @@ int run_fleet(const RunOptions& o) {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   print_progress(c, o.count, elapsed, last_connects, last_elapsed);
   const auto booted_at_end = c.booted.load();
+  const std::uint64_t rss_after = rss_bytes();
   engine.shutdown();
   std::printf("summary: chargers %d, booted %lld, all booted after %s, connects %llu, boots accepted %llu, "
               "rejected %llu, calls sent %llu, call errors %llu, timeouts %llu, transactions %llu/%llu "
@@ -161,6 +182,30 @@ int run_fleet(const RunOptions& o) {
               static_cast<unsigned long long>(c.transactions_started_total.load()),
               static_cast<unsigned long long>(c.transactions_stopped_total.load()),
               static_cast<long long>(c.failed.load()));
+  const double per_charger =
+      o.count > 0 ? static_cast<double>(rss_after - std::min(rss_after, rss_before)) / o.count : 0.0;
+  std::printf("memory: RSS %.1f MiB before chargers, %.1f MiB at end: %.0f bytes per charger\n",
+              static_cast<double>(rss_before) / 1048576.0, static_cast<double>(rss_after) / 1048576.0, per_charger);
+  if (o.summary_json) {
+    nlohmann::json j{{"chargers", o.count},
+                     {"booted", booted_at_end},
+                     {"all_booted_after_s", all_booted_at >= 0 ? nlohmann::json(all_booted_at) : nlohmann::json()},
+                     {"connects_per_s", all_booted_at > 0 ? nlohmann::json(o.count / all_booted_at) : nlohmann::json()},
+                     {"elapsed_s", elapsed},
+                     {"rss_before_bytes", rss_before},
+                     {"rss_after_bytes", rss_after},
+                     {"rss_per_charger_bytes", per_charger},
+                     {"connects_total", c.connects_total.load()},
+                     {"boots_accepted_total", c.boots_accepted_total.load()},
+                     {"calls_sent_total", c.calls_sent_total.load()},
+                     {"call_errors_total", c.call_errors_total.load()},
+                     {"call_timeouts_total", c.call_timeouts_total.load()},
+                     {"failed", c.failed.load()},
+                     {"shards", engine.shard_count()}};
+    std::ofstream out{*o.summary_json};
+    out << j.dump(2) << "\n";
+    if (!out) std::fprintf(stderr, "error: cannot write %s\n", o.summary_json->c_str());
+  }
   // Exit status for scripts: 0 when every charger was booted at the end.
   return booted_at_end >= o.count ? 0 : 1;
 }

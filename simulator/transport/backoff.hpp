@@ -17,7 +17,10 @@ struct BackoffPolicy {
 
 class Backoff {
 public:
+  // Keeps a pointer to `policy` (a Link's lives in its shared LinkConfig): it must outlive
+  // the Backoff, so temporaries are refused at compile time.
   Backoff(const BackoffPolicy& policy, std::uint64_t seed) : policy_(&policy), prng_(seed) {}
+  Backoff(BackoffPolicy&&, std::uint64_t) = delete;
 
   // The delay before the next attempt; grows with every call until reset().
   std::chrono::milliseconds next_delay();

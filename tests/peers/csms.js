@@ -13,6 +13,7 @@
 'use strict';
 
 const { RPCServer, createRPCError, NOREPLY } = require('ocpp-rpc');
+const http = require('http');
 const readline = require('readline');
 
 const MAX_RAW_TEXT = 2000; // keep events small even if a peer floods us with huge frames
@@ -45,8 +46,10 @@ function truncate(text, max = MAX_RAW_TEXT) {
 
 function errorInfo(err) {
   if (!err) return { code: 'Unknown', message: '' };
+  // ocpp-rpc's TimeoutError does not set .name, so fall back to the class name.
+  const className = err.constructor && err.constructor.name !== 'Error' ? err.constructor.name : null;
   const info = {
-    code: err.rpcErrorCode || err.name || 'Error',
+    code: err.rpcErrorCode || className || err.name || 'Error',
     message: String(err.message ?? ''),
   };
   if (err.details && typeof err.details === 'object' && Object.keys(err.details).length > 0) {
@@ -200,8 +203,8 @@ function makeHandler(client, action) {
     if (spec && Number.isFinite(spec.delay_ms) && spec.delay_ms > 0) await sleep(spec.delay_ms);
     if (spec && spec.no_reply) {
       // No CALLRESULT will be sent, so ocpp-rpc emits no 'response'; report it ourselves.
-      const pending = client.__inflight.get(messageId);
-      client.__inflight.delete(messageId);
+      const pending = client.__takeInflight(messageId);
+      if (pending) callsByAction[action] = (callsByAction[action] || 0) + 1;
       emit('call', {
         identity, action, message_id: messageId, params: pending ? pending.params : params,
         ok: null, no_reply: true, response: null,
@@ -255,6 +258,11 @@ server.auth((accept, reject, handshake) => {
     reject(status, reason);
   };
 
+  if (!identity) {
+    refuse(400, 'missing_identity');
+    return;
+  }
+
   const offered = Array.from(handshake.protocols || []);
   // Without an agreed subprotocol ocpp-rpc silently turns strict validation off for the
   // connection, which would defeat the point of this peer; refuse instead.
@@ -297,7 +305,7 @@ server.on('client', (client) => {
   const previous = clientsByIdentity.get(identity);
   clientsByIdentity.set(identity, client);
   allClients.add(client);
-  client.__inflight = new Map(); // message id -> {action, params} of inbound CALLs
+  client.__inflight = new Map(); // message id -> [{action, params}] of unanswered inbound CALLs
 
   emit('connected', {
     identity,
@@ -320,16 +328,27 @@ server.on('client', (client) => {
 
   client.on('call', ({ outbound, payload }) => {
     if (outbound || !Array.isArray(payload)) return;
-    client.__inflight.set(payload[1], { action: payload[2], params: payload[3] });
+    // A list per id: a charger may reuse an id while the first CALL is pending; ocpp-rpc
+    // then answers the newest one first (RpcFrameworkError), so answers are matched LIFO.
+    const list = client.__inflight.get(payload[1]) || [];
+    list.push({ action: payload[2], params: payload[3] });
+    client.__inflight.set(payload[1], list);
   });
+  const takeInflight = (messageId) => {
+    const list = client.__inflight.get(messageId);
+    if (!list) return undefined;
+    const entry = list.pop();
+    if (list.length === 0) client.__inflight.delete(messageId);
+    return entry;
+  };
+  client.__takeInflight = takeInflight;
 
   // The outbound 'response' is the one place that sees every answer we give, including
   // NotImplemented and the automatic CALLERRORs of strict validation.
   client.on('response', ({ outbound, payload }) => {
     if (!outbound || !Array.isArray(payload)) return;
     const messageId = payload[1];
-    const pending = client.__inflight.get(messageId);
-    client.__inflight.delete(messageId);
+    const pending = takeInflight(messageId);
     const action = pending ? pending.action : null;
     if (action !== null) callsByAction[action] = (callsByAction[action] || 0) + 1;
     const base = { identity, action, message_id: messageId, params: pending ? pending.params : null };
@@ -531,12 +550,37 @@ async function runCommand(line) {
 
 // ---------------------------------------------------------------- lifecycle -------
 
+// Our own HTTP server instead of server.listen(): ocpp-rpc decodes the identity outside
+// its try block, so a malformed %-escape would leave the upgrade hanging forever (and
+// raise an unhandled rejection). We answer those with 400 before ocpp-rpc sees them.
+const httpServer = http.createServer((req, res) => {
+  res.statusCode = 404;
+  res.end();
+});
+httpServer.on('upgrade', (request, socket, head) => {
+  let identity = null;
+  try {
+    const url = new URL('http://localhost' + (request.url || '/'));
+    identity = decodeURIComponent(url.pathname.split('/').pop());
+  } catch (err) {
+    emit('auth_rejected', { identity: null, reason: 'malformed_url', status: 400, url: truncate(String(request.url), 200) });
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    return;
+  }
+  server.handleUpgrade(request, socket, head);
+});
+httpServer.on('clientError', (err, socket) => {
+  // Garbage instead of HTTP on the listening port: drop it, keep serving.
+  socket.destroy();
+});
+
 async function shutdown(exitCode) {
   if (shuttingDown) return;
   shuttingDown = true;
   try {
     // force: the parent is tearing the test down; do not wait for polite close handshakes.
     await withTimeout(server.close({ code: 1001, force: true }), 2000);
+    await withTimeout(new Promise((resolve) => httpServer.close(resolve)), 1000);
   } catch (err) {
     // closing failed; exiting anyway is the only sensible thing left
   }
@@ -558,7 +602,14 @@ process.stdin.on('error', () => shutdown(0));
 
 (async () => {
   try {
-    const httpServer = await server.listen(config.port, '127.0.0.1');
+    await new Promise((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen({ port: config.port, host: '127.0.0.1' }, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+    httpServer.on('error', (err) => emit('server_error', { error: String(err && err.message || err) }));
     emit('listening', { port: httpServer.address().port, protocols: config.protocols });
   } catch (err) {
     emit('fatal', { error: `listen failed: ${err.message}` });

@@ -10,6 +10,7 @@
 //   calls      [{"action": "BootNotification", "params": {...}}], default: one 1.6 boot
 //   raw        ["frame text", ...] sent after the calls
 //   handlers   {"Reset": {"status": "Accepted"}}  fixed answers to CSMS calls
+//   silent     ["Reset"]  CSMS calls that are never answered (to provoke timeouts)
 //   stay_ms    how long to stay connected after the scripted calls (default 200)
 //   timeout_ms per call timeout (default 5000)
 // stdout: JSON lines {"event": "open"|"response"|"inbound_call"|"message"|"closed"|"error", ...}
@@ -17,7 +18,7 @@
 // 3 when the connection failed, 4 when a call timed out, 2 on bad options.
 'use strict';
 
-const { RPCClient } = require('ocpp-rpc');
+const { RPCClient, NOREPLY } = require('ocpp-rpc');
 
 const out = (event, fields) => process.stdout.write(JSON.stringify({ event, ...fields, t: Date.now() }) + '\n');
 
@@ -58,6 +59,13 @@ async function main() {
     });
   }
 
+  for (const action of Array.isArray(opts.silent) ? opts.silent : []) {
+    cli.handle(action, ({ params }) => {
+      out('inbound_call', { action, params, silent: true });
+      return NOREPLY;
+    });
+  }
+
   try {
     await cli.connect();
   } catch (err) {
@@ -72,11 +80,14 @@ async function main() {
       const result = await cli.call(c.action, c.params ?? {});
       out('response', { action: c.action, ok: true, result });
     } catch (err) {
-      const timedOut = err && err.name === 'TimeoutError';
+      const timedOut = err && err.constructor && err.constructor.name === 'TimeoutError';
       if (timedOut) exitCode = 4;
       out('response', {
         action: c.action, ok: false,
-        error: { code: err.rpcErrorCode || err.name, message: err.message, details: err.details ?? null },
+        error: {
+          code: err.rpcErrorCode || (timedOut ? 'TimeoutError' : err.name),
+          message: err.message, details: err.details ?? null,
+        },
       });
     }
   }

@@ -1,3 +1,11 @@
+// GCC 12 reports a false -Wmaybe-uninitialized inside std::function when it inlines the
+// std::regex compiler that valijson instantiates (seen with -O1 -fsanitize=address,undefined,
+// GCC bug 105562 family). The warning is attributed to libstdc++ lines included before any
+// valijson header, so it can only be silenced for the whole translation unit.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
 #include "support/ocpp_schema_validator.hpp"
 
 // valijson's exceptions.hpp includes <stdexcept> inside namespace valijson; it must already
@@ -10,6 +18,7 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <fstream>
@@ -258,6 +267,21 @@ json load_bundle(const std::filesystem::path& file) {
 
 std::filesystem::path schema_dir() { return peers_dir() / "node_modules" / "ocpp-rpc" / "lib" / "schemas"; }
 
+// " (got <value>)" for scalar values at `path`, so a failure shows the offending data.
+std::string got_value(const json& payload, const std::string& path) {
+  try {
+    const json::json_pointer ptr(path == "/" ? "" : path);
+    if (!payload.contains(ptr)) return {};
+    const json& value = payload.at(ptr);
+    if (value.is_structured()) return {};
+    std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (text.size() > 60) text = text.substr(0, 60) + "...";
+    return " (got " + text + ")";
+  } catch (const std::exception&) {
+    return {};  // path from valijson that is not a valid pointer into the payload
+  }
+}
+
 std::string join(const std::vector<std::string>& parts) {
   std::string out;
   for (const auto& p : parts) {
@@ -365,13 +389,18 @@ std::optional<std::string> OcppSchemaValidator::validate(const std::string& sche
   try {
     if (!validator.validate(entry.schema, valijson::adapters::NlohmannJsonAdapter(payload), &results)) {
       valijson::ValidationResults::Error error;
+      std::vector<std::string> wrappers;
       while (results.popError(error)) {
-        std::string line = context_to_path(error.context) + ": " + error.description;
-        // valijson repeats each failure once per enclosing level; keep each line once.
-        bool seen = false;
-        for (const auto& e : errors) seen = seen || e == line;
-        if (!seen) errors.push_back(std::move(line));
+        const std::string path = context_to_path(error.context);
+        std::string line = path + ": " + error.description + got_value(payload, path);
+        // valijson reports each failure again at every enclosing level ("Failed to validate
+        // against schema associated with property name ..."); those add noise, not facts.
+        const bool wrapper = error.description.rfind("Failed to validate against schema associated", 0) == 0 ||
+                             error.description.rfind("Failed to validate item #", 0) == 0;
+        auto& bucket = wrapper ? wrappers : errors;
+        if (std::find(bucket.begin(), bucket.end(), line) == bucket.end()) bucket.push_back(std::move(line));
       }
+      if (errors.empty()) errors = std::move(wrappers);
       if (errors.empty()) errors.emplace_back("/: invalid");
     }
   } catch (const std::exception& e) {

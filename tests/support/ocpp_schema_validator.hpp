@@ -15,6 +15,9 @@
 //    characters and well-formed %-escapes); close to, but not byte-identical with, ajv-formats.
 //  * "multipleOf" uses ocpp-rpc's tolerance (|q - round(q)| < 1e-6 for q = value / divisor)
 //    instead of valijson's absolute-epsilon remainder, which wrongly rejects e.g. 123.4 % 0.1.
+//  * "type": "integer" rejects a number written with a fraction part, even 300.0 (valijson
+//    strong types). ajv accepts 300.0 because JSON.parse turns it into 300; we flag it since
+//    it means a double leaked into an integer field (nlohmann dumps a double 300 as "300.0").
 //  Everything else (types, required, additionalProperties, enum, maxLength, items, ...) is
 //  plain valijson 1.0 draft-07 validation.
 

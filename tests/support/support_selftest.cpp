@@ -339,6 +339,24 @@ TEST(NodeCsmsPeer, CommandsReachConnectedChargerAndCloseAllDisconnects) {
   EXPECT_EQ(client.exit_code, 0) << client.stderr_text;
 }
 
+TEST(NodeCsmsPeer, UnansweredCallTimesOut) {
+  auto peer = NodeCsmsPeer::start({});
+  NodeScriptResult client;
+  std::thread runner([&] {
+    client = run_node_script("test_client.js", {{"url", peer->ws_url()},
+                                                {"identity", "CP-S"},
+                                                {"silent", {"Reset"}},
+                                                {"stay_ms", 8000}});
+  });
+  ASSERT_TRUE(peer->wait_for_event(call_event("CP-S", "BootNotification"), kWait));
+  const json reset = peer->call("CP-S", "Reset", {{"type", "Soft"}}, 300ms);
+  EXPECT_EQ(reset.at("ok"), false);
+  EXPECT_EQ(reset.at("error").at("code"), "TimeoutError") << reset.dump();
+  peer->close("CP-S");
+  runner.join();
+  EXPECT_EQ(client.exit_code, 0) << client.stderr_text;
+}
+
 TEST(NodeCsmsPeer, TerminateDropsTcpWithoutCloseHandshake) {
   auto peer = NodeCsmsPeer::start({});
   NodeScriptResult client;

@@ -14,6 +14,10 @@ constexpr std::size_t max_id_len = 36;
 // OCPP 2.0.1 limits errorDescription to 255 characters; 1.6 has no limit, so one rule fits both.
 constexpr std::size_t max_description_len = 255;
 
+// Far deeper than any OCPP message (about 8 levels). nlohmann parses iteratively but copies,
+// compares and dumps recursively, so a peer's [[[[...]]]] could otherwise exhaust a shard's stack.
+constexpr int max_depth = 64;
+
 constexpr int call_type = 2;
 constexpr int call_result_type = 3;
 constexpr int call_error_type = 4;
@@ -27,6 +31,27 @@ std::size_t utf8_length(std::string_view s) {
   return chars;
 }
 
+// A pre-scan, cheaper than a parser callback per value. Brackets inside strings do not count.
+bool nesting_within(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return false;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return true;
+}
+
 FrameError reject(std::string id, ErrorCode code, std::string description, bool reply) {
   return FrameError{std::move(id), code, std::move(description), reply};
 }
@@ -38,7 +63,7 @@ std::string readable_id(const Json& frame) {
   return unknown_id;
 }
 
-const char* type_name(int type) {
+std::string_view type_name(int type) {
   switch (type) {
   case call_type: return "CALL";
   case call_result_type: return "CALLRESULT";
@@ -54,28 +79,32 @@ std::size_t element_count(int type) {
   }
 }
 
-// The frame is an array with a known type; checks arity and element types.
-ParsedFrame parse_typed(const Json& frame, int type) {
+// The frame is an array with a known type; checks arity and element types. Takes the frame
+// by reference to move the payload out: cheaper, and a copy would recurse.
+ParsedFrame parse_typed(Json& frame, int type) {
   // A CALLERROR must never answer a CALLRESULT or a CALLERROR, or two peers could ping-pong errors forever.
   const bool reply = type == call_type;
-  const std::string name = type_name(type);
+  const std::string_view name = type_name(type);
 
-  // Arity is checked before element types: a short frame is "incomplete" (1.6's ProtocolError),
-  // while a complete frame with a misplaced type is "syntactically incorrect" (FormationViolation).
+  // Arity is checked before element types: a frame of the wrong length does not conform to the
+  // PDU structure (ProtocolError; 1.6 says "incomplete"), while one of the right length with a
+  // misplaced type is "syntactically incorrect" (FormationViolation).
   const std::size_t expected = element_count(type);
   if (frame.size() != expected)
     return reject(readable_id(frame), ErrorCode::ProtocolError,
-                  name + ": expected " + std::to_string(expected) + " elements, got " + std::to_string(frame.size()),
+                  std::string{name} + ": expected " + std::to_string(expected) + " elements, got " +
+                      std::to_string(frame.size()),
                   reply);
 
   if (!frame[1].is_string())
-    return reject(unknown_id, ErrorCode::FormationViolation, name + ": message id must be a string", reply);
+    return reject(unknown_id, ErrorCode::FormationViolation, std::string{name} + ": message id must be a string",
+                  reply);
   std::string id = frame[1].get<std::string>();
   // FormationViolation rather than PropertyConstraintViolation: the id belongs to the RPC
   // envelope, and the Property/Type/Occurrence codes describe the action's payload.
   if (utf8_length(id) > max_id_len)
     return reject(std::move(id), ErrorCode::FormationViolation,
-                  name + ": message id longer than " + std::to_string(max_id_len) + " characters", reply);
+                  std::string{name} + ": message id longer than " + std::to_string(max_id_len) + " characters", reply);
 
   switch (type) {
   case call_type:
@@ -83,11 +112,11 @@ ParsedFrame parse_typed(const Json& frame, int type) {
       return reject(std::move(id), ErrorCode::FormationViolation, "CALL: action must be a string", reply);
     if (!frame[3].is_object())
       return reject(std::move(id), ErrorCode::FormationViolation, "CALL: payload must be an object", reply);
-    return Call{std::move(id), frame[2].get<std::string>(), frame[3]};
+    return Call{std::move(id), frame[2].get<std::string>(), std::move(frame[3])};
   case call_result_type:
     if (!frame[2].is_object())
       return reject(std::move(id), ErrorCode::FormationViolation, "CALLRESULT: payload must be an object", reply);
-    return CallResult{std::move(id), frame[2]};
+    return CallResult{std::move(id), std::move(frame[2])};
   default:
     if (!frame[2].is_string())
       return reject(std::move(id), ErrorCode::FormationViolation, "CALLERROR: error code must be a string", reply);
@@ -95,7 +124,7 @@ ParsedFrame parse_typed(const Json& frame, int type) {
       return reject(std::move(id), ErrorCode::FormationViolation, "CALLERROR: description must be a string", reply);
     if (!frame[4].is_object())
       return reject(std::move(id), ErrorCode::FormationViolation, "CALLERROR: details must be an object", reply);
-    return CallError{std::move(id), frame[2].get<std::string>(), frame[3].get<std::string>(), frame[4]};
+    return CallError{std::move(id), frame[2].get<std::string>(), frame[3].get<std::string>(), std::move(frame[4])};
   }
 }
 
@@ -125,10 +154,13 @@ std::string_view truncate_chars(std::string_view s, std::size_t max_chars) {
 
 ParsedFrame parse_frame(std::string_view text) noexcept {
   try {
-    // Non-throwing parse: a peer's garbage must not cost an exception per frame.
-    const Json frame = Json::parse(text.begin(), text.end(), nullptr, false);
     // OCPP-J gives no id for these, so the CALLERROR uses "-1". Not knowing the message type,
     // we answer: if it was meant as a CALL the peer is waiting for a reply.
+    if (!nesting_within(text, max_depth))
+      return reject(unknown_id, ErrorCode::FormationViolation,
+                    "nesting deeper than " + std::to_string(max_depth) + " levels", true);
+    // Non-throwing parse: a peer's garbage must not cost an exception per frame.
+    Json frame = Json::parse(text.begin(), text.end(), nullptr, false);
     if (frame.is_discarded()) return reject(unknown_id, ErrorCode::FormationViolation, "not valid JSON", true);
     if (!frame.is_array()) return reject(unknown_id, ErrorCode::FormationViolation, "not a JSON array", true);
     if (frame.empty()) return reject(unknown_id, ErrorCode::FormationViolation, "empty array", true);

@@ -95,7 +95,8 @@ void ChargePoint::on_link_message(std::string_view text) {
   frame_log_.record(rpc::Direction::CsmsToCharger, clock_.wall_now(), text);
   auto parsed = rpc::parse_frame(text);
   if (auto* error = std::get_if<rpc::FrameError>(&parsed)) {
-    if (error->reply)
+    // OCPP-J 1.6 has no error for an unknown message type: such frames are ignored.
+    if (error->reply && error->code != rpc::ErrorCode::MessageTypeNotSupported)
       write_frame(rpc::serialize_call_error(error->id, rpc::to_wire(error->code, rpc::Dialect::V16),
                                             error->description));
     return;
@@ -136,7 +137,13 @@ void ChargePoint::handle_call(const rpc::Call& call) {
   }
   const auto outcome = csms_actions().dispatch(*this, call);
   if (const auto* payload = std::get_if<Json>(&outcome)) {
-    write_frame(rpc::serialize_call_result(call.id, *payload));
+    try {
+      write_frame(rpc::serialize_call_result(call.id, *payload));
+    } catch (const std::exception& e) {
+      deferred_.clear();
+      write_frame(rpc::serialize_call_error(call.id, rpc::to_wire(rpc::ErrorCode::InternalError, rpc::Dialect::V16),
+                                            e.what()));
+    }
   } else {
     const auto& error = std::get<rpc::HandlerError>(outcome);
     deferred_.clear();

@@ -117,6 +117,36 @@ TEST(ParseFrame, non_integer_message_type_is_formation_violation_echoing_readabl
   }
 }
 
+// Frame depth: the outer array is level 1, the payload object level 2.
+std::string call_nested_to_depth(int depth) {
+  std::string payload = "1";
+  for (int level = 2; level <= depth; ++level) payload = R"({"a":)" + payload + "}";
+  return R"([2,"abc","DataTransfer",)" + payload + "]";
+}
+
+TEST(ParseFrame, nesting_up_to_64_levels_is_accepted) {
+  EXPECT_TRUE(std::holds_alternative<Call>(parse_frame(call_nested_to_depth(64))));
+}
+
+TEST(ParseFrame, nesting_deeper_than_64_levels_is_formation_violation_with_unknown_id) {
+  const FrameError e = expect_frame_error(call_nested_to_depth(65));
+  EXPECT_EQ(e.code, ErrorCode::FormationViolation);
+  EXPECT_EQ(e.id, "-1");
+  EXPECT_TRUE(e.reply);
+}
+
+TEST(ParseFrame, million_level_nesting_is_refused_without_crashing) {
+  const std::string text = std::string(1'000'000, '[') + std::string(1'000'000, ']');
+  EXPECT_EQ(expect_frame_error(text).code, ErrorCode::FormationViolation);
+}
+
+TEST(ParseFrame, brackets_inside_strings_do_not_count_as_nesting) {
+  const std::string brackets(100, '[');
+  const ParsedFrame parsed = parse_frame(R"([2,"abc","DataTransfer",{"data":")" + brackets + R"(\"{{"}])");
+  ASSERT_TRUE(std::holds_alternative<Call>(parsed));
+  EXPECT_EQ(std::get<Call>(parsed).payload.at("data"), brackets + "\"{{");
+}
+
 // --- unknown message type ---
 
 TEST(ParseFrame, unknown_message_type_is_message_type_not_supported_with_its_id) {

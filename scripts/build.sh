@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Configures and builds one build type into build/<type-lowercase>.
+# Usage: scripts/build.sh [Release|Debug|Sanitize] [extra cmake args...]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+type="${1:-Release}"
+shift || true
+dir="$root/build/$(echo "$type" | tr '[:upper:]' '[:lower:]')"
+jobs="${OCPPFLEET_JOBS:-$(nproc)}"
+cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+cmake --build "$dir" -j "$jobs"

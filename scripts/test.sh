@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# One command for the whole suite: install what is missing, then build and test both
+# build types: Sanitize (ASan + UBSan) first, Release last. Output ends with ctest's
+# summary; a failing build type stops the run with its own summary as the last lines.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/scripts/setup.sh"
+jobs="${OCPPFLEET_JOBS:-$(nproc)}"
+for type in Sanitize Release; do
+  echo "== build $type"
+  "$root/scripts/build.sh" "$type"
+  dir="$root/build/$(echo "$type" | tr '[:upper:]' '[:lower:]')"
+  echo "== test $type"
+  ( cd "$dir" && ctest --output-on-failure --timeout 300 -j "$jobs" )
+done

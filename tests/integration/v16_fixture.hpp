@@ -1,0 +1,141 @@
+#pragma once
+// Fixture: an in-process fleet engine driving OCPP 1.6 chargers against the real strict
+// ocpp-rpc CSMS (tests/peers/csms.js) on a free loopback port. Every test ends by checking
+// the peer saw zero schema violations and that every frame our chargers sent validates
+// against the official schemas (from the installed npm package).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "simulator/fleet/engine.hpp"
+#include "support/node_csms_peer.hpp"
+#include "support/ocpp_schema_validator.hpp"
+
+namespace ocppfleet::testing {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+class V16AgainstStrictCsms : public ::testing::Test {
+protected:
+  // Starts the strict CSMS; the shared link config then points at it (set before any
+  // charger exists: engine threads read it without locks).
+  void start_peer(PeerOptions options = {}) {
+    peer_ = NodeCsmsPeer::start(options);
+    std::string error;
+    auto url = transport::parse_ws_url(peer_->ws_url(), &error);
+    ASSERT_TRUE(url) << error;
+    link_->url = *url;
+  }
+
+  void SetUp() override {
+    link_ = std::make_shared<transport::LinkConfig>();
+    link_->backoff.initial = 200ms;
+    link_->backoff.max = 2s;
+    link_->connect_timeout = 5s;
+    link_->handshake_timeout = 5s;
+    spec_ = std::make_shared<charger::ConnectorSpec>();
+    engine_ = std::make_unique<fleet::Engine>(fleet::EngineOptions{2, nullptr});
+  }
+
+  void TearDown() override {
+    if (peer_) {
+      for (const auto& v : peer_->violations()) ADD_FAILURE() << "strict peer violation: " << v.dump();
+    }
+    for (auto id : ids_) expect_frames_valid(id);
+    engine_->shutdown();
+    engine_.reset();
+    peer_.reset();
+  }
+
+  fleet::ChargerId add_charger(const std::string& identity, int connectors = 1, bool start = true) {
+    fleet::ChargerSpec spec;
+    spec.identity.identity = identity;
+    spec.identity.serial_number = "SN-" + identity;
+    spec.link = link_;
+    spec.connector_spec = spec_;
+    spec.connectors = connectors;
+    spec.options.frame_log_capacity = 4096;
+    spec.options.call_timeout = 5s;
+    spec.options.reset_delay = 100ms;
+    const auto id = engine_->add(std::move(spec));
+    ids_.push_back(id);
+    if (start) engine_->start(id);
+    return id;
+  }
+
+  template <class Pred>
+  static bool eventually(Pred pred, std::chrono::milliseconds timeout = 10s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (pred()) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return pred();
+  }
+
+  bool wait_booted(std::int64_t n, std::chrono::milliseconds timeout = 15s) {
+    return eventually([&] { return engine_->counters().booted.load() >= n; }, timeout);
+  }
+
+  // Every CALL our charger sent validates as a request; every CALLRESULT as the response
+  // to the CSMS's CALL with the same id.
+  void expect_frames_valid(fleet::ChargerId id) {
+    const auto frames = engine_->frames(id);
+    ASSERT_TRUE(frames.has_value());
+    const auto& validator = OcppSchemaValidator::v16();
+    std::map<std::string, std::string> inbound_actions; // message id -> action
+    for (const auto& f : *frames) {
+      const auto j = json::parse(f.text, nullptr, false);
+      if (f.direction == rpc::Direction::CsmsToCharger) {
+        if (j.is_array() && j.size() == 4 && j[0] == 2 && j[1].is_string() && j[2].is_string())
+          inbound_actions[j[1].get<std::string>()] = j[2].get<std::string>();
+        continue;
+      }
+      ASSERT_TRUE(j.is_array()) << f.text;
+      if (j[0] == 2) {
+        const auto err = validator.validate_request(j[2].get<std::string>(), j[3]);
+        EXPECT_FALSE(err) << "invalid frame we sent: " << f.text << "\n" << err.value_or("");
+      } else if (j[0] == 3) {
+        const auto it = inbound_actions.find(j[1].get<std::string>());
+        if (it == inbound_actions.end()) continue;
+        const auto err = validator.validate_response(it->second, j[2]);
+        EXPECT_FALSE(err) << "invalid response we sent: " << f.text << "\n" << err.value_or("");
+      }
+    }
+  }
+
+  std::vector<json> sent_calls(fleet::ChargerId id, const std::string& action) {
+    std::vector<json> out;
+    const auto frames = engine_->frames(id);
+    if (!frames) return out;
+    for (const auto& f : *frames) {
+      if (f.direction != rpc::Direction::ChargerToCsms) continue;
+      const auto j = json::parse(f.text, nullptr, false);
+      if (j.is_array() && j.size() == 4 && j[0] == 2 && j[2] == action) out.push_back(j[3]);
+    }
+    return out;
+  }
+
+  std::optional<json> sent_frame_with_id(fleet::ChargerId id, const std::string& message_id) {
+    const auto frames = engine_->frames(id);
+    if (!frames) return std::nullopt;
+    for (const auto& f : *frames) {
+      if (f.direction != rpc::Direction::ChargerToCsms) continue;
+      const auto j = json::parse(f.text, nullptr, false);
+      if (j.is_array() && j.size() >= 2 && j[1] == message_id) return j;
+    }
+    return std::nullopt;
+  }
+
+  std::unique_ptr<NodeCsmsPeer> peer_;
+  std::unique_ptr<fleet::Engine> engine_;
+  std::shared_ptr<transport::LinkConfig> link_;
+  std::shared_ptr<charger::ConnectorSpec> spec_;
+  std::vector<fleet::ChargerId> ids_;
+};
+
+} // namespace ocppfleet::testing
