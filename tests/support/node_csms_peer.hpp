@@ -72,7 +72,8 @@ class NodeCsmsPeer {
   pid_t pid() const { return pid_; }
 
   // First event (past or future) matching pred, or nullopt after timeout or once the
-  // peer's stdout has closed with no match.
+  // peer's stdout has closed with no match. Predicates run under the event lock: they must
+  // not call back into this object. All members are safe to call from several threads.
   std::optional<nlohmann::json> wait_for_event(const EventPredicate& pred,
                                                std::chrono::milliseconds timeout) const;
   // True once at least n events match pred (counting past events).

@@ -200,6 +200,20 @@ TEST(NodeCsmsPeer, StartsOnFreePortAndLeavesNoProcess) {
   EXPECT_EQ(errno, ESRCH);
 }
 
+TEST(NodeCsmsPeer, DeadPeerFailsFastInsteadOfHanging) {
+  auto peer = NodeCsmsPeer::start({});
+  const pid_t pid = peer->pid();
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  const auto started = std::chrono::steady_clock::now();
+  // EOF on its stdout ends every wait early; nothing can match any more.
+  EXPECT_FALSE(peer->wait_for_event(event_is("never"), 20s));
+  EXPECT_TRUE(peer->exited());
+  EXPECT_THROW(peer->stats(), std::runtime_error);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
+  peer.reset();
+  EXPECT_EQ(::kill(pid, 0), -1);
+}
+
 TEST(NodeCsmsPeer, BadOptionsMakeStartThrowWithHint) {
   PeerOptions opts;
   opts.boot_sequence = {"Maybe"};
