@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 build_dir="${BUILD_DIR:-build}"
 
-counts=(--count 1000,10000 --repeat 3)
+counts=(--count "1000,10000" --repeat 3)
 if [[ "${1:-}" == "--quick" ]]; then
   counts=(--quick)
   shift

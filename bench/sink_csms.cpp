@@ -224,9 +224,11 @@ int main(int argc, char** argv) {
   });
 
   std::vector<std::thread> extra;
-  for (int i = 1; i < options->threads; ++i) extra.emplace_back([&ioc] { ioc.run(); });
+  for (int i = 1; i < options->threads; ++i)
+    extra.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
-  for (auto& t : extra) t.join();
+  for (auto& t : extra)
+    t.join();
   ticker.print();
   return 0;
 }

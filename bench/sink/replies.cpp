@@ -33,8 +33,10 @@ json reply_v16(Action kind, ReplyConfig& config) {
   case Action::StartTransaction:
     return json{{"transactionId", config.next_transaction_id.fetch_add(1, std::memory_order_relaxed)},
                 {"idTagInfo", accepted_status()}};
-  case Action::DataTransfer: return accepted_status(); // status is required by the schema
-  default: return json::object(); // StatusNotification, StopTransaction, MeterValues and the rest
+  case Action::DataTransfer:
+    return accepted_status(); // status is required by the schema
+  // StatusNotification, StopTransaction, MeterValues and the rest.
+  default: return json::object();
   }
 }
 

@@ -31,8 +31,10 @@ std::optional<std::string_view> pick_subprotocol(std::string_view offer) {
     const auto comma = offer.find(',');
     std::string_view item = offer.substr(0, comma);
     offer = comma == std::string_view::npos ? std::string_view{} : offer.substr(comma + 1);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+      item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
+      item.remove_suffix(1);
     if (item == "ocpp1.6" || item == "ocpp2.0.1") return item;
   }
   return std::nullopt;
@@ -137,7 +139,7 @@ private:
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> parser_; // only during the upgrade
-  std::string out_;                                               // the reply being written
+  std::string out_;                                              // the reply being written
   OcppVersion version_ = OcppVersion::V16;
   bool open_ = false; // counted in connections_open
   SinkContext& context_;

@@ -6,7 +6,7 @@ namespace ocppfleet::bench {
 
 namespace {
 constexpr std::array<std::string_view, static_cast<std::size_t>(Action::Count_)> k_names{
-    "BootNotification", "Heartbeat",   "StatusNotification", "Authorize", "StartTransaction",
+    "BootNotification", "Heartbeat",   "StatusNotification", "Authorize",    "StartTransaction",
     "StopTransaction",  "MeterValues", "TransactionEvent",   "DataTransfer", "Other"};
 } // namespace
 
@@ -29,16 +29,15 @@ void Stats::on_open() {
 
 std::string Stats::line(double uptime_s, double calls_per_s) const {
   char head[320];
-  std::snprintf(head, sizeof head,
-                "sink: uptime_s=%.1f conns_open=%lld conns_peak=%lld conns_total=%llu upgrades_failed=%llu "
-                "accept_errors=%llu bad_frames=%llu calls=%llu calls_per_s=%.0f",
-                uptime_s, static_cast<long long>(connections_open.load()),
-                static_cast<long long>(connections_peak.load()),
-                static_cast<unsigned long long>(connections_total.load()),
-                static_cast<unsigned long long>(upgrades_failed.load()),
-                static_cast<unsigned long long>(accept_errors.load()),
-                static_cast<unsigned long long>(bad_frames.load()),
-                static_cast<unsigned long long>(calls_total.load()), calls_per_s);
+  std::snprintf(
+      head, sizeof head,
+      "sink: uptime_s=%.1f conns_open=%lld conns_peak=%lld conns_total=%llu upgrades_failed=%llu "
+      "accept_errors=%llu bad_frames=%llu calls=%llu calls_per_s=%.0f",
+      uptime_s, static_cast<long long>(connections_open.load()), static_cast<long long>(connections_peak.load()),
+      static_cast<unsigned long long>(connections_total.load()),
+      static_cast<unsigned long long>(upgrades_failed.load()), static_cast<unsigned long long>(accept_errors.load()),
+      static_cast<unsigned long long>(bad_frames.load()), static_cast<unsigned long long>(calls_total.load()),
+      calls_per_s);
   std::string out{head};
   // Only actions seen so far, to keep the line short.
   for (std::size_t i = 0; i < calls_by_action.size(); ++i) {

@@ -29,12 +29,12 @@ Action action_from_name(std::string_view name);
 std::string_view action_name(Action a);
 
 struct Stats {
-  std::atomic<std::uint64_t> connections_total{0};  // WebSocket upgrades accepted
+  std::atomic<std::uint64_t> connections_total{0}; // WebSocket upgrades accepted
   std::atomic<std::int64_t> connections_open{0};
   std::atomic<std::int64_t> connections_peak{0};
-  std::atomic<std::uint64_t> upgrades_failed{0};    // TCP accepted but no WebSocket session
-  std::atomic<std::uint64_t> accept_errors{0};      // e.g. EMFILE at accept()
-  std::atomic<std::uint64_t> bad_frames{0};         // not an OCPP CALL we could parse
+  std::atomic<std::uint64_t> upgrades_failed{0}; // TCP accepted but no WebSocket session
+  std::atomic<std::uint64_t> accept_errors{0};   // e.g. EMFILE at accept()
+  std::atomic<std::uint64_t> bad_frames{0};      // not an OCPP CALL we could parse
   std::atomic<std::uint64_t> calls_total{0};
   std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(Action::Count_)> calls_by_action{};
 

@@ -79,7 +79,7 @@ private:
   std::vector<std::unique_ptr<Shard>> shards_;
   std::atomic<ChargerId> next_id_{1};
   std::atomic<std::size_t> count_{0};
-  bool shut_down_ = false;
+  std::atomic<bool> shut_down_{false};
 };
 
 } // namespace ocppfleet::fleet

@@ -1,11 +1,20 @@
 #include "simulator/transport/link.hpp"
 
+#include <stdexcept>
+
 #include "simulator/core/log.hpp"
 #include "simulator/transport/session.hpp"
 
 namespace ocppfleet::transport {
 namespace {
 enum TimerPurpose : std::uint8_t { ConnectDeadline = 1, HandshakeDeadline, PingDue, PongDeadline, RetryDue };
+
+std::shared_ptr<const LinkConfig> checked(std::shared_ptr<const LinkConfig> config) {
+  if (!config) throw std::invalid_argument("Link needs a LinkConfig");
+  if (config->url.tls && !config->tls)
+    throw std::invalid_argument("a wss:// CSMS URL needs a TLS context (LinkConfig::tls)");
+  return config;
+}
 } // namespace
 
 std::string_view to_string(LinkState s) {
@@ -23,7 +32,7 @@ std::string_view to_string(LinkState s) {
 
 Link::Link(boost::asio::any_io_executor executor, std::shared_ptr<const LinkConfig> config, std::string identity,
            std::uint64_t jitter_seed)
-    : executor_(executor), config_(std::move(config)), identity_(std::move(identity)), timer_(executor),
+    : executor_(executor), config_(checked(std::move(config))), identity_(std::move(identity)), timer_(executor),
       backoff_(config_->backoff, jitter_seed) {}
 
 Link::~Link() {
@@ -33,9 +42,21 @@ Link::~Link() {
   }
 }
 
+void Link::require_shared_owner() const {
+  // Timers and the session reach the Link through weak_from_this(): without a shared_ptr
+  // owner no timeout, ping or retry would ever fire.
+  if (weak_from_this().expired()) throw std::logic_error("a Link must be owned by a std::shared_ptr");
+}
+
 void Link::start() {
+  require_shared_owner();
   if (state_ == LinkState::Connecting || state_ == LinkState::Open) return;
   backoff_.reset();
+  if (state_ == LinkState::Closing && session_) {
+    // Let the close handshake finish (the listener hears of it), then connect at once.
+    restart_delay_ = std::chrono::milliseconds{0};
+    return;
+  }
   connect_now();
 }
 
@@ -52,6 +73,11 @@ void Link::stop() {
 }
 
 void Link::restart(std::chrono::milliseconds delay) {
+  require_shared_owner();
+  if (state_ == LinkState::Closing && session_) {
+    restart_delay_ = delay; // a close is under way: reconnect once it completes
+    return;
+  }
   if (session_ && (state_ == LinkState::Open || state_ == LinkState::Connecting)) {
     restart_delay_ = delay;
     state_ = LinkState::Closing;
@@ -77,6 +103,7 @@ void Link::connect_now() {
     session_->abort(LinkError::Stopped);
     session_.reset();
   }
+  restart_delay_.reset();
   ++attempts_;
   state_ = LinkState::Connecting;
   awaiting_pong_ = false;
@@ -158,7 +185,6 @@ void Link::session_closed(SessionBase* s, LinkFailure failure) {
   const auto keep_alive = session_; // the session is mid-callback
   session_->detach();
   session_.reset();
-  failure.was_open = state_ == LinkState::Open || (state_ == LinkState::Closing && failure.code == LinkError::Stopped);
   ++timer_generation_;
   timer_.cancel();
   bool will_retry = false;

@@ -50,8 +50,10 @@ std::string_view to_string(LinkState s);
 
 class SessionBase;
 
+// Must be owned by a std::shared_ptr (start()/restart() throw std::logic_error otherwise).
 class Link : public std::enable_shared_from_this<Link> {
 public:
+  // Throws std::invalid_argument for a null config or a wss:// URL without a TLS context.
   Link(boost::asio::any_io_executor executor, std::shared_ptr<const LinkConfig> config, std::string identity,
        std::uint64_t jitter_seed);
   ~Link();
@@ -62,7 +64,8 @@ public:
   // HTTP Basic credentials (security profile 1): user = identity. Never logged.
   void set_basic_auth_password(std::optional<std::string> password) { password_ = std::move(password); }
 
-  // Connects now (from Idle, Stopped or Failed).
+  // Connects now (from Idle, Stopped, Failed or WaitingRetry; while Closing, right after
+  // the close completes).
   void start();
   // Graceful close; no reconnect until start().
   void stop();
@@ -91,6 +94,7 @@ public:
   [[nodiscard]] const std::optional<std::string>& basic_auth_password() const noexcept { return password_; }
 
 private:
+  void require_shared_owner() const;
   void connect_now();
   void schedule_connect(std::chrono::milliseconds delay);
   void arm_timer(std::chrono::milliseconds after, std::uint8_t purpose);

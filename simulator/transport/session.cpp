@@ -9,6 +9,8 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 #include <deque>
 #include <optional>
@@ -120,10 +122,25 @@ private:
   void do_tls_handshake() {
     if constexpr (tls) {
       auto& stream = ws_.next_layer();
+      SSL* ssl = stream.native_handle();
       const std::string& host = config_->url.host;
-      if (!is_ip_literal(host)) SSL_set_tlsext_host_name(stream.native_handle(), host.c_str());
-      if ((SSL_get_verify_mode(stream.native_handle()) & SSL_VERIFY_PEER) != 0)
-        stream.set_verify_callback(asio::ssl::host_name_verification(host));
+      const bool ip = is_ip_literal(host);
+      if (!ip) SSL_set_tlsext_host_name(ssl, host.c_str()); // no SNI for IP literals (RFC 6066)
+      if ((SSL_get_verify_mode(ssl) & SSL_VERIFY_PEER) != 0) {
+        // Let OpenSSL check the name during chain verification: a mismatch then fails with
+        // X509_V_ERR_HOSTNAME_MISMATCH / IP_ADDRESS_MISMATCH in the verify result. (Asio's
+        // host_name_verification callback rejects without setting an error, which OpenSSL 3
+        // reports as "unspecified certificate verification error".)
+        X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+        int ok = 0;
+        if (ip) {
+          ok = X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str());
+        } else {
+          X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+          ok = X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
+        }
+        if (ok != 1) return finish(LinkError::TlsHandshakeFailed, "cannot verify host name '" + host + "'");
+      }
       stream.async_handshake(asio::ssl::stream_base::client,
                              [self = this->shared_from_this()](error_code ec) { self->on_tls_handshake(ec); });
     }
@@ -167,6 +184,12 @@ private:
       if (status == 401)
         return finish(LinkError::HttpUnauthorized, "HTTP 401 at the WebSocket upgrade (check the Basic auth password)");
       return finish(LinkError::UpgradeRejected, "HTTP " + std::to_string(status) + " at the WebSocket upgrade");
+    }
+    if constexpr (tls) {
+      // With TLS 1.3 the server judges our certificate after our handshake completed: its
+      // alert (e.g. "certificate required") arrives while we read the upgrade answer.
+      if (ec && ec.category() == asio::error::get_ssl_category())
+        return finish(LinkError::TlsHandshakeFailed, "TLS failure during the WebSocket upgrade: " + ec.message());
     }
     if (ec) return finish(LinkError::ConnectionLost, "WebSocket upgrade failed: " + ec.message());
     const auto chosen = (*response)[http::field::sec_websocket_protocol];
@@ -237,11 +260,14 @@ private:
   void finish(LinkError code, std::string detail) {
     if (reported_) return;
     reported_ = true;
+    const bool was_open = open_;
     open_ = false;
     closing_ = true;
     close_socket();
     queue_.clear();
-    if (link_ != nullptr) link_->session_closed(this, LinkFailure{code, std::move(detail), false});
+    // Forced ends (timeouts, stop, drop) carry no specifics: say at least what happened.
+    if (detail.empty()) detail = make_error_code(code).message();
+    if (link_ != nullptr) link_->session_closed(this, LinkFailure{code, std::move(detail), was_open});
   }
 
   std::shared_ptr<const LinkConfig> config_;

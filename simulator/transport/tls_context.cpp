@@ -1,6 +1,9 @@
 #include "simulator/transport/tls_context.hpp"
 
+#include <boost/asio/ssl/error.hpp>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <stdexcept>
 
@@ -32,10 +35,15 @@ std::shared_ptr<boost::asio::ssl::context> make_client_tls_context(const TlsOpti
     ctx->use_certificate_chain_file(*options.client_cert, ec);
     if (ec) throw std::runtime_error("cannot load client certificate '" + *options.client_cert + "': " + ec.message());
     ctx->use_private_key_file(*options.client_key, ssl::context::pem, ec);
-    if (ec) throw std::runtime_error("cannot load client key '" + *options.client_key + "': " + ec.message());
-    if (SSL_CTX_check_private_key(ctx->native_handle()) != 1)
+    // OpenSSL checks the key against the loaded certificate right here, so a mismatch
+    // surfaces as this load error ("key values mismatch"), not at the check below.
+    const bool mismatch = ec && ec.category() == boost::asio::error::get_ssl_category() &&
+                          ERR_GET_LIB(static_cast<unsigned long>(ec.value())) == ERR_LIB_X509 &&
+                          ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH;
+    if (mismatch || (!ec && SSL_CTX_check_private_key(ctx->native_handle()) != 1))
       throw std::runtime_error("client key '" + *options.client_key + "' does not match certificate '" +
                                *options.client_cert + "'");
+    if (ec) throw std::runtime_error("cannot load client key '" + *options.client_key + "': " + ec.message());
   }
   return ctx;
 }

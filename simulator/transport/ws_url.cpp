@@ -66,6 +66,9 @@ std::optional<WsUrl> parse_ws_url(std::string_view text, std::string* error) {
     const auto colon = authority.rfind(':');
     host = authority.substr(0, colon);
     if (colon != std::string_view::npos) port = authority.substr(colon + 1);
+    // "fe80::1" or "h:80:90": an IPv6 literal needs brackets, and there is one port.
+    if (host.find(':') != std::string_view::npos)
+      return fail(error, "ws_url has an unbracketed ':' in the host (write IPv6 addresses as [addr])");
   }
   if (host.empty()) return fail(error, "ws_url has no host");
   url.host = std::string{host};

@@ -11,6 +11,8 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <functional>
 #include <future>
@@ -73,9 +75,13 @@ public:
       }
     });
     if (future.wait_for(5s) != std::future_status::ready) {
-      // The lambda references this frame: we cannot return while it may still run.
+      // The lambda references this frame: we cannot return while it may still run, and a
+      // wedged loop must not hang the whole test binary.
       ADD_FAILURE() << "call on the client loop did not complete within 5 s";
-      future.wait();
+      if (future.wait_for(5s) != std::future_status::ready) {
+        std::fputs("client loop wedged; aborting\n", stderr);
+        std::abort();
+      }
     }
     return future.get();
   }

@@ -3,6 +3,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <thread>
 
 #include "fake_ws_server.hpp"
@@ -273,15 +278,24 @@ TEST_F(LinkTest, connect_that_never_completes_causes_connect_timeout) {
   acceptor.bind(endpoint);
   acceptor.listen(0);
   const auto port = acceptor.local_endpoint().port();
-  std::vector<std::unique_ptr<tcp::socket>> fillers;
-  for (int i = 0; i < 4; ++i) { // fill the backlog (its size is rounded up by the kernel)
-    auto s = std::make_unique<tcp::socket>(io);
-    s->open(tcp::v4());
-    s->non_blocking(true);
-    boost::system::error_code ec;
-    s->connect(tcp::endpoint{endpoint.address(), port}, ec);
-    fillers.push_back(std::move(s));
+  // Non-blocking connects from raw sockets fill the backlog (its size is rounded up by the kernel).
+  std::vector<int> fillers;
+  for (int i = 0; i < 4; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    (void)::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+    fillers.push_back(fd);
   }
+  struct CloseAll {
+    std::vector<int>& fds;
+    ~CloseAll() {
+      for (const int fd : fds) ::close(fd);
+    }
+  } close_fillers{fillers};
   auto config = config_for("ws://127.0.0.1:" + std::to_string(port) + "/ocpp");
   config->connect_timeout = 300ms;
   config->handshake_timeout = 300ms;
