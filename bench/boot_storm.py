@@ -35,8 +35,8 @@ RUN_GRACE_S = 60.0            # on top of --duration: engine start-up and shutdo
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--bin-dir", default=os.environ.get("OCPPFLEET_BIN_DIR", str(REPO_ROOT / "build" / "bin")),
-                   help="directory with ocppfleet and ocppfleet-sink-csms (default: $OCPPFLEET_BIN_DIR or build/bin)")
+    p.add_argument("--bin-dir", default=os.environ.get("OCPPFLEET_BIN_DIR", str(REPO_ROOT / "build" / "release" / "bin")),
+                   help="directory with ocppfleet and ocppfleet-sink-csms (default: $OCPPFLEET_BIN_DIR or build/release/bin)")
     p.add_argument("--count", action="append", default=None,
                    help="chargers per run; repeatable or comma list, e.g. --count 1000,10000 (default 1000)")
     p.add_argument("--shards", type=int, default=None, help="ocppfleet --shards (default: its own, one per core)")
@@ -312,7 +312,7 @@ def aggregate(n: int, runs: list[dict]) -> dict:
         "all_accepted_s": median_of(ok, lambda r: r["summary"]["all_booted_after_s"]),
         "all_accepted_s_min": min((r["summary"]["all_booted_after_s"] for r in ok), default=None),
         "all_accepted_s_max": max((r["summary"]["all_booted_after_s"] for r in ok), default=None),
-        "connects_per_s": median_of(ok, lambda r: r["summary"]["connects_per_s"]),
+        "connects_per_s": median_of(ok, lambda r: r["summary"]["boots_per_s"]),
         "rss_per_charger_bytes": median_of(ok, lambda r: r["summary"]["rss_per_charger_bytes"]),
         "peak_fds_sim": median_of(ok, lambda r: r.get("peak_fds_sim")),
         "peak_fds_sink": median_of(ok, lambda r: r.get("peak_fds_sink")),

@@ -5,13 +5,13 @@
 #   bench/run_all.sh --quick    N = 1000, 3 runs (about a minute with the build done)
 #   bench/run_all.sh ... ARGS   any further arguments go to bench/boot_storm.py
 #
-# Environment: BUILD_DIR (default build) and SKIP_BUILD=1 to reuse an existing build.
+# Environment: BUILD_DIR (default build/release, as scripts/build.sh) and SKIP_BUILD=1 to reuse an existing build.
 # Only the two binaries the benchmark runs are built: the test suite is not needed here
 # and takes most of the build time on a 2-core machine.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-build_dir="${BUILD_DIR:-build}"
+build_dir="${BUILD_DIR:-build/release}"
 
 counts=(--count "1000,10000" --repeat 3)
 if [[ "${1:-}" == "--quick" ]]; then

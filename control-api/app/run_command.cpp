@@ -190,7 +190,7 @@ int run_fleet(const RunOptions& o) {
     nlohmann::json j{{"chargers", o.count},
                      {"booted", booted_at_end},
                      {"all_booted_after_s", all_booted_at >= 0 ? nlohmann::json(all_booted_at) : nlohmann::json()},
-                     {"connects_per_s", all_booted_at > 0 ? nlohmann::json(o.count / all_booted_at) : nlohmann::json()},
+                     {"boots_per_s", all_booted_at > 0 ? nlohmann::json(o.count / all_booted_at) : nlohmann::json()},
                      {"elapsed_s", elapsed},
                      {"rss_before_bytes", rss_before},
                      {"rss_after_bytes", rss_after},

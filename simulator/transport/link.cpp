@@ -7,7 +7,7 @@
 
 namespace ocppfleet::transport {
 namespace {
-enum TimerPurpose : std::uint8_t { ConnectDeadline = 1, HandshakeDeadline, PingDue, PongDeadline, RetryDue };
+enum TimerPurpose : std::uint8_t { ConnectDeadline = 1, HandshakeDeadline, PingDue, PongDeadline, RetryDue, CloseDeadline };
 
 std::shared_ptr<const LinkConfig> checked(std::shared_ptr<const LinkConfig> config) {
   if (!config) throw std::invalid_argument("Link needs a LinkConfig");
@@ -61,15 +61,24 @@ void Link::start() {
 }
 
 void Link::stop() {
-  ++timer_generation_;
-  timer_.cancel();
   restart_delay_.reset();
+  if (state_ == LinkState::Closing && session_) return; // the close under way ends in Stopped
   if (session_ && (state_ == LinkState::Open || state_ == LinkState::Connecting)) {
-    state_ = LinkState::Closing;
-    session_->close_graceful(); // reports through session_closed -> Stopped
+    begin_close(); // reports through session_closed -> Stopped
     return;
   }
+  ++timer_generation_;
+  timer_.cancel();
   state_ = LinkState::Stopped;
+}
+
+void Link::begin_close() {
+  state_ = LinkState::Closing;
+  // Beast bounds the close handshake by handshake_timeout, but only from the moment it can
+  // send the close frame: behind a write stuck on a peer that stopped reading it would wait
+  // forever. This deadline bounds the whole close.
+  arm_timer(config_->handshake_timeout, CloseDeadline);
+  session_->close_graceful();
 }
 
 void Link::restart(std::chrono::milliseconds delay) {
@@ -80,8 +89,7 @@ void Link::restart(std::chrono::milliseconds delay) {
   }
   if (session_ && (state_ == LinkState::Open || state_ == LinkState::Connecting)) {
     restart_delay_ = delay;
-    state_ = LinkState::Closing;
-    session_->close_graceful();
+    begin_close();
     return;
   }
   schedule_connect(delay);
@@ -146,6 +154,9 @@ void Link::on_timer(std::uint32_t generation, std::uint8_t purpose) {
     if (session_ && awaiting_pong_) session_->abort(LinkError::PongTimeout);
     break;
   case RetryDue: connect_now(); break;
+  case CloseDeadline:
+    if (session_ && state_ == LinkState::Closing) session_->abort(LinkError::Stopped);
+    break;
   default: break;
   }
 }

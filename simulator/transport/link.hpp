@@ -24,7 +24,7 @@ struct LinkConfig {
   WsUrl url;
   std::string subprotocol = "ocpp1.6";
   std::chrono::milliseconds connect_timeout{10'000};   // DNS + TCP connect
-  std::chrono::milliseconds handshake_timeout{10'000}; // TLS + WebSocket upgrade, and close
+  std::chrono::milliseconds handshake_timeout{10'000}; // TLS + WebSocket upgrade, and the close
   std::chrono::milliseconds ping_interval{30'000};     // 0 disables pings
   std::chrono::milliseconds pong_timeout{10'000};
   std::size_t max_outbound_queue = 32; // frames waiting behind the one being written
@@ -96,6 +96,7 @@ public:
 private:
   void require_shared_owner() const;
   void connect_now();
+  void begin_close();
   void schedule_connect(std::chrono::milliseconds delay);
   void arm_timer(std::chrono::milliseconds after, std::uint8_t purpose);
   void on_timer(std::uint32_t generation, std::uint8_t purpose);

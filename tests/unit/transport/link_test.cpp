@@ -504,6 +504,88 @@ TEST_F(LinkTest, stop_against_a_server_that_never_answers_the_close_completes) {
   EXPECT_EQ(state(), LinkState::Stopped);
 }
 
+TEST_F(LinkTest, stop_with_a_write_stuck_behind_a_stalled_server_completes) {
+  // Beast only starts the close handshake (and its timeout) once the pending write is done:
+  // with a peer that stopped reading that never happens, so the link must bound it itself.
+  FakeWsServerOptions options;
+  options.read_after_upgrade = false;
+  options.receive_buffer_size = 4096;
+  FakeWsServer server{options};
+  auto config = config_for(server.url());
+  config->handshake_timeout = 200ms;
+  config->max_outbound_queue = 2;
+  make_link(config);
+  start();
+  ASSERT_TRUE(listener.wait_for_opens(1));
+  const std::string frame(256 * 1024, 'x');
+  bool refused = false;
+  for (int i = 0; i < 500 && !refused; ++i) {
+    refused = !send(frame);
+    std::this_thread::sleep_for(1ms);
+  }
+  ASSERT_TRUE(refused) << "the socket never filled up";
+  const auto t0 = Clock::now();
+  loop.call([&] { link->stop(); });
+  ASSERT_TRUE(listener.wait_for_closes(1, 3s)) << "stop() never completed";
+  const auto closed = listener.closed(0);
+  EXPECT_EQ(closed.failure.code, LinkError::Stopped);
+  EXPECT_FALSE(closed.will_retry);
+  EXPECT_LT(closed.at - t0, 2s);
+  EXPECT_EQ(state(), LinkState::Stopped);
+}
+
+TEST_F(LinkTest, restart_with_a_write_stuck_behind_a_stalled_server_reconnects) {
+  FakeWsServerOptions options;
+  options.read_after_upgrade = false;
+  options.receive_buffer_size = 4096;
+  FakeWsServer server{options};
+  auto config = config_for(server.url());
+  config->handshake_timeout = 200ms;
+  config->max_outbound_queue = 2;
+  make_link(config);
+  start();
+  ASSERT_TRUE(listener.wait_for_opens(1));
+  const std::string frame(256 * 1024, 'x');
+  bool refused = false;
+  for (int i = 0; i < 500 && !refused; ++i) {
+    refused = !send(frame);
+    std::this_thread::sleep_for(1ms);
+  }
+  ASSERT_TRUE(refused) << "the socket never filled up";
+  loop.call([&] { link->restart(10ms); });
+  ASSERT_TRUE(listener.wait_for_closes(1, 3s)) << "restart() never closed the old connection";
+  EXPECT_TRUE(listener.closed(0).will_retry);
+  EXPECT_TRUE(listener.wait_for_opens(2));
+}
+
+TEST_F(LinkTest, stop_from_the_open_callback_closes_cleanly) {
+  FakeWsServer server;
+  make_link(config_for(server.url()));
+  listener.open_hook = [&] { link->stop(); };
+  start();
+  ASSERT_TRUE(listener.wait_for_closes(1));
+  EXPECT_EQ(listener.closed(0).failure.code, LinkError::Stopped);
+  EXPECT_TRUE(listener.closed(0).failure.was_open);
+  EXPECT_TRUE(server.wait_for_close_frames(1));
+  EXPECT_EQ(state(), LinkState::Stopped);
+}
+
+TEST_F(LinkTest, start_during_a_stop_reconnects_after_reporting_the_close) {
+  FakeWsServer server;
+  make_link(config_for(server.url()));
+  start();
+  ASSERT_TRUE(listener.wait_for_opens(1));
+  loop.call([&] {
+    link->stop();
+    link->start();
+  });
+  ASSERT_TRUE(listener.wait_for_closes(1)); // every open is matched by a close
+  EXPECT_EQ(listener.closed(0).failure.code, LinkError::Stopped);
+  EXPECT_TRUE(listener.closed(0).will_retry);
+  ASSERT_TRUE(listener.wait_for_opens(2));
+  EXPECT_EQ(server.connections(), 2u);
+}
+
 TEST_F(LinkTest, stop_while_connecting_reports_stopped_and_not_was_open) {
   FakeWsServerOptions options;
   options.answer_upgrade = false;
