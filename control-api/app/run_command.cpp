@@ -80,6 +80,9 @@ void add_run_command(CLI::App& app, RunOptions& o) {
   run->add_option("--log-level", o.log_level, "trace|debug|info|warn|error|off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
+  run->add_option("--frame-log", o.frame_log, "OCPP frames kept in memory per charger (0 = none)")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
   run->add_option("--summary-json", o.summary_json, "Also write the summary as JSON to this file");
   run->add_flag("--exit-when-booted", o.exit_when_booted,
                 "Stop as soon as every charger is booted (for benchmarks)");
@@ -123,6 +126,7 @@ int run_fleet(const RunOptions& o) {
     spec.connector_spec = connector;
     spec.connectors = o.connectors;
     spec.options.seed = o.seed;
+    spec.options.frame_log_capacity = o.frame_log;
     spec.basic_auth_password = o.password;
     ids.push_back(engine.add(std::move(spec)));
   }

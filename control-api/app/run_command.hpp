@@ -26,7 +26,8 @@ struct RunOptions {
   double progress_interval_s = 1;
   std::string log_level = "warn";
   std::optional<std::string> summary_json; // write the summary as JSON to this path
-  bool exit_when_booted = false;            // stop as soon as every charger is booted (benchmarks)
+  bool exit_when_booted = false;
+  std::size_t frame_log = 16; // frames kept per charger (bounded; 0 = none)            // stop as soon as every charger is booted (benchmarks)
 };
 
 void add_run_command(CLI::App& app, RunOptions& options);

@@ -7,7 +7,14 @@
 
 namespace ocppfleet::transport {
 namespace {
-enum TimerPurpose : std::uint8_t { ConnectDeadline = 1, HandshakeDeadline, PingDue, PongDeadline, RetryDue, CloseDeadline };
+enum TimerPurpose : std::uint8_t {
+  ConnectDeadline = 1,
+  HandshakeDeadline,
+  PingDue,
+  PongDeadline,
+  RetryDue,
+  CloseDeadline
+};
 
 std::shared_ptr<const LinkConfig> checked(std::shared_ptr<const LinkConfig> config) {
   if (!config) throw std::invalid_argument("Link needs a LinkConfig");
@@ -74,6 +81,7 @@ void Link::stop() {
 
 void Link::begin_close() {
   state_ = LinkState::Closing;
+  awaiting_pong_ = false; // a late pong must not re-arm pings over the close deadline
   // Beast bounds the close handshake by handshake_timeout, but only from the moment it can
   // send the close frame: behind a write stuck on a peer that stopped reading it would wait
   // forever. This deadline bounds the whole close.
@@ -186,7 +194,7 @@ void Link::session_message(SessionBase* s, std::string_view text) {
 }
 
 void Link::session_pong(SessionBase* s) {
-  if (s != session_.get() || !awaiting_pong_) return;
+  if (s != session_.get() || !awaiting_pong_ || state_ != LinkState::Open) return;
   awaiting_pong_ = false;
   arm_timer(config_->ping_interval, PingDue);
 }

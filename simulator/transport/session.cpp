@@ -13,6 +13,7 @@
 #include <openssl/x509v3.h>
 
 #include <deque>
+#include <iterator>
 #include <optional>
 
 #include "simulator/transport/link.hpp"
@@ -150,8 +151,11 @@ private:
     if constexpr (tls) {
       if (forced_) return finish(*forced_, "");
       if (ec) {
-        const long verify = SSL_get_verify_result(ws_.next_layer().native_handle());
-        if (verify != X509_V_OK)
+        SSL* ssl = ws_.next_layer().native_handle();
+        // OpenSSL records a verify result even with verification off; only then is it the cause.
+        const bool verifying = (SSL_get_verify_mode(ssl) & SSL_VERIFY_PEER) != 0;
+        const long verify = SSL_get_verify_result(ssl);
+        if (verifying && verify != X509_V_OK)
           return finish(LinkError::TlsVerificationFailed,
                         "certificate of " + config_->url.host + " did not verify: " +
                             X509_verify_cert_error_string(verify));
@@ -247,6 +251,10 @@ private:
 
   void on_write(error_code ec) {
     writing_ = false;
+    if (reported_) {
+      queue_.clear(); // finish() kept the frame that was being written alive until now
+      return;
+    }
     if (ec) {
       // The read side observes the failure too and reports it; make sure it does.
       if (!forced_) forced_ = LinkError::ConnectionLost;
@@ -264,7 +272,13 @@ private:
     open_ = false;
     closing_ = true;
     close_socket();
-    queue_.clear();
+    // The frame being written must stay valid until its write completes (Asio's buffer
+    // rule); on_write drops it. The frames behind it are dropped now.
+    if (writing_) {
+      queue_.erase(std::next(queue_.begin()), queue_.end());
+    } else {
+      queue_.clear();
+    }
     // Forced ends (timeouts, stop, drop) carry no specifics: say at least what happened.
     if (detail.empty()) detail = make_error_code(code).message();
     if (link_ != nullptr) link_->session_closed(this, LinkFailure{code, std::move(detail), was_open});

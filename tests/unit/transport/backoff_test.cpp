@@ -14,7 +14,8 @@ using ocppfleet::transport::BackoffPolicy;
 std::vector<long> schedule(const BackoffPolicy& policy, std::uint64_t seed, int n) {
   Backoff backoff{policy, seed};
   std::vector<long> out;
-  for (int i = 0; i < n; ++i) out.push_back(static_cast<long>(backoff.next_delay().count()));
+  for (int i = 0; i < n; ++i)
+    out.push_back(static_cast<long>(backoff.next_delay().count()));
   return out;
 }
 } // namespace
@@ -73,7 +74,8 @@ TEST(Backoff, jitter_actually_spreads_delays) {
 TEST(Backoff, never_exceeds_the_max_even_with_jitter) {
   const BackoffPolicy policy{1000ms, 5000ms, 2.0, 0.5};
   for (std::uint64_t seed = 0; seed < 50; ++seed)
-    for (const long d : schedule(policy, seed, 20)) EXPECT_LE(d, 5000);
+    for (const long d : schedule(policy, seed, 20))
+      EXPECT_LE(d, 5000);
 }
 
 TEST(Backoff, same_seed_gives_the_same_schedule) {
@@ -89,7 +91,8 @@ TEST(Backoff, different_seeds_give_different_schedules) {
 TEST(Backoff, survives_many_attempts_without_overflow) {
   const BackoffPolicy policy{1000ms, 60'000ms, 2.0, 0.0};
   Backoff backoff{policy, 3};
-  for (int i = 0; i < 1000; ++i) EXPECT_EQ(backoff.next_delay() <= 60'000ms, true);
+  for (int i = 0; i < 1000; ++i)
+    EXPECT_EQ(backoff.next_delay() <= 60'000ms, true);
   EXPECT_EQ(backoff.next_delay(), 60'000ms);
 }
 

@@ -64,21 +64,18 @@ struct FakeWsServer::Impl {
 
   std::thread thread;
 
-  template <class F>
-  void note(F&& f) {
+  template <class F> void note(F&& f) {
     {
       const std::lock_guard lock{mu};
       f();
     }
     cv.notify_all();
   }
-  template <class Pred>
-  bool wait(std::chrono::milliseconds timeout, Pred pred) const {
+  template <class Pred> bool wait(std::chrono::milliseconds timeout, Pred pred) const {
     std::unique_lock lock{mu};
     return cv.wait_for(lock, timeout, pred);
   }
-  template <class T>
-  T read(const T& field) const {
+  template <class T> T read(const T& field) const {
     const std::lock_guard lock{mu};
     return field;
   }
@@ -88,8 +85,7 @@ struct FakeWsServer::Impl {
 
 namespace {
 
-template <class Next>
-class Conn final : public ConnBase, public std::enable_shared_from_this<Conn<Next>> {
+template <class Next> class Conn final : public ConnBase, public std::enable_shared_from_this<Conn<Next>> {
   static constexpr bool tls = !std::is_same_v<Next, tcp::socket>;
 
 public:
@@ -108,7 +104,8 @@ public:
   void close(unsigned short code, std::string reason) override {
     if (!open_ || closing_) return;
     closing_ = true;
-    ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), reason), [self = this->shared_from_this()](error_code) {});
+    ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), reason),
+                    [self = this->shared_from_this()](error_code) {});
   }
 
   void send(std::string text) override {
@@ -303,7 +300,8 @@ FakeWsServer::~FakeWsServer() {
   asio::post(impl_->io, [impl = impl_.get()] {
     error_code ignored;
     impl->acceptor.close(ignored);
-    for (const auto& c : impl->conns) c->shutdown();
+    for (const auto& c : impl->conns)
+      c->shutdown();
     impl->conns.clear();
   });
   impl_->guard.reset();
@@ -360,13 +358,15 @@ std::optional<std::string> FakeWsServer::wait_for_message(std::chrono::milliseco
 
 void FakeWsServer::close_all(unsigned short code, std::string reason) {
   asio::post(impl_->io, [impl = impl_.get(), code, reason = std::move(reason)] {
-    for (const auto& c : impl->conns) c->close(code, reason);
+    for (const auto& c : impl->conns)
+      c->close(code, reason);
   });
 }
 
 void FakeWsServer::send_to_all(std::string text) {
   asio::post(impl_->io, [impl = impl_.get(), text = std::move(text)] {
-    for (const auto& c : impl->conns) c->send(text);
+    for (const auto& c : impl->conns)
+      c->send(text);
   });
 }
 

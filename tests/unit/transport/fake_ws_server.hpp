@@ -67,7 +67,7 @@ public:
   [[nodiscard]] std::size_t messages_received() const;
   [[nodiscard]] std::size_t tls_failures() const; // server-side TLS handshake failures
   [[nodiscard]] std::vector<UpgradeRequest> requests() const;
-  [[nodiscard]] std::vector<unsigned> close_codes() const; // codes of client close frames
+  [[nodiscard]] std::vector<unsigned> close_codes() const;             // codes of client close frames
   [[nodiscard]] std::vector<std::string> server_names() const;         // SNI per TLS connection ("" = none)
   [[nodiscard]] std::vector<std::string> client_cert_subjects() const; // CN per TLS connection ("" = none)
 

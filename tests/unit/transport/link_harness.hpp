@@ -57,8 +57,7 @@ public:
   boost::asio::any_io_executor executor() { return io_.get_executor(); }
 
   // Runs f on the loop thread and returns its result (bounded: throws after 5 s).
-  template <class F>
-  auto call(F&& f) -> std::invoke_result_t<F&> {
+  template <class F> auto call(F&& f) -> std::invoke_result_t<F&> {
     using R = std::invoke_result_t<F&>;
     std::promise<R> promise;
     auto future = promise.get_future();
@@ -158,16 +157,14 @@ public:
   }
 
 private:
-  template <class F>
-  void note(F&& f) {
+  template <class F> void note(F&& f) {
     {
       const std::lock_guard lock{mu_};
       f();
     }
     cv_.notify_all();
   }
-  template <class Pred>
-  bool wait(std::chrono::milliseconds timeout, Pred pred) {
+  template <class Pred> bool wait(std::chrono::milliseconds timeout, Pred pred) {
     std::unique_lock lock{mu_};
     return cv_.wait_for(lock, timeout, pred);
   }

@@ -63,9 +63,11 @@ TEST_F(LinkTest, frames_sent_in_a_burst_arrive_in_order) {
   start();
   ASSERT_TRUE(listener.wait_for_opens(1));
   loop.call([&] {
-    for (int i = 0; i < 10; ++i) EXPECT_TRUE(link->send("m" + std::to_string(i)));
+    for (int i = 0; i < 10; ++i)
+      EXPECT_TRUE(link->send("m" + std::to_string(i)));
   });
-  for (int i = 0; i < 10; ++i) EXPECT_EQ(server.wait_for_message(), std::optional<std::string>{"m" + std::to_string(i)});
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ(server.wait_for_message(), std::optional<std::string>{"m" + std::to_string(i)});
 }
 
 TEST_F(LinkTest, pings_are_answered_and_keep_the_link_open) {
@@ -293,7 +295,8 @@ TEST_F(LinkTest, connect_that_never_completes_causes_connect_timeout) {
   struct CloseAll {
     std::vector<int>& fds;
     ~CloseAll() {
-      for (const int fd : fds) ::close(fd);
+      for (const int fd : fds)
+        ::close(fd);
     }
   } close_fillers{fillers};
   auto config = config_for("ws://127.0.0.1:" + std::to_string(port) + "/ocpp");
@@ -318,6 +321,7 @@ TEST_F(LinkTest, server_close_is_reported_and_the_link_reconnects) {
   make_link(config_for(server.url()));
   start();
   ASSERT_TRUE(listener.wait_for_opens(1));
+  ASSERT_TRUE(server.wait_for_upgrades(1)); // the server side is open too
   server.close_all(1001, "going away");
   ASSERT_TRUE(listener.wait_for_closes(1));
   const auto closed = listener.closed(0);
@@ -380,6 +384,7 @@ TEST_F(LinkTest, oversized_inbound_message_drops_the_connection) {
   make_link(config);
   start();
   ASSERT_TRUE(listener.wait_for_opens(1));
+  ASSERT_TRUE(server.wait_for_upgrades(1)); // the server side is open too
   server.send_to_all(std::string(4096, 'x'));
   ASSERT_TRUE(listener.wait_for_closes(1));
   const auto closed = listener.closed(0);
@@ -413,11 +418,13 @@ TEST_F(LinkTest, send_is_refused_once_the_outbound_queue_is_full) {
   // In one turn of the loop no write can complete: one frame in flight plus two queued.
   const auto accepted = loop.call([&] {
     std::vector<bool> out;
-    for (int i = 0; i < 4; ++i) out.push_back(link->send("f" + std::to_string(i)));
+    for (int i = 0; i < 4; ++i)
+      out.push_back(link->send("f" + std::to_string(i)));
     return out;
   });
   EXPECT_EQ(accepted, (std::vector<bool>{true, true, true, false}));
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(server.wait_for_message(), std::optional<std::string>{"f" + std::to_string(i)});
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(server.wait_for_message(), std::optional<std::string>{"f" + std::to_string(i)});
   EXPECT_FALSE(server.wait_for_message(100ms).has_value());
   EXPECT_TRUE(send("after drain")); // the queue drained
 }
@@ -517,13 +524,12 @@ TEST_F(LinkTest, stop_with_a_write_stuck_behind_a_stalled_server_completes) {
   make_link(config);
   start();
   ASSERT_TRUE(listener.wait_for_opens(1));
-  const std::string frame(256 * 1024, 'x');
-  bool refused = false;
-  for (int i = 0; i < 500 && !refused; ++i) {
-    refused = !send(frame);
-    std::this_thread::sleep_for(1ms);
-  }
-  ASSERT_TRUE(refused) << "the socket never filled up";
+  // A frame larger than all socket buffers together: its write can never complete.
+  const std::string frame(16u << 20, 'x');
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(send(frame)) << i;
+  std::this_thread::sleep_for(100ms);
+  ASSERT_FALSE(send(frame)) << "the queue should be full";
   const auto t0 = Clock::now();
   loop.call([&] { link->stop(); });
   ASSERT_TRUE(listener.wait_for_closes(1, 3s)) << "stop() never completed";
@@ -545,13 +551,12 @@ TEST_F(LinkTest, restart_with_a_write_stuck_behind_a_stalled_server_reconnects) 
   make_link(config);
   start();
   ASSERT_TRUE(listener.wait_for_opens(1));
-  const std::string frame(256 * 1024, 'x');
-  bool refused = false;
-  for (int i = 0; i < 500 && !refused; ++i) {
-    refused = !send(frame);
-    std::this_thread::sleep_for(1ms);
-  }
-  ASSERT_TRUE(refused) << "the socket never filled up";
+  // A frame larger than all socket buffers together: its write can never complete.
+  const std::string frame(16u << 20, 'x');
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(send(frame)) << i;
+  std::this_thread::sleep_for(100ms);
+  ASSERT_FALSE(send(frame)) << "the queue should be full";
   loop.call([&] { link->restart(10ms); });
   ASSERT_TRUE(listener.wait_for_closes(1, 3s)) << "restart() never closed the old connection";
   EXPECT_TRUE(listener.closed(0).will_retry);

@@ -128,8 +128,9 @@ Pki make_pki() {
 }
 
 std::shared_ptr<ssl::context> server_context(const std::string& cert, const std::string& key,
-                                             const std::string* client_ca = nullptr) {
+                                             const std::string* client_ca = nullptr, bool tls12_only = false) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  if (tls12_only) ctx->set_options(ssl::context::no_tlsv1_3);
   ctx->use_certificate_chain_file(cert);
   ctx->use_private_key_file(key, ssl::context::pem);
   if (client_ca != nullptr) {
@@ -308,6 +309,36 @@ TEST_F(TlsLinkTest, server_requiring_a_client_certificate_rejects_us_without_one
   EXPECT_EQ(listener.opens(), 0u);
   EXPECT_EQ(server.upgrades(), 0u);
   EXPECT_TRUE(server.wait_for_tls_failures(1));
+}
+
+TEST_F(TlsLinkTest, tls12_server_rejecting_a_missing_client_certificate_fails_the_handshake) {
+  // With TLS 1.2 the rejection comes inside the handshake itself.
+  FakeWsServer server{tls_server(server_context(pki().server_cert, pki().server_key, &pki().ca, true))};
+  auto config = tls_config(localhost_url(server), trusting(pki().ca));
+  config->backoff = BackoffPolicy{1000ms, 1000ms, 2.0, 0.0};
+  make_link(config);
+  start();
+  ASSERT_TRUE(listener.wait_for_closes(1));
+  const auto closed = listener.closed(0);
+  EXPECT_EQ(closed.failure.code, LinkError::TlsHandshakeFailed) << closed.failure.detail;
+  EXPECT_TRUE(closed.will_retry);
+  EXPECT_EQ(server.upgrades(), 0u);
+}
+
+TEST_F(TlsLinkTest, handshake_failure_with_verification_off_is_not_a_verification_failure) {
+  // The chain does not verify (no CA loaded), but verification is off: the failure is the
+  // server refusing us, which is retryable, not an untrusted certificate.
+  FakeWsServer server{tls_server(server_context(pki().server_cert, pki().server_key, &pki().ca, true))};
+  TlsOptions options;
+  options.verify = false;
+  auto config = tls_config(localhost_url(server), options);
+  config->backoff = BackoffPolicy{1000ms, 1000ms, 2.0, 0.0};
+  make_link(config);
+  start();
+  ASSERT_TRUE(listener.wait_for_closes(1));
+  const auto closed = listener.closed(0);
+  EXPECT_EQ(closed.failure.code, LinkError::TlsHandshakeFailed) << closed.failure.detail;
+  EXPECT_TRUE(closed.will_retry);
 }
 
 // ---------------------------------------------------------------- context construction

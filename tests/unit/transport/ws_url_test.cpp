@@ -140,19 +140,19 @@ TEST(WsUrl, error_pointer_is_optional) {
 }
 
 TEST(LinkErrorCodes, have_stable_names_messages_and_retry_classes) {
-  using ocppfleet::transport::LinkError;
   using ocppfleet::transport::code_name;
   using ocppfleet::transport::is_retryable;
+  using ocppfleet::transport::LinkError;
   EXPECT_EQ(code_name(LinkError::TlsVerificationFailed), "tls_verification_failed");
   EXPECT_EQ(code_name(LinkError::SubprotocolMissing), "subprotocol_missing");
   EXPECT_EQ(code_name(LinkError::PongTimeout), "pong_timeout");
   for (const auto e : {LinkError::InvalidUrl, LinkError::TlsVerificationFailed, LinkError::HttpUnauthorized,
                        LinkError::SubprotocolMissing, LinkError::SubprotocolMismatch, LinkError::Stopped})
     EXPECT_FALSE(is_retryable(e)) << code_name(e);
-  for (const auto e : {LinkError::DnsFailure, LinkError::ConnectionRefused, LinkError::ConnectFailed,
-                       LinkError::ConnectTimeout, LinkError::TlsHandshakeFailed, LinkError::HandshakeTimeout,
-                       LinkError::UpgradeRejected, LinkError::PongTimeout, LinkError::ClosedByPeer,
-                       LinkError::ConnectionLost})
+  for (const auto e :
+       {LinkError::DnsFailure, LinkError::ConnectionRefused, LinkError::ConnectFailed, LinkError::ConnectTimeout,
+        LinkError::TlsHandshakeFailed, LinkError::HandshakeTimeout, LinkError::UpgradeRejected, LinkError::PongTimeout,
+        LinkError::ClosedByPeer, LinkError::ConnectionLost})
     EXPECT_TRUE(is_retryable(e)) << code_name(e);
   const std::error_code ec = LinkError::HttpUnauthorized;
   EXPECT_EQ(ec.category().name(), std::string{"ocppfleet.link"});
