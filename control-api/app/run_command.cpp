@@ -2,15 +2,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <csignal>
-#include <fstream>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
+#include "control-api/app/fd_limits.hpp"
 #include "simulator/core/log.hpp"
-#include "simulator/core/prng.hpp"
 #include "simulator/fleet/engine.hpp"
+#include "simulator/fleet/fleet_plan.hpp"
+#include "simulator/transport/source_address_pool.hpp"
 #include "simulator/transport/tls_context.hpp"
 
 namespace ocppfleet::app {
@@ -19,12 +22,7 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 extern "C" void on_signal(int) { g_stop = 1; }
 
-std::string serial_for(std::uint64_t seed, int index) {
-  core::Prng prng{core::derive_seed(seed, "serial/" + std::to_string(index))};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "SIM%012llu", static_cast<unsigned long long>(prng.below(1'000'000'000'000ULL)));
-  return buf;
-}
+using ull = unsigned long long;
 
 void print_progress(const core::FleetCounters& c, int total, double elapsed, std::uint64_t& last_connects,
                     double& last_elapsed) {
@@ -49,13 +47,102 @@ std::uint64_t rss_bytes() {
   return 0;
 }
 
+// Flags for fleets beyond one process (--shard) and one source address (--source-addresses).
+void add_scaling_options(CLI::App& run, RunOptions& o) {
+  run.add_option("--shard", o.fleet_shard,
+                 "Build only share i of N of the seeded fleet (chargers whose index % N == i); run N processes "
+                 "with the same --count and --seed, i = 0..N-1")
+      ->type_name("i/N")
+      ->capture_default_str();
+  run.add_option("--source-addresses", o.source_addresses,
+                 "Local addresses to bind chargers' sockets to, round robin by charger index: a range "
+                 "127.0.0.1-127.0.0.8, a list 10.0.0.5,10.0.0.6, IPv6 singles")
+      ->type_name("LIST");
+}
+
+// With an IP-literal CSMS host the address family is known before any connect: a pool
+// address of the other family could never reach it, so refuse the pool up front.
+std::string family_mismatch(const transport::SourceAddressPool& pool, const std::string& host) {
+  boost::system::error_code ec;
+  const auto csms = boost::asio::ip::make_address(host, ec);
+  if (ec) return {}; // a name: its addresses are known only when a charger resolves it
+  for (const auto& a : pool.addresses()) {
+    if (a.is_v4() != csms.is_v4())
+      return a.to_string() + " is " + (a.is_v4() ? "IPv4" : "IPv6") + " but the CSMS address " + host + " is " +
+             (csms.is_v4() ? "IPv4" : "IPv6");
+  }
+  return {};
+}
+
+// Refuses (false, with a message) when this process's chargers need more sockets than its
+// open-file limit allows, after raising the soft limit to the hard one.
+bool check_fd_capacity(std::uint64_t share, std::uint64_t fleet_count, fleet::FleetShard shard,
+                       unsigned engine_threads) {
+  const FdLimit limit = raise_fd_limit();
+  if (!limit.warning.empty()) std::fprintf(stderr, "warning: %s\n", limit.warning.c_str());
+  const std::uint64_t fit = chargers_that_fit(limit.soft, engine_threads);
+  if (share <= fit) return true;
+  const std::string what = std::to_string(share) + " chargers" +
+                           (shard.count > 1 ? " (this process's share: --count " + std::to_string(fleet_count) +
+                                                  ", --shard " + std::to_string(shard.index) + "/" +
+                                                  std::to_string(shard.count) + ")"
+                                            : std::string{});
+  std::fprintf(stderr,
+               "error: %s do not fit in one process: each charger holds one socket, the open-file limit is %llu "
+               "(hard limit %llu) and %llu descriptors stay reserved for the process, so at most %llu chargers "
+               "fit.\n",
+               what.c_str(), static_cast<ull>(limit.soft), static_cast<ull>(limit.hard),
+               static_cast<ull>(fd_reserve(engine_threads)), static_cast<ull>(fit));
+  if (const std::uint64_t n = fleet::shards_needed(fleet_count, fit); n > 0) {
+    std::fprintf(stderr,
+                 "       Run the fleet as %llu processes: --shard i/%llu for i = 0..%llu, each with the same --count "
+                 "and --seed (see docs/scaling.md), or raise the hard limit (ulimit -Hn, LimitNOFILE).\n",
+                 static_cast<ull>(n), static_cast<ull>(n), static_cast<ull>(n - 1));
+  } else {
+    std::fprintf(stderr, "       Raise the open-file limit (ulimit -n; see docs/scaling.md).\n");
+  }
+  return false;
+}
+
+// Warns (does not refuse) when more chargers of this process share one source address than
+// the ephemeral port range allows towards one CSMS endpoint: the surplus would fail to connect.
+void warn_about_ports(const std::vector<fleet::PlannedCharger>& plan, const transport::SourceAddressPool* pool,
+                      fleet::FleetShard shard) {
+  const auto range = local_port_range();
+  if (!range || range->size() == 0) return;
+  std::vector<std::uint64_t> per_address(pool != nullptr ? pool->size() : 1, 0);
+  for (const auto& c : plan) ++per_address[pool != nullptr ? c.source_index : 0];
+  const auto busiest = std::max_element(per_address.begin(), per_address.end());
+  if (*busiest <= range->size()) return;
+  const std::string from =
+      pool != nullptr ? pool->address_for(static_cast<std::uint64_t>(busiest - per_address.begin())).to_string()
+                      : std::string{"the one source address the kernel picks"};
+  const std::uint64_t needed = (plan.size() + range->size() - 1) / range->size();
+  std::fprintf(stderr,
+               "warning: %llu chargers connect from %s, but the local port range %u-%u gives one source address "
+               "only %u connections to one CSMS endpoint; the rest will fail to connect. Spread this process's "
+               "chargers over at least %llu addresses with --source-addresses (e.g. 127.0.0.1-127.0.0.%llu on "
+               "loopback) or widen net.ipv4.ip_local_port_range (see docs/scaling.md).\n",
+               static_cast<ull>(*busiest), from.c_str(), range->first, range->last, range->size(),
+               static_cast<ull>(needed), static_cast<ull>(std::min<std::uint64_t>(needed, 254)));
+  const auto used = static_cast<std::size_t>(std::count_if(per_address.begin(), per_address.end(),
+                                                           [](std::uint64_t n) { return n > 0; }));
+  if (pool != nullptr && used < pool->size()) {
+    std::fprintf(stderr,
+                 "         This process uses only %zu of the %zu pool addresses: addresses go by global charger index "
+                 "modulo the pool size, and shard %u/%u holds the indices i with i %% %u == %u. A pool size sharing "
+                 "no factor with %u spreads every shard over the whole pool.\n",
+                 used, pool->size(), shard.index, shard.count, shard.count, shard.index, shard.count);
+  }
+}
+
 } // namespace
 
 void add_run_command(CLI::App& app, RunOptions& o) {
   auto* run = app.add_subcommand("run", "Run a demo fleet of simulated chargers against a CSMS");
   run->add_option("--ws-url", o.ws_url, "CSMS WebSocket URL (ws:// or wss://); the charger identity is appended")
       ->required();
-  run->add_option("--count,-n", o.count, "Number of chargers")->check(CLI::Range(1, 1'000'000))->capture_default_str();
+  run->add_option("--count,-n", o.count, "Number of chargers (the whole fleet: with --shard, all processes together)")->check(CLI::Range(1, 1'000'000))->capture_default_str();
   run->add_option("--ocpp", o.ocpp, "OCPP version")->check(CLI::IsMember({"1.6"}))->capture_default_str();
   run->add_option("--seed", o.seed, "Seed for serial numbers and reconnect jitter")->capture_default_str();
   run->add_option("--duration", o.duration_s, "Seconds to run (0 = until Ctrl-C)")
@@ -86,6 +173,8 @@ void add_run_command(CLI::App& app, RunOptions& o) {
   run->add_option("--summary-json", o.summary_json, "Also write the summary as JSON to this file");
   run->add_flag("--exit-when-booted", o.exit_when_booted,
                 "Stop as soon as every charger is booted (for benchmarks)");
+  add_scaling_options(*run, o);
+  // Further groups of flags (e.g. load shaping) get their own add_*_options(*run, o) here.
 }
 
 int run_fleet(const RunOptions& o) {
@@ -96,10 +185,41 @@ int run_fleet(const RunOptions& o) {
     std::fprintf(stderr, "error: --ws-url: %s\n", url_error.c_str());
     return 2;
   }
+  std::string shard_error;
+  const auto shard = fleet::parse_fleet_shard(o.fleet_shard, &shard_error);
+  if (!shard) {
+    std::fprintf(stderr, "error: --shard %s\n", shard_error.c_str());
+    return 2;
+  }
+  std::shared_ptr<const transport::SourceAddressPool> pool;
+  if (o.source_addresses) {
+    std::string pool_error;
+    auto parsed = transport::parse_source_address_pool(*o.source_addresses, &pool_error);
+    if (parsed) pool_error = family_mismatch(*parsed, url->host);
+    if (!pool_error.empty()) {
+      std::fprintf(stderr, "error: --source-addresses '%s': %s\n", o.source_addresses->c_str(), pool_error.c_str());
+      return 2;
+    }
+    pool = std::make_shared<const transport::SourceAddressPool>(std::move(*parsed));
+  }
+  const auto fleet_count = static_cast<std::uint32_t>(o.count);
+  const std::uint64_t share = fleet::shard_size(fleet_count, *shard);
+  if (share == 0) {
+    std::fprintf(stderr, "error: --shard %s: a fleet of %d chargers leaves shard %u empty (use N <= %d)\n",
+                 o.fleet_shard.c_str(), o.count, shard->index, o.count);
+    return 2;
+  }
+  const unsigned engine_threads = o.shards != 0 ? o.shards : std::max(1u, std::thread::hardware_concurrency());
+  if (!check_fd_capacity(share, fleet_count, *shard, engine_threads)) return 2;
+  const auto plan = fleet::plan_fleet(fleet::FleetPlanOptions{o.seed, o.identity_prefix, fleet_count, *shard,
+                                                               pool ? pool->size() : 0});
+  warn_about_ports(plan, pool.get(), *shard);
+  const int total = static_cast<int>(plan.size()); // this process's chargers
   auto link = std::make_shared<transport::LinkConfig>();
   link->url = *url;
   link->subprotocol = "ocpp1.6";
   link->ping_interval = std::chrono::milliseconds{static_cast<std::int64_t>(o.ping_interval_s * 1000)};
+  link->source_addresses = pool;
   if (url->tls) {
     try {
       link->tls = transport::make_client_tls_context(transport::TlsOptions{!o.insecure, o.ca_file, {}, {}});
@@ -113,25 +233,31 @@ int run_fleet(const RunOptions& o) {
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  fleet::Engine engine{fleet::EngineOptions{o.shards, nullptr}};
+  fleet::Engine engine{fleet::EngineOptions{engine_threads, nullptr}};
   std::vector<fleet::ChargerId> ids;
-  ids.reserve(static_cast<std::size_t>(o.count));
-  for (int i = 1; i <= o.count; ++i) {
+  ids.reserve(plan.size());
+  for (const auto& planned : plan) {
     fleet::ChargerSpec spec;
-    char name[64];
-    std::snprintf(name, sizeof name, "%s-%05d", o.identity_prefix.c_str(), i);
-    spec.identity.identity = name;
-    spec.identity.serial_number = serial_for(o.seed, i);
+    spec.identity.identity = planned.identity;
+    spec.identity.serial_number = planned.serial_number;
     spec.link = link;
     spec.connector_spec = connector;
     spec.connectors = o.connectors;
     spec.options.seed = o.seed;
     spec.options.frame_log_capacity = o.frame_log;
     spec.basic_auth_password = o.password;
-    ids.push_back(engine.add(std::move(spec)));
+    const auto id = engine.add(std::move(spec));
+    // Posted after the add and before start_all: the charger's shard thread runs them in
+    // that order, so the first connect already binds to the charger's source address.
+    if (pool) {
+      engine.post(id, [index = planned.source_index](v16::ChargePoint& cp) { cp.link().set_source_index(index); });
+    }
+    ids.push_back(id);
   }
-  std::printf("ocppfleet: %d chargers -> %s (OCPP %s, %u shards)\n", o.count, o.ws_url.c_str(), o.ocpp.c_str(),
-              engine.shard_count());
+  const std::string shard_note = shard->count > 1 ? ", shard " + o.fleet_shard + " of " + std::to_string(o.count) : "";
+  const std::string pool_note = pool ? ", " + std::to_string(pool->size()) + " source addresses" : "";
+  std::printf("ocppfleet: %d chargers%s -> %s (OCPP %s, %u engine threads%s)\n", total, shard_note.c_str(),
+              o.ws_url.c_str(), o.ocpp.c_str(), engine.shard_count(), pool_note.c_str());
   engine.start_all();
 
   auto& c = engine.counters();
@@ -145,7 +271,7 @@ int run_fleet(const RunOptions& o) {
   while (g_stop == 0) {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (o.duration_s > 0 && elapsed >= o.duration_s) break;
-    if (all_booted_at < 0 && c.booted.load() >= o.count) {
+    if (all_booted_at < 0 && c.booted.load() >= total) {
       all_booted_at = elapsed;
       if (o.exit_when_booted) break;
     }
@@ -162,20 +288,20 @@ int run_fleet(const RunOptions& o) {
       }
     }
     if (std::chrono::steady_clock::now() >= next_progress) {
-      print_progress(c, o.count, elapsed, last_connects, last_elapsed);
+      print_progress(c, total, elapsed, last_connects, last_elapsed);
       next_progress += std::chrono::milliseconds{static_cast<std::int64_t>(o.progress_interval_s * 1000)};
     }
     std::this_thread::sleep_for(std::chrono::milliseconds{50});
   }
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  print_progress(c, o.count, elapsed, last_connects, last_elapsed);
+  print_progress(c, total, elapsed, last_connects, last_elapsed);
   const auto booted_at_end = c.booted.load();
   const std::uint64_t rss_after = rss_bytes();
   engine.shutdown();
   std::printf("summary: chargers %d, booted %lld, all booted after %s, connects %llu, boots accepted %llu, "
               "rejected %llu, calls sent %llu, call errors %llu, timeouts %llu, transactions %llu/%llu "
               "(started/stopped), failed %lld\n",
-              o.count, static_cast<long long>(booted_at_end),
+              total, static_cast<long long>(booted_at_end),
               all_booted_at >= 0 ? (std::to_string(all_booted_at) + " s").c_str() : "never",
               static_cast<unsigned long long>(c.connects_total.load()),
               static_cast<unsigned long long>(c.boots_accepted_total.load()),
@@ -187,14 +313,14 @@ int run_fleet(const RunOptions& o) {
               static_cast<unsigned long long>(c.transactions_stopped_total.load()),
               static_cast<long long>(c.failed.load()));
   const double per_charger =
-      o.count > 0 ? static_cast<double>(rss_after - std::min(rss_after, rss_before)) / o.count : 0.0;
+      total > 0 ? static_cast<double>(rss_after - std::min(rss_after, rss_before)) / total : 0.0;
   std::printf("memory: RSS %.1f MiB before chargers, %.1f MiB at end: %.0f bytes per charger\n",
               static_cast<double>(rss_before) / 1048576.0, static_cast<double>(rss_after) / 1048576.0, per_charger);
   if (o.summary_json) {
-    nlohmann::json j{{"chargers", o.count},
+    nlohmann::json j{{"chargers", total},
                      {"booted", booted_at_end},
                      {"all_booted_after_s", all_booted_at >= 0 ? nlohmann::json(all_booted_at) : nlohmann::json()},
-                     {"boots_per_s", all_booted_at > 0 ? nlohmann::json(o.count / all_booted_at) : nlohmann::json()},
+                     {"boots_per_s", all_booted_at > 0 ? nlohmann::json(total / all_booted_at) : nlohmann::json()},
                      {"elapsed_s", elapsed},
                      {"rss_before_bytes", rss_before},
                      {"rss_after_bytes", rss_after},
@@ -205,13 +331,16 @@ int run_fleet(const RunOptions& o) {
                      {"call_errors_total", c.call_errors_total.load()},
                      {"call_timeouts_total", c.call_timeouts_total.load()},
                      {"failed", c.failed.load()},
-                     {"shards", engine.shard_count()}};
+                     {"shards", engine.shard_count()},
+                     {"fleet_chargers", o.count},
+                     {"fleet_shard", o.fleet_shard},
+                     {"source_addresses", pool ? pool->size() : 0}};
     std::ofstream out{*o.summary_json};
     out << j.dump(2) << "\n";
     if (!out) std::fprintf(stderr, "error: cannot write %s\n", o.summary_json->c_str());
   }
   // Exit status for scripts: 0 when every charger was booted at the end.
-  return booted_at_end >= o.count ? 0 : 1;
+  return booted_at_end >= total ? 0 : 1;
 }
 
 } // namespace ocppfleet::app

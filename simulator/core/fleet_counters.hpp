@@ -4,6 +4,8 @@
 #include <atomic>
 #include <cstdint>
 
+#include "simulator/core/latency_histogram.hpp"
+
 namespace ocppfleet::core {
 
 struct FleetCounters {
@@ -22,6 +24,7 @@ struct FleetCounters {
   std::atomic<std::uint64_t> transactions_started_total{0};
   std::atomic<std::uint64_t> transactions_stopped_total{0};
   std::atomic<std::uint64_t> frames_dropped_total{0}; // outbound queue full
+  ActionLatencies latency;                            // CALL -> CALLRESULT/CALLERROR, per action
 };
 
 inline void bump(std::atomic<std::int64_t>& c, std::int64_t d = 1) { c.fetch_add(d, std::memory_order_relaxed); }

@@ -5,6 +5,7 @@
 #include <future>
 #include <thread>
 
+#include "simulator/fleet/ramp.hpp"
 #include "simulator/fleet/shard.hpp"
 
 namespace ocppfleet::fleet {
@@ -78,6 +79,42 @@ void Engine::stop_all() {
   }
 }
 
+void Engine::ramp_down(double rate_per_s) {
+  if (shut_down_) return;
+  if (!(rate_per_s > 0)) {
+    stop_all();
+    return;
+  }
+  ramp_requests_.fetch_add(1);
+  Shard& home = *shards_.front();
+  asio::post(home.io(), [this, &home, rate_per_s] {
+    if (ramp_) ramp_->cancel();
+    // Ids are handed out densely from 1: the range covers every charger added so far, and
+    // stopping one already removed is a no-op.
+    ramp_ = std::make_shared<RampDown>(home.io().get_executor(), *clock_, rate_per_s, 1, next_id_.load(),
+                                       [this](std::uint64_t id) {
+                                         stop(id);
+                                         ramp_remaining_.fetch_sub(1);
+                                       });
+    ramp_remaining_.store(ramp_->remaining());
+    ramp_requests_.fetch_sub(1);
+    ramp_->start();
+  });
+}
+
+std::size_t Engine::ramp_down_remaining() const noexcept {
+  return ramp_remaining_.load() + (ramp_requests_.load() > 0 ? count_.load() : 0);
+}
+
+bool Engine::wait_ramp_down(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (ramp_requests_.load() > 0 || ramp_remaining_.load() > 0) {
+    if (shut_down_ || std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  return true;
+}
+
 void Engine::drop_all_links() {
   for (auto& s : shards_) {
     asio::post(s->io(), [&shard = *s] {
@@ -116,6 +153,10 @@ std::optional<std::vector<rpc::FrameRecord>> Engine::frames(ChargerId id, std::c
 
 void Engine::shutdown(std::chrono::milliseconds grace) {
   if (shut_down_) return;
+  asio::post(shards_.front()->io(), [this] {
+    if (ramp_) ramp_->cancel(); // everyone is being stopped anyway
+    ramp_remaining_.store(0);
+  });
   stop_all();
   // Let the close handshakes run, bounded: links report closed or the grace ends.
   const auto deadline = std::chrono::steady_clock::now() + grace;
@@ -123,9 +164,10 @@ void Engine::shutdown(std::chrono::milliseconds grace) {
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
   shut_down_ = true;
   for (auto& s : shards_) {
-    asio::post(s->io(), [&shard = *s] {
+    asio::post(s->io(), [this, &shard = *s] {
       for (auto& [id, c] : shard.chargers()) c.charge_point->link().set_listener(nullptr);
       shard.chargers().clear();
+      if (&shard == shards_.front().get()) ramp_.reset(); // its timer goes while the loop exists
       shard.io().stop();
     });
   }

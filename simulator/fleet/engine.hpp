@@ -38,6 +38,7 @@ struct ChargerSpec {
 };
 
 class Shard;
+class RampDown;
 
 class Engine {
 public:
@@ -51,8 +52,19 @@ public:
   void start(ChargerId id);
   void stop(ChargerId id);
   void remove(ChargerId id);
+  // Ramp-up: with a connect gate in the chargers' LinkConfig (transport::ConnectGate) every
+  // connect attempt asks the gate first, so start_all() brings the fleet up at the gate's
+  // rate and handshake cap; without one, every charger connects at once.
   void start_all();
   void stop_all();
+  // Ramp-down: stops every charger added so far, `rate_per_s` per second (the first at
+  // once), each gracefully (WebSocket close), from a timer on shard 0; returns at once.
+  // rate <= 0 stops them all at once (stop_all). A new call replaces a ramp-down under way.
+  void ramp_down(double rate_per_s);
+  // Chargers the ramp-down under way has yet to stop (0 when none is).
+  [[nodiscard]] std::size_t ramp_down_remaining() const noexcept;
+  // Waits (bounded, polling) until the ramp-down has stopped everyone; true when it has.
+  bool wait_ramp_down(std::chrono::milliseconds timeout);
 
   // Runs `fn` on the charger's shard; false when the charger does not exist. Async.
   bool post(ChargerId id, std::function<void(v16::ChargePoint&)> fn);
@@ -61,7 +73,8 @@ public:
                                                    std::chrono::milliseconds timeout = std::chrono::seconds{5});
   std::optional<std::vector<rpc::FrameRecord>> frames(ChargerId id,
                                                       std::chrono::milliseconds timeout = std::chrono::seconds{5});
-  // Drops every link at once (storm); each reconnects by its backoff policy.
+  // Drops every link at once (storm); each reconnects by its backoff policy, and those
+  // reconnects go through the connect gate like any attempt (no reconnect stampede).
   void drop_all_links();
 
   [[nodiscard]] core::FleetCounters& counters() noexcept { return counters_; }
@@ -80,6 +93,10 @@ private:
   std::atomic<ChargerId> next_id_{1};
   std::atomic<std::size_t> count_{0};
   std::atomic<bool> shut_down_{false};
+  std::atomic<std::size_t> ramp_requests_{0};  // ramp_down() calls not yet taken up by shard 0
+  std::atomic<std::size_t> ramp_remaining_{0}; // written on shard 0 only
+  // Shard 0's thread only. Declared after shards_ so it (and its timer) goes first.
+  std::shared_ptr<RampDown> ramp_;
 };
 
 } // namespace ocppfleet::fleet

@@ -13,8 +13,12 @@ enum TimerPurpose : std::uint8_t {
   PingDue,
   PongDeadline,
   RetryDue,
-  CloseDeadline
+  CloseDeadline,
+  GateWait // refused by the connect gate: ask it again
 };
+
+// The gate's times are waited on with the Link's timer, so they are read from its clock.
+GateTime timer_now() { return boost::asio::steady_timer::clock_type::now(); }
 
 std::shared_ptr<const LinkConfig> checked(std::shared_ptr<const LinkConfig> config) {
   if (!config) throw std::invalid_argument("Link needs a LinkConfig");
@@ -47,6 +51,7 @@ Link::~Link() {
     session_->detach();
     session_->abort(LinkError::Stopped);
   }
+  release_gate(); // a detached session never reports: give back its slot (or queue place)
 }
 
 void Link::require_shared_owner() const {
@@ -59,6 +64,7 @@ void Link::start() {
   require_shared_owner();
   if (state_ == LinkState::Connecting || state_ == LinkState::Open) return;
   backoff_.reset();
+  if (gate_ticket_.waiting()) return; // queued at the gate: asking again now would lose its place
   if (state_ == LinkState::Closing && session_) {
     // Let the close handshake finish (the listener hears of it), then connect at once.
     restart_delay_ = std::chrono::milliseconds{0};
@@ -76,6 +82,7 @@ void Link::stop() {
   }
   ++timer_generation_;
   timer_.cancel();
+  release_gate(); // leaves the gate's queue if it was waiting there
   state_ = LinkState::Stopped;
 }
 
@@ -118,8 +125,23 @@ void Link::connect_now() {
     session_->detach();
     session_->abort(LinkError::Stopped);
     session_.reset();
+    release_gate(); // the detached session will not report
   }
   restart_delay_.reset();
+  if (const auto& gate = config_->connect_gate) {
+    const auto now = timer_now();
+    const auto decision = gate->try_acquire(gate_ticket_, now);
+    if (!decision.granted) {
+      state_ = LinkState::WaitingRetry;
+      awaiting_pong_ = false;
+      arm_timer_at(decision.retry_at, GateWait);
+      return;
+    }
+  }
+  begin_attempt();
+}
+
+void Link::begin_attempt() {
   ++attempts_;
   state_ = LinkState::Connecting;
   awaiting_pong_ = false;
@@ -129,13 +151,22 @@ void Link::connect_now() {
 }
 
 void Link::schedule_connect(std::chrono::milliseconds delay) {
+  release_gate(); // a restart while queued: the attempt after the delay queues afresh
   state_ = LinkState::WaitingRetry;
   arm_timer(delay, RetryDue);
 }
 
+void Link::release_gate() noexcept {
+  if (const auto& gate = config_->connect_gate) gate->release(gate_ticket_, timer_now());
+}
+
 void Link::arm_timer(std::chrono::milliseconds after, std::uint8_t purpose) {
+  arm_timer_at(timer_now() + after, purpose);
+}
+
+void Link::arm_timer_at(GateTime at, std::uint8_t purpose) {
   const std::uint32_t generation = ++timer_generation_;
-  timer_.expires_after(after);
+  timer_.expires_at(at);
   timer_.async_wait([weak = weak_from_this(), generation, purpose](boost::system::error_code ec) {
     if (ec) return;
     if (auto self = weak.lock()) self->on_timer(generation, purpose);
@@ -162,6 +193,7 @@ void Link::on_timer(std::uint32_t generation, std::uint8_t purpose) {
     if (session_ && awaiting_pong_) session_->abort(LinkError::PongTimeout);
     break;
   case RetryDue: connect_now(); break;
+  case GateWait: connect_now(); break;
   case CloseDeadline:
     if (session_ && state_ == LinkState::Closing) session_->abort(LinkError::Stopped);
     break;
@@ -176,6 +208,7 @@ void Link::session_connected(SessionBase* s) {
 
 void Link::session_open(SessionBase* s) {
   if (s != session_.get()) return;
+  release_gate(); // the handshake is over
   state_ = LinkState::Open;
   backoff_.reset();
   last_failure_.reset();
@@ -204,6 +237,7 @@ void Link::session_closed(SessionBase* s, LinkFailure failure) {
   const auto keep_alive = session_; // the session is mid-callback
   session_->detach();
   session_.reset();
+  release_gate(); // no-op when it already opened
   ++timer_generation_;
   timer_.cancel();
   bool will_retry = false;

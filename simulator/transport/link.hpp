@@ -14,10 +14,13 @@
 #include <string_view>
 
 #include "simulator/transport/backoff.hpp"
+#include "simulator/transport/connect_gate.hpp"
 #include "simulator/transport/link_error.hpp"
 #include "simulator/transport/ws_url.hpp"
 
 namespace ocppfleet::transport {
+
+class SourceAddressPool; // source_address_pool.hpp
 
 // Settings shared by many chargers (a fleet usually has one). Immutable once links use it.
 struct LinkConfig {
@@ -31,6 +34,12 @@ struct LinkConfig {
   std::size_t max_inbound_message = 1 << 20;
   BackoffPolicy backoff{};
   std::shared_ptr<boost::asio::ssl::context> tls; // required for wss://
+  // Load shaping (connect rate, concurrent handshakes), shared by the whole fleet across
+  // shards. Null: every attempt starts at once, as without shaping.
+  std::shared_ptr<ConnectGate> connect_gate;
+  // Source address pool (fleet density): when set, each socket binds to the address the
+  // link's source_index() selects. Null: the kernel chooses the source address.
+  std::shared_ptr<const SourceAddressPool> source_addresses;
 };
 
 class LinkListener {
@@ -63,9 +72,14 @@ public:
   void set_listener(LinkListener* listener) noexcept { listener_ = listener; }
   // HTTP Basic credentials (security profile 1): user = identity. Never logged.
   void set_basic_auth_password(std::optional<std::string> password) { password_ = std::move(password); }
+  // Which address of config().source_addresses this link binds to (the charger's index;
+  // the pool takes it modulo its size). Used from the next connect on.
+  void set_source_index(std::uint32_t index) noexcept { source_index_ = index; }
+  [[nodiscard]] std::uint32_t source_index() const noexcept { return source_index_; }
 
   // Connects now (from Idle, Stopped, Failed or WaitingRetry; while Closing, right after
-  // the close completes).
+  // the close completes). With a connect gate every attempt (first, retry, restart) asks it
+  // first and, when refused, waits in WaitingRetry until the gate's time.
   void start();
   // Graceful close; no reconnect until start().
   void stop();
@@ -84,6 +98,8 @@ public:
   [[nodiscard]] const LinkConfig& config() const noexcept { return *config_; }
   [[nodiscard]] const std::optional<LinkFailure>& last_failure() const noexcept { return last_failure_; }
   [[nodiscard]] std::uint32_t connect_attempts() const noexcept { return attempts_; }
+  // Queued at the connect gate (state WaitingRetry, no attempt under way).
+  [[nodiscard]] bool waiting_for_gate() const noexcept { return gate_ticket_.waiting(); }
 
   // Called by the session (same thread).
   void session_connected(SessionBase* s); // TCP up: the handshake deadline starts
@@ -95,10 +111,13 @@ public:
 
 private:
   void require_shared_owner() const;
-  void connect_now();
+  void connect_now(); // asks the gate (if any), then begin_attempt()
+  void begin_attempt();
+  void release_gate() noexcept;
   void begin_close();
   void schedule_connect(std::chrono::milliseconds delay);
   void arm_timer(std::chrono::milliseconds after, std::uint8_t purpose);
+  void arm_timer_at(GateTime at, std::uint8_t purpose);
   void on_timer(std::uint32_t generation, std::uint8_t purpose);
 
   boost::asio::any_io_executor executor_;
@@ -113,8 +132,10 @@ private:
   std::optional<LinkFailure> last_failure_;
   std::optional<std::chrono::milliseconds> restart_delay_;
   std::uint32_t attempts_ = 0;
+  std::uint32_t source_index_ = 0; // sits in what was tail padding: sizeof(Link) is unchanged
   LinkState state_ = LinkState::Idle;
   bool awaiting_pong_ = false;
+  GateTicket gate_ticket_; // 2 bytes of tail padding: sizeof(Link) is unchanged
 };
 
 } // namespace ocppfleet::transport

@@ -12,11 +12,15 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include <netinet/in.h>
+
 #include <deque>
 #include <iterator>
 #include <optional>
+#include <vector>
 
 #include "simulator/transport/link.hpp"
+#include "simulator/transport/source_address_pool.hpp"
 
 namespace ocppfleet::transport {
 namespace {
@@ -34,6 +38,16 @@ std::string basic_auth_header(const std::string& user, const std::string& passwo
   out.resize(beast::detail::base64::encode(out.data(), plain.data(), plain.size()));
   return "Basic " + out;
 }
+
+#ifdef IP_BIND_ADDRESS_NO_PORT
+// bind(address, 0) alone picks the ephemeral port at bind time, when the destination is
+// not known yet, so the port stays reserved against every destination: one source address
+// would then carry ~28k sockets in total instead of ~28k per CSMS endpoint. With this option
+// (Linux >= 4.2) the port is chosen at connect time, as for an unbound socket.
+using bind_address_no_port = asio::detail::socket_option::boolean<IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT>;
+#endif
+
+std::string_view family_name(const asio::ip::address& a) { return a.is_v4() ? "IPv4" : "IPv6"; }
 
 bool is_ip_literal(const std::string& host) {
   error_code ec;
@@ -100,8 +114,53 @@ private:
     resolver_.reset();
     if (forced_) return finish(*forced_, "");
     if (ec) return finish(LinkError::DnsFailure, "cannot resolve '" + config_->url.host + "': " + ec.message());
+    if (config_->source_addresses) return connect_from_source(results);
     asio::async_connect(beast::get_lowest_layer(ws_), results,
                         [self = this->shared_from_this()](error_code ec2, const tcp::endpoint&) { self->on_connect(ec2); });
+  }
+
+  // With a source address pool: bind to the charger's address, then connect. Asio's range
+  // connect opens a fresh (unbound) socket per endpoint, so walk the endpoints of the source
+  // address's family here, opening and binding a socket for each.
+  void connect_from_source(const tcp::resolver::results_type& results) {
+    source_index_ = link_ != nullptr ? link_->source_index() : 0;
+    const auto& source = config_->source_addresses->address_for(source_index_);
+    candidates_.clear();
+    for (const auto& entry : results) {
+      if (entry.endpoint().address().is_v4() == source.is_v4()) candidates_.push_back(entry.endpoint());
+    }
+    if (candidates_.empty())
+      return finish(LinkError::ConnectFailed, "source address " + source.to_string() + " is " +
+                                                  std::string{family_name(source)} + " but '" + config_->url.host +
+                                                  "' has no " + std::string{family_name(source)} + " address");
+    next_candidate_ = 0;
+    do_bound_connect();
+  }
+
+  void do_bound_connect() {
+    const auto& source = config_->source_addresses->address_for(source_index_);
+    const tcp::endpoint remote = candidates_[next_candidate_++];
+    auto& socket = beast::get_lowest_layer(ws_);
+    error_code ec;
+    socket.close(ec);
+    socket.open(remote.protocol(), ec);
+    if (ec) return finish(LinkError::ConnectFailed, "cannot open a socket: " + ec.message());
+#ifdef IP_BIND_ADDRESS_NO_PORT
+    error_code ignored; // older kernels: bind still works, with fewer ports per address
+    socket.set_option(bind_address_no_port{true}, ignored);
+#endif
+    socket.bind(tcp::endpoint{source, 0}, ec);
+    if (ec == boost::system::errc::address_not_available)
+      return finish(LinkError::ConnectFailed, "cannot bind to source address " + source.to_string() + ": " +
+                                                  ec.message() + " (is it configured on this host?)");
+    if (ec) return finish(LinkError::ConnectFailed, "cannot bind to source address " + source.to_string() + ": " + ec.message());
+    socket.async_connect(remote, [self = this->shared_from_this()](error_code ec2) { self->on_bound_connect(ec2); });
+  }
+
+  void on_bound_connect(error_code ec) {
+    if (ec && !forced_ && next_candidate_ < candidates_.size()) return do_bound_connect();
+    candidates_ = {}; // idle sessions keep no endpoint list
+    on_connect(ec);
   }
 
   void on_connect(error_code ec) {
@@ -109,6 +168,12 @@ private:
     if (ec == asio::error::connection_refused)
       return finish(LinkError::ConnectionRefused,
                     "connection refused by " + config_->url.host + ":" + config_->url.port);
+    // Linux reports a connect without a free ephemeral port (to this destination, from this
+    // source address) as EADDRNOTAVAIL: say so, the OS text alone does not.
+    if (ec == boost::system::errc::address_not_available)
+      return finish(LinkError::ConnectFailed, "no free local port to reach " + config_->url.host + ":" +
+                                                  config_->url.port + " (" + ec.message() +
+                                                  "); spread the chargers over more source addresses");
     if (ec) return finish(LinkError::ConnectFailed, ec.message());
     error_code ignored;
     beast::get_lowest_layer(ws_).set_option(tcp::no_delay(true), ignored);
@@ -288,6 +353,9 @@ private:
   std::string target_;
   websocket::stream<NextLayer> ws_;
   std::optional<tcp::resolver> resolver_;
+  std::vector<tcp::endpoint> candidates_; // with a source pool: endpoints left to try
+  std::size_t next_candidate_ = 0;
+  std::uint32_t source_index_ = 0;
   std::unique_ptr<websocket::response_type> response_;
   beast::flat_buffer buffer_;
   std::deque<std::string> queue_;

@@ -8,9 +8,13 @@ Usage: run_cli_test.py <path-to-ocppfleet> <peers-dir>
 """
 import json
 import os
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 
 failures = []
 
@@ -21,8 +25,140 @@ def check(cond, what):
         failures.append(what)
 
 
-def run(args, timeout=60):
-    return subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+def run(args, timeout=60, nofile=None):
+    """Runs the binary; `nofile` = (soft, hard) open-file limit for the child only."""
+    preexec = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, nofile)) if nofile else None
+    return subprocess.run(args, capture_output=True, text=True, timeout=timeout, preexec_fn=preexec)
+
+
+class Peer:
+    """The strict CSMS with a thread that collects its events (a full stdout pipe would stall it)."""
+
+    def __init__(self, peers, options):
+        self.proc = subprocess.Popen(["node", os.path.join(peers, "csms.js"), json.dumps(options)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.port = json.loads(self.proc.stdout.readline())["port"]
+        self.events = []
+        self.lock = threading.Lock()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            with self.lock:
+                self.events.append(json.loads(line))
+
+    def url(self):
+        return f"ws://127.0.0.1:{self.port}/ocpp"
+
+    def snapshot(self, event):
+        with self.lock:
+            return [e for e in self.events if e.get("event") == event]
+
+    def wait_for(self, predicate, n, timeout=5.0):
+        """Events matching predicate, once there are n (or whatever arrived within timeout)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.lock:
+                found = [e for e in self.events if predicate(e)]
+            if len(found) >= n or time.monotonic() >= deadline:
+                return found
+            time.sleep(0.02)
+
+    def close(self):
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.reader.join(timeout=5)
+
+
+def check_scaling_flags(binary, peers):
+    """--shard, --source-addresses and the open-file limit check (docs/scaling.md)."""
+    # Too few file descriptors: refused before any charger exists, naming what fits and the fix.
+    # Fit = 200 - (64 + 4 per engine thread) = 128 with --shards 2, so 1000 chargers need 8 shards.
+    r = run([binary, "run", "--ws-url", "ws://127.0.0.1:1", "--count", "1000", "--shards", "2"], nofile=(200, 200))
+    out = r.stderr + r.stdout
+    check(r.returncode != 0 and "at most 128 chargers fit" in out and "--shard i/8" in out,
+          f"an FD shortfall is refused naming how many fit and --shard (rc {r.returncode}: {out.strip()[:300]})")
+    r = run([binary, "run", "--ws-url", "ws://127.0.0.1:1", "--count", "1000", "--shards", "2", "--shard", "0/4"],
+            nofile=(200, 200))
+    out = r.stderr + r.stdout
+    check(r.returncode != 0 and "250 chargers" in out and "--shard i/8" in out,
+          "a shard that does not fit either is refused with the N that does")
+
+    # Bad values: exit 2 with a sentence naming the flag.
+    for bad, says in (("3/2", "below N"), ("2/2", "below N"), ("1/0", "at least 1"), ("abc", "i/N")):
+        r = run([binary, "run", "--ws-url", "ws://127.0.0.1:1", "--shard", bad])
+        check(r.returncode == 2 and "--shard" in r.stderr and says in r.stderr,
+              f"--shard {bad} is refused clearly ({r.stderr.strip()[:200]})")
+    for bad, says in (("127.0.0.x", "not an IP address"), ("127.0.0.9-127.0.0.1", "backwards"),
+                      ("127.0.0.1,,127.0.0.2", "empty"), ("::1", "IPv6")):
+        r = run([binary, "run", "--ws-url", "ws://127.0.0.1:1", "--source-addresses", bad])
+        check(r.returncode == 2 and "--source-addresses" in r.stderr and says in r.stderr,
+              f"--source-addresses {bad} is refused clearly ({r.stderr.strip()[:200]})")
+
+    # More chargers per source address than the ephemeral port range: a warning, not a refusal. The
+    # range is per network namespace, so shrink it in a private one (needs unshare; skipped without).
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, timeout=10) if shutil.which("unshare") else None
+    if probe is not None and probe.returncode == 0:
+        script = ('ip link set lo up 2>/dev/null; echo "40000 40009" > /proc/sys/net/ipv4/ip_local_port_range && '
+                  'exec "$0" run --ws-url ws://127.0.0.1:1 --count 25 --duration 0.3 --progress-interval 5')
+        r = subprocess.run(["unshare", "-n", "sh", "-c", script, binary], capture_output=True, text=True, timeout=30)
+        check("warning: 25 chargers connect from" in r.stderr and "40000-40009" in r.stderr and
+              "--source-addresses" in r.stderr and "ocppfleet: 25 chargers" in r.stdout,
+              f"too few ephemeral ports per source address warn and still run ({r.stderr.strip()[:300]})")
+    else:
+        print("skip ephemeral-port warning check (cannot unshare a network namespace here)")
+
+    peer = Peer(peers, {"heartbeat_interval": 60})
+    try:
+        # The soft limit is raised to the hard one: 150 chargers under a soft limit of 100.
+        r = run([binary, "run", "--ws-url", peer.url(), "--count", "150", "--shards", "2", "--identity-prefix", "FD",
+                 "--exit-when-booted", "--duration", "30"], timeout=60, nofile=(100, 4096))
+        check(r.returncode == 0 and "booted 150" in r.stdout,
+              f"the soft open-file limit is raised to the hard one (rc {r.returncode}; {r.stderr[-300:]})")
+
+        # Two shards over two source addresses, then the unsharded fleet: same identities, serials, addresses.
+        common = ["--ws-url", peer.url(), "--count", "9", "--seed", "5", "--identity-prefix", "SH",
+                  "--source-addresses", "127.0.0.1-127.0.0.2", "--exit-when-booted", "--duration", "30"]
+        # The peer reports a connect and a boot slightly after answering it: wait (bounded) for the events.
+        def connects(prefix, n):
+            return peer.wait_for(lambda e: e.get("event") == "connected" and e["identity"].startswith(prefix), n)
+
+        def boots(prefix, n):
+            return peer.wait_for(lambda e: e.get("event") == "call" and e.get("action") == "BootNotification" and
+                                 e["identity"].startswith(prefix), n)
+
+        shard_ids = []
+        for shard, size in (("0/2", 5), ("1/2", 4)):
+            before = len(connects("SH-", 0))
+            r = run([binary, "run", "--shard", shard] + common, timeout=60)
+            check(r.returncode == 0, f"--shard {shard} boots its share and exits 0 (rc {r.returncode}; {r.stderr[-300:]})")
+            shard_ids.append({e["identity"] for e in connects("SH-", before + size)[before:]})
+        expected = {f"SH-{n:05d}" for n in range(1, 10)}
+        check(len(shard_ids[0]) == 5 and len(shard_ids[1]) == 4, f"shard sizes 5 and 4 ({shard_ids})")
+        check(not (shard_ids[0] & shard_ids[1]), "the two shards share no identity")
+        check(shard_ids[0] | shard_ids[1] == expected, "together the shards are the whole fleet")
+        check(shard_ids[0] == {f"SH-{n:05d}" for n in range(1, 10, 2)}, "shard 0/2 holds the even indices")
+
+        sharded_serials = {e["identity"]: e["params"]["chargePointSerialNumber"] for e in boots("SH-", 9)}
+        sharded_addresses = {e["identity"]: e["remote_address"] for e in connects("SH-", 9)}
+        r = run([binary, "run"] + common, timeout=60)
+        check(r.returncode == 0, "the unsharded fleet exits 0")
+        whole_serials = {e["identity"]: e["params"]["chargePointSerialNumber"] for e in boots("SH-", 18)[9:]}
+        whole_addresses = {e["identity"]: e["remote_address"] for e in connects("SH-", 18)[9:]}
+        check(set(whole_serials) == expected and
+              all(sharded_serials.get(i) == whole_serials[i] for i in expected),
+              "each charger has the same serial number sharded and unsharded (same seed)")
+        check(sharded_addresses == whole_addresses and
+              all(whole_addresses[f"SH-{n:05d}"] == ("127.0.0.1" if n % 2 == 1 else "127.0.0.2") for n in range(1, 10)),
+              f"each charger binds the source address of its index, sharded or not ({whole_addresses})")
+        check(not peer.snapshot("strict_violation"), "zero strict schema violations in the scaling runs")
+    finally:
+        peer.close()
 
 
 def main():
@@ -83,6 +219,8 @@ def main():
         except subprocess.TimeoutExpired:
             peer.kill()
             peer.wait()
+
+    check_scaling_flags(binary, peers)
 
     print(f"{len(failures)} failed" if failures else "all CLI checks passed")
     return 1 if failures else 0

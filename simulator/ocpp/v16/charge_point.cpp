@@ -105,17 +105,21 @@ void ChargePoint::on_link_message(std::string_view text) {
   if (auto* result = std::get_if<rpc::CallResult>(&parsed)) {
     if (result->id == boot_call_id_ && !boot_call_id_.empty()) {
       boot_call_id_.clear();
+      counters_.latency.record("BootNotification", now() - boot_sent_at_);
       handle_boot_result(result->payload);
     } else if (auto done = pipeline_.complete(result->id)) {
+      record_latency(*done);
       handle_result(*done, result->payload);
     }
   } else if (auto* err = std::get_if<rpc::CallError>(&parsed)) {
     if (err->id == boot_call_id_ && !boot_call_id_.empty()) {
       boot_call_id_.clear();
+      counters_.latency.record("BootNotification", now() - boot_sent_at_);
       core::bump(counters_.call_errors_total);
       registration_ = RegistrationState::Rejected;
       boot_deadline_ = now() + options_.boot_retry_fallback;
     } else if (auto done = pipeline_.complete(err->id)) {
+      record_latency(*done);
       core::bump(counters_.call_errors_total);
       handle_error(*done, err->code);
     }
@@ -305,8 +309,14 @@ void ChargePoint::send_boot() {
   const auto payload = boot_notification_payload(model_.identity());
   write_frame(rpc::serialize_call(boot_call_id_, "BootNotification", payload));
   core::bump(counters_.calls_sent_total);
-  boot_deadline_ = now() + options_.call_timeout;
+  boot_sent_at_ = now();
+  boot_deadline_ = boot_sent_at_ + options_.call_timeout;
   rearm();
+}
+
+void ChargePoint::record_latency(const rpc::OutstandingCall& call) {
+  // The pipeline set the deadline as send time + call timeout.
+  counters_.latency.record(call.action, now() - (call.deadline - options_.call_timeout));
 }
 
 void ChargePoint::enqueue(std::string action, const Json& payload, std::uint64_t cookie, bool durable) {

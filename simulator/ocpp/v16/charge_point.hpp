@@ -138,6 +138,7 @@ private:
   void handle_result(const rpc::OutstandingCall& call, const Json& payload);
   void handle_error(const rpc::OutstandingCall& call, const std::string& code);
   void handle_boot_result(const Json& payload);
+  void record_latency(const rpc::OutstandingCall& call);
   void run_deferred();
 
   // Timing
@@ -164,6 +165,7 @@ private:
   std::string boot_call_id_;
   std::uint32_t boots_sent_ = 0;
   std::optional<SteadyTime> boot_deadline_;   // retry boot / boot answer timeout
+  SteadyTime boot_sent_at_{};
   std::optional<SteadyTime> heartbeat_due_;
   std::optional<SteadyTime> sample_due_;
   std::optional<SteadyTime> reset_due_;

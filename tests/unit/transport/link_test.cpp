@@ -452,8 +452,8 @@ TEST_F(LinkTest, stalled_server_makes_send_refuse_frames) {
   }
   EXPECT_TRUE(refused) << "accepted " << accepted << " frames of 64 KiB";
   EXPECT_GE(accepted, 3);
-  std::this_thread::sleep_for(50ms);
-  EXPECT_FALSE(send(frame)) << "the socket is still blocked";
+  // A full queue refuses frames but does not break the link. (Whether the queue stays
+  // full afterwards depends on the kernel's send-buffer autotuning: not asserted.)
   EXPECT_EQ(state(), LinkState::Open);
 }
 
