@@ -47,7 +47,9 @@ FdLimit raise_fd_limit() {
   return out;
 }
 
-std::uint64_t fd_reserve(unsigned engine_threads) noexcept { return 64 + 4 * static_cast<std::uint64_t>(engine_threads); }
+std::uint64_t fd_reserve(unsigned engine_threads) noexcept {
+  return 64 + 4 * static_cast<std::uint64_t>(engine_threads);
+}
 
 std::uint64_t chargers_that_fit(std::uint64_t fd_limit, unsigned engine_threads) noexcept {
   const std::uint64_t reserve = fd_reserve(engine_threads);
@@ -56,7 +58,8 @@ std::uint64_t chargers_that_fit(std::uint64_t fd_limit, unsigned engine_threads)
 
 std::optional<PortRange> parse_port_range(std::string_view text) {
   const auto number = [&](std::uint32_t& value) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+      text.remove_prefix(1);
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc{} || end == text.data()) return false;
     text.remove_prefix(static_cast<std::size_t>(end - text.data()));

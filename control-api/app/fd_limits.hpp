@@ -12,7 +12,7 @@ namespace ocppfleet::app {
 struct FdLimit {
   std::uint64_t soft = 0; // what this process may open now (after raise_fd_limit)
   std::uint64_t hard = 0;
-  std::string warning;    // why the soft limit could not be raised; empty when it was fine
+  std::string warning; // why the soft limit could not be raised; empty when it was fine
 };
 
 // Raises the soft RLIMIT_NOFILE to the hard limit: any process may do that, and the

@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // CLI11 prints the message; scripts get one code for every bad argument (0 for --help).
+    return app.exit(e) == 0 ? 0 : 2;
   }
   if (app.got_subcommand("run")) return ocppfleet::app::run_fleet(run_options);
   return 0;

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -10,6 +12,7 @@
 #include <thread>
 
 #include "control-api/app/fd_limits.hpp"
+#include "control-api/app/latency_report.hpp"
 #include "simulator/core/log.hpp"
 #include "simulator/fleet/engine.hpp"
 #include "simulator/fleet/fleet_plan.hpp"
@@ -142,7 +145,9 @@ void add_run_command(CLI::App& app, RunOptions& o) {
   auto* run = app.add_subcommand("run", "Run a demo fleet of simulated chargers against a CSMS");
   run->add_option("--ws-url", o.ws_url, "CSMS WebSocket URL (ws:// or wss://); the charger identity is appended")
       ->required();
-  run->add_option("--count,-n", o.count, "Number of chargers (the whole fleet: with --shard, all processes together)")->check(CLI::Range(1, 1'000'000))->capture_default_str();
+  run->add_option("--count,-n", o.count, "Number of chargers (the whole fleet: with --shard, all processes together)")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
   run->add_option("--ocpp", o.ocpp, "OCPP version")->check(CLI::IsMember({"1.6"}))->capture_default_str();
   run->add_option("--seed", o.seed, "Seed for serial numbers and reconnect jitter")->capture_default_str();
   run->add_option("--duration", o.duration_s, "Seconds to run (0 = until Ctrl-C)")
@@ -167,6 +172,9 @@ void add_run_command(CLI::App& app, RunOptions& o) {
   run->add_option("--log-level", o.log_level, "trace|debug|info|warn|error|off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
+  run->add_option("--meter-interval", o.meter_interval_s,
+                  "MeterValueSampleInterval in seconds for every charger (default: the charger's 60)")
+      ->check(CLI::Range(0, 86'400));
   run->add_option("--frame-log", o.frame_log, "OCPP frames kept in memory per charger (0 = none)")
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
@@ -174,6 +182,7 @@ void add_run_command(CLI::App& app, RunOptions& o) {
   run->add_flag("--exit-when-booted", o.exit_when_booted,
                 "Stop as soon as every charger is booted (for benchmarks)");
   add_scaling_options(*run, o);
+  add_load_shaping_options(run, o.load_shaping);
   // Further groups of flags (e.g. load shaping) get their own add_*_options(*run, o) here.
 }
 
@@ -220,6 +229,8 @@ int run_fleet(const RunOptions& o) {
   link->subprotocol = "ocpp1.6";
   link->ping_interval = std::chrono::milliseconds{static_cast<std::int64_t>(o.ping_interval_s * 1000)};
   link->source_addresses = pool;
+  const LoadShapingOptions shaping = share_of(o.load_shaping, shard->count); // flags are fleet-wide
+  link->connect_gate = make_connect_gate(shaping);
   if (url->tls) {
     try {
       link->tls = transport::make_client_tls_context(transport::TlsOptions{!o.insecure, o.ca_file, {}, {}});
@@ -252,13 +263,20 @@ int run_fleet(const RunOptions& o) {
     if (pool) {
       engine.post(id, [index = planned.source_index](v16::ChargePoint& cp) { cp.link().set_source_index(index); });
     }
+    if (o.meter_interval_s >= 0) {
+      engine.post(id, [interval = std::to_string(o.meter_interval_s)](v16::ChargePoint& cp) {
+        cp.config().set_internal("MeterValueSampleInterval", interval);
+      });
+    }
     ids.push_back(id);
   }
   const std::string shard_note = shard->count > 1 ? ", shard " + o.fleet_shard + " of " + std::to_string(o.count) : "";
   const std::string pool_note = pool ? ", " + std::to_string(pool->size()) + " source addresses" : "";
   std::printf("ocppfleet: %d chargers%s -> %s (OCPP %s, %u engine threads%s)\n", total, shard_note.c_str(),
               o.ws_url.c_str(), o.ocpp.c_str(), engine.shard_count(), pool_note.c_str());
-  engine.start_all();
+  if (const auto shaped = describe(shaping); !shaped.empty()) std::printf("load shaping: %s\n", shaped.c_str());
+  engine.start_all(); // with a connect gate this is the ramp-up
+  StormSchedule storms{shaping};
 
   auto& c = engine.counters();
   const auto started = std::chrono::steady_clock::now();
@@ -287,6 +305,10 @@ int run_fleet(const RunOptions& o) {
         }
       }
     }
+    if (storms.due(elapsed)) {
+      engine.drop_all_links();
+      std::printf("[%7.1fs] storm: every connection dropped\n", elapsed);
+    }
     if (std::chrono::steady_clock::now() >= next_progress) {
       print_progress(c, total, elapsed, last_connects, last_elapsed);
       next_progress += std::chrono::milliseconds{static_cast<std::int64_t>(o.progress_interval_s * 1000)};
@@ -297,6 +319,12 @@ int run_fleet(const RunOptions& o) {
   print_progress(c, total, elapsed, last_connects, last_elapsed);
   const auto booted_at_end = c.booted.load();
   const std::uint64_t rss_after = rss_bytes();
+  if (shaping.ramp_down_rate > 0) {
+    std::printf("ramping down at %g chargers/s (Ctrl-C again to cut it short)\n", shaping.ramp_down_rate);
+    std::fflush(stdout);
+    g_stop = 0;
+    if (!ramp_down_before_shutdown(engine, shaping, [] { return g_stop != 0; })) std::printf("ramp-down cut short\n");
+  }
   engine.shutdown();
   std::printf("summary: chargers %d, booted %lld, all booted after %s, connects %llu, boots accepted %llu, "
               "rejected %llu, calls sent %llu, call errors %llu, timeouts %llu, transactions %llu/%llu "
@@ -312,6 +340,11 @@ int run_fleet(const RunOptions& o) {
               static_cast<unsigned long long>(c.transactions_started_total.load()),
               static_cast<unsigned long long>(c.transactions_stopped_total.load()),
               static_cast<long long>(c.failed.load()));
+  print_latency_table(stdout, c.latency);
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const double cpu_user_s = static_cast<double>(usage.ru_utime.tv_sec) + usage.ru_utime.tv_usec / 1e6;
+  const double cpu_system_s = static_cast<double>(usage.ru_stime.tv_sec) + usage.ru_stime.tv_usec / 1e6;
   const double per_charger =
       total > 0 ? static_cast<double>(rss_after - std::min(rss_after, rss_before)) / total : 0.0;
   std::printf("memory: RSS %.1f MiB before chargers, %.1f MiB at end: %.0f bytes per charger\n",
@@ -334,7 +367,12 @@ int run_fleet(const RunOptions& o) {
                      {"shards", engine.shard_count()},
                      {"fleet_chargers", o.count},
                      {"fleet_shard", o.fleet_shard},
-                     {"source_addresses", pool ? pool->size() : 0}};
+                     {"source_addresses", pool ? pool->size() : 0},
+                     {"calls_received_total", c.calls_received_total.load()},
+                     {"transactions_started_total", c.transactions_started_total.load()},
+                     {"cpu_user_s", cpu_user_s},
+                     {"cpu_system_s", cpu_system_s},
+                     {"latency", latency_json(c.latency)}};
     std::ofstream out{*o.summary_json};
     out << j.dump(2) << "\n";
     if (!out) std::fprintf(stderr, "error: cannot write %s\n", o.summary_json->c_str());

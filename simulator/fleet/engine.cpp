@@ -103,7 +103,8 @@ void Engine::ramp_down(double rate_per_s) {
 }
 
 std::size_t Engine::ramp_down_remaining() const noexcept {
-  return ramp_remaining_.load() + (ramp_requests_.load() > 0 ? count_.load() : 0);
+  // A request not yet taken up by shard 0 will stop everyone.
+  return ramp_requests_.load() > 0 ? count_.load() : ramp_remaining_.load();
 }
 
 bool Engine::wait_ramp_down(std::chrono::milliseconds timeout) {

@@ -33,7 +33,8 @@ std::optional<FleetShard> parse_fleet_shard(std::string_view text, std::string* 
   };
   const std::string quoted = "'" + std::string{text} + "'";
   const auto slash = text.find('/');
-  if (slash == std::string_view::npos) return fail(quoted + " is not of the form i/N (e.g. 0/4: the first of 4 shards)");
+  if (slash == std::string_view::npos)
+    return fail(quoted + " is not of the form i/N (e.g. 0/4: the first of 4 shards)");
   const auto i = parse_whole(text.substr(0, slash));
   const auto n = parse_whole(text.substr(slash + 1));
   if (!i || !n) return fail(quoted + ": i and N must be whole numbers, as in 0/4");

@@ -80,10 +80,7 @@ ConnectGate::Decision ConnectGate::try_acquire(GateTicket& ticket, GateTime now)
     --stats_.handshakes;
   }
   const bool returning = ticket.waiting_;
-  if (returning) {
-    ticket.waiting_ = false;
-    --stats_.waiting;
-  }
+  leave_queue(ticket);
   // A newcomer leaves a token and a slot for everyone queued, so queued links are not
   // overtaken by later ones (e.g. a storm's reconnects by a fresh start).
   const std::uint64_t ahead = returning ? 0 : stats_.waiting;
@@ -97,12 +94,22 @@ ConnectGate::Decision ConnectGate::try_acquire(GateTicket& ticket, GateTime now)
     ++stats_.granted_total;
     return {true, now};
   }
-  // Queue at the back: each refusal names a time after everyone queued now, so N queued
-  // links wake one after the other instead of N at every token.
-  const std::uint64_t position = stats_.waiting;
   GateTime at = now + nanoseconds{1};
-  if (!rate_ok) at = std::max(at, bucket_->due_for(position, now));
-  if (!slot_ok) at = std::max(at, now + scaled(slot_poll(), position + 1));
+  if (returning && slot_ok) {
+    // It came back when due and found the token taken by a link whose timer fired first:
+    // with burst 1 that happens whenever timer lateness shrinks from one link to the next.
+    // Sending it to the back would waste a token (the bucket holds only `burst`), so it
+    // waits for the next free one, behind the others in the same situation.
+    at = std::max(at, bucket_->due_for(front_, now));
+    ticket.front_ = true;
+    ++front_;
+  } else {
+    // Queue at the back: each refusal names a time after everyone queued now, so N queued
+    // links wake one after the other instead of N at every token.
+    const std::uint64_t position = stats_.waiting;
+    if (!rate_ok) at = std::max(at, bucket_->due_for(position, now));
+    if (!slot_ok) at = std::max(at, now + scaled(slot_poll(), position + 1));
+  }
   ticket.waiting_ = true;
   ++stats_.waiting;
   ++stats_.refused_total;
@@ -122,6 +129,14 @@ void ConnectGate::release(GateTicket& ticket, GateTime now) noexcept {
     }
     last_release_ = std::max(last_release_, now);
     released_once_ = true;
+  }
+  leave_queue(ticket);
+}
+
+void ConnectGate::leave_queue(GateTicket& ticket) noexcept {
+  if (ticket.front_) {
+    ticket.front_ = false;
+    --front_;
   }
   if (ticket.waiting_) {
     ticket.waiting_ = false;

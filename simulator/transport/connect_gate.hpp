@@ -46,17 +46,17 @@ private:
 };
 
 struct ConnectGateOptions {
-  double rate_per_s = 0;           // connect attempts per second; 0 = unlimited
-  std::uint32_t burst = 1;         // attempts allowed back to back before the rate applies
+  double rate_per_s = 0;            // connect attempts per second; 0 = unlimited
+  std::uint32_t burst = 1;          // attempts allowed back to back before the rate applies
   std::uint32_t max_handshakes = 0; // attempts in Connecting at once; 0 = unlimited
   // While every handshake slot is busy, queued links ask again spaced by the observed time
   // between slot releases, kept within these bounds: the poll rate follows the rate at
   // which slots really free up instead of a fixed guess.
-  std::chrono::nanoseconds min_slot_poll{20'000};     // 20 us
-  std::chrono::nanoseconds max_slot_poll{5'000'000};  // 5 ms
+  std::chrono::nanoseconds min_slot_poll{20'000};    // 20 us
+  std::chrono::nanoseconds max_slot_poll{5'000'000}; // 5 ms
 };
 
-// What a Link keeps between its calls to the gate (2 bytes: it sits in the Link's padding).
+// What a Link keeps between its calls to the gate (3 bytes: it sits in the Link's padding).
 // Only the link's own thread touches it, and only through the gate.
 class GateTicket {
 public:
@@ -67,6 +67,7 @@ private:
   friend class ConnectGate;
   bool holding_ = false; // granted: counts against max_handshakes until release()
   bool waiting_ = false; // refused: counted as queued until it asks again or release()
+  bool front_ = false;   // queued for the next free token (it was due and lost a race)
 };
 
 struct ConnectGateStats {
@@ -93,8 +94,9 @@ public:
   // already queued go first: a newcomer is granted only when it would leave enough tokens
   // and slots for everyone queued; a returning link only needs one of each. Each refusal
   // names a time after everyone queued ahead, so queued links wake spread out, one at a
-  // time, rather than all at once at the next token. A ticket that still holds a slot
-  // gives it back first.
+  // time, rather than all at once at the next token; except that a returning link that
+  // finds the token gone (another link's timer fired first) waits only for the next free
+  // token. A ticket that still holds a slot gives it back first.
   Decision try_acquire(GateTicket& ticket, GateTime now);
 
   // The attempt ended (open, failed, aborted) or the link gave up waiting (stopped,
@@ -109,11 +111,13 @@ public:
 
 private:
   std::chrono::nanoseconds slot_poll() const noexcept;
+  void leave_queue(GateTicket& ticket) noexcept; // mu_ held
 
   const ConnectGateOptions options_;
   mutable std::mutex mu_;
   std::optional<TokenBucket> bucket_; // set when limits_rate()
   ConnectGateStats stats_;
+  std::uint32_t front_ = 0;              // queued tickets with front_ set
   std::chrono::nanoseconds release_gap_; // moving average of the time between slot releases
   GateTime last_release_{};
   bool released_once_ = false;

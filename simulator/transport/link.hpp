@@ -135,7 +135,7 @@ private:
   std::uint32_t source_index_ = 0; // sits in what was tail padding: sizeof(Link) is unchanged
   LinkState state_ = LinkState::Idle;
   bool awaiting_pong_ = false;
-  GateTicket gate_ticket_; // 2 bytes of tail padding: sizeof(Link) is unchanged
+  GateTicket gate_ticket_; // 3 bytes of tail padding: sizeof(Link) is unchanged
 };
 
 } // namespace ocppfleet::transport

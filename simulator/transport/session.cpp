@@ -150,10 +150,11 @@ private:
     socket.set_option(bind_address_no_port{true}, ignored);
 #endif
     socket.bind(tcp::endpoint{source, 0}, ec);
-    if (ec == boost::system::errc::address_not_available)
-      return finish(LinkError::ConnectFailed, "cannot bind to source address " + source.to_string() + ": " +
-                                                  ec.message() + " (is it configured on this host?)");
-    if (ec) return finish(LinkError::ConnectFailed, "cannot bind to source address " + source.to_string() + ": " + ec.message());
+    if (ec) {
+      std::string detail = "cannot bind to source address " + source.to_string() + ": " + ec.message();
+      if (ec == boost::system::errc::address_not_available) detail += " (is it configured on this host?)";
+      return finish(LinkError::ConnectFailed, std::move(detail));
+    }
     socket.async_connect(remote, [self = this->shared_from_this()](error_code ec2) { self->on_bound_connect(ec2); });
   }
 
@@ -353,8 +354,8 @@ private:
   std::string target_;
   websocket::stream<NextLayer> ws_;
   std::optional<tcp::resolver> resolver_;
-  std::vector<tcp::endpoint> candidates_; // with a source pool: endpoints left to try
-  std::size_t next_candidate_ = 0;
+  std::vector<tcp::endpoint> candidates_; // with a source pool: the endpoints to try, in order
+  std::uint32_t next_candidate_ = 0;
   std::uint32_t source_index_ = 0;
   std::unique_ptr<websocket::response_type> response_;
   beast::flat_buffer buffer_;

@@ -9,8 +9,10 @@ namespace {
 namespace ip = boost::asio::ip;
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -46,7 +48,8 @@ std::string expand_range(std::string_view entry, std::size_t dash, std::vector<i
   if (out.size() + n > SourceAddressPool::max_addresses)
     return "range " + quoted(entry) + " has " + std::to_string(n) + " addresses; a pool holds at most " +
            std::to_string(SourceAddressPool::max_addresses);
-  for (std::uint64_t v = lo; v <= hi; ++v) out.emplace_back(ip::address_v4{static_cast<ip::address_v4::uint_type>(v)});
+  for (std::uint64_t v = lo; v <= hi; ++v)
+    out.emplace_back(ip::address_v4{static_cast<ip::address_v4::uint_type>(v)});
   return {};
 }
 

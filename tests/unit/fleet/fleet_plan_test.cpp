@@ -117,7 +117,8 @@ TEST(FleetPlan, serials_are_seeded_per_charger_as_before_sharding) {
     std::snprintf(buf, sizeof buf, "SIM%012llu", static_cast<unsigned long long>(prng.below(1'000'000'000'000ULL)));
     return std::string{buf};
   };
-  for (std::uint32_t i = 0; i < 50; ++i) EXPECT_EQ(charger_serial(7, i), old_serial(7, static_cast<int>(i) + 1));
+  for (std::uint32_t i = 0; i < 50; ++i)
+    EXPECT_EQ(charger_serial(7, i), old_serial(7, static_cast<int>(i) + 1));
   const auto s = charger_serial(1, 0);
   ASSERT_EQ(s.size(), 15u);
   EXPECT_EQ(s.substr(0, 3), "SIM");
@@ -130,27 +131,33 @@ TEST(FleetPlan, same_seed_same_fleet_other_seed_other_serials) {
   const auto b = plan_fleet(options);
   ASSERT_EQ(a.size(), 200u);
   ASSERT_EQ(b.size(), a.size());
-  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(same(a[i], b[i])) << i;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    EXPECT_TRUE(same(a[i], b[i])) << i;
   auto other = options;
   other.seed = 43;
   const auto c = plan_fleet(other);
   std::size_t differing = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) differing += a[i].serial_number != c[i].serial_number ? 1 : 0;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    differing += a[i].serial_number != c[i].serial_number ? 1 : 0;
   EXPECT_GT(differing, 190u);
   std::set<std::string> serials;
-  for (const auto& p : a) serials.insert(p.serial_number);
+  for (const auto& p : a)
+    serials.insert(p.serial_number);
   EXPECT_EQ(serials.size(), a.size()) << "serials collide";
 }
 
 TEST(FleetPlan, adding_chargers_does_not_change_the_others) {
   const auto small = plan_fleet(FleetPlanOptions{5, "CP", 10, {}, 3});
   const auto large = plan_fleet(FleetPlanOptions{5, "CP", 25, {}, 3});
-  for (std::size_t i = 0; i < small.size(); ++i) EXPECT_TRUE(same(small[i], large[i])) << i;
+  for (std::size_t i = 0; i < small.size(); ++i)
+    EXPECT_TRUE(same(small[i], large[i])) << i;
 }
 
 TEST(FleetPlan, source_index_is_charger_index_modulo_pool_size) {
-  for (const auto& p : plan_fleet(FleetPlanOptions{1, "CP", 50, {}, 4})) EXPECT_EQ(p.source_index, p.index % 4);
-  for (const auto& p : plan_fleet(FleetPlanOptions{1, "CP", 50, {}, 0})) EXPECT_EQ(p.source_index, 0u);
+  for (const auto& p : plan_fleet(FleetPlanOptions{1, "CP", 50, {}, 4}))
+    EXPECT_EQ(p.source_index, p.index % 4);
+  for (const auto& p : plan_fleet(FleetPlanOptions{1, "CP", 50, {}, 0}))
+    EXPECT_EQ(p.source_index, 0u);
   // The same charger gets the same source address however the fleet is split.
   for (const auto& p : plan_fleet(FleetPlanOptions{1, "CP", 50, FleetShard{2, 3}, 4}))
     EXPECT_EQ(p.source_index, p.index % 4);
@@ -171,7 +178,8 @@ TEST(FleetPlan, shards_together_equal_the_unsharded_fleet_without_overlap) {
         options.shard = FleetShard{i, n};
         const auto part = plan_fleet(options);
         EXPECT_EQ(part.size(), shard_size(count, options.shard));
-        for (std::size_t k = 1; k < part.size(); ++k) EXPECT_LT(part[k - 1].index, part[k].index);
+        for (std::size_t k = 1; k < part.size(); ++k)
+          EXPECT_LT(part[k - 1].index, part[k].index);
         for (const auto& p : part) {
           EXPECT_EQ(p.index % n, i) << "shard " << i << "/" << n << " holds index " << p.index;
           EXPECT_TRUE(united.emplace(p.index, p).second) << "index " << p.index << " in two shards of " << n;

@@ -154,13 +154,13 @@ TEST(ConnectGate, grants_in_any_window_stay_within_rate_times_window_plus_burst)
     };
     std::vector<Caller> callers(64);
     for (auto& c : callers)
-      c.next = t0 + nanoseconds{static_cast<std::int64_t>(prng.below(static_cast<std::uint64_t>(interval.count()) * 4))};
+      c.next =
+          t0 + nanoseconds{static_cast<std::int64_t>(prng.below(static_cast<std::uint64_t>(interval.count()) * 4))};
     std::vector<GateTime> grants;
     const auto horizon = t0 + interval * 600;
     for (;;) {
-      auto it = std::min_element(callers.begin(), callers.end(), [](const Caller& a, const Caller& b) {
-        return a.next < b.next;
-      });
+      auto it = std::min_element(callers.begin(), callers.end(),
+                                 [](const Caller& a, const Caller& b) { return a.next < b.next; });
       if (it->next > horizon) break;
       if (it->next > clock.steady_now()) clock.advance(it->next - clock.steady_now());
       const auto now = clock.steady_now();
@@ -169,16 +169,19 @@ TEST(ConnectGate, grants_in_any_window_stay_within_rate_times_window_plus_burst)
         grants.push_back(now);
         gate.release(it->ticket, now);
         const bool idle = prng.below(10) == 0;
-        it->next = now + (idle ? interval * static_cast<std::int64_t>(10 + prng.below(200))
-                               : nanoseconds{static_cast<std::int64_t>(prng.below(static_cast<std::uint64_t>(interval.count())))});
+        it->next =
+            now +
+            (idle ? interval * static_cast<std::int64_t>(10 + prng.below(200))
+                  : nanoseconds{static_cast<std::int64_t>(prng.below(static_cast<std::uint64_t>(interval.count())))});
       } else {
         ASSERT_GT(d.retry_at, now);
         it->next = d.retry_at;
       }
     }
     ASSERT_GT(grants.size(), 100u);
-    for (const nanoseconds w : {nanoseconds{0}, interval / 2, interval, nanoseconds{1'000'000}, interval * 3 + interval / 3,
-                                nanoseconds{100'000'000}, nanoseconds{1'000'000'000}, interval * 25, nanoseconds{10'000'000'000}}) {
+    for (const nanoseconds w :
+         {nanoseconds{0}, interval / 2, interval, nanoseconds{1'000'000}, interval * 3 + interval / 3,
+          nanoseconds{100'000'000}, nanoseconds{1'000'000'000}, interval * 25, nanoseconds{10'000'000'000}}) {
       const double bound = k.rate * std::chrono::duration<double>(w).count() + k.burst;
       EXPECT_LE(static_cast<double>(fullest_window(grants, w)), bound) << "window " << w.count() << " ns";
     }
@@ -218,6 +221,25 @@ TEST(ConnectGate, queued_links_wake_one_interval_apart_in_arrival_order) {
   clock.advance(d.retry_at - clock.steady_now());
   EXPECT_TRUE(gate.try_acquire(late, clock.steady_now()).granted);
   EXPECT_EQ(gate.stats().waiting, 0u);
+}
+
+TEST(ConnectGate, a_due_link_that_lost_its_token_to_a_faster_one_waits_only_for_the_next) {
+  ConnectGate gate{rate_only(100, 1)}; // 10 ms
+  core::VirtualClock clock;
+  const auto t0 = clock.steady_now();
+  GateTicket x, b, c, d, e;
+  ASSERT_TRUE(gate.try_acquire(x, t0).granted);
+  for (GateTicket* t : {&b, &c, &d, &e})
+    ASSERT_FALSE(gate.try_acquire(*t, t0).granted); // due at 10, 20, 30, 40 ms
+  clock.advance(12ms);                              // b's timer fired 2 ms late: the next token is at 22 ms
+  ASSERT_TRUE(gate.try_acquire(b, clock.steady_now()).granted);
+  clock.advance(8ms); // c is on time, at 20 ms
+  const auto r = gate.try_acquire(c, clock.steady_now());
+  ASSERT_FALSE(r.granted);
+  EXPECT_EQ(r.retry_at, t0 + 22ms) << "not behind d and e (42 ms): that would waste a token";
+  clock.advance(2ms);
+  EXPECT_TRUE(gate.try_acquire(c, clock.steady_now()).granted);
+  EXPECT_EQ(gate.stats().waiting, 2u);
 }
 
 TEST(ConnectGate, links_that_gave_up_waiting_do_not_delay_newcomers) {
@@ -347,9 +369,8 @@ TEST(ConnectGate, rate_and_handshake_limits_hold_together_in_a_simulated_ramp) {
   std::uint32_t connecting = 0;
   std::uint32_t peak = 0;
   for (int step = 0; step < 100'000; ++step) {
-    auto it = std::min_element(callers.begin(), callers.end(), [](const Caller& a, const Caller& b) {
-      return a.next < b.next;
-    });
+    auto it = std::min_element(callers.begin(), callers.end(),
+                               [](const Caller& a, const Caller& b) { return a.next < b.next; });
     if (it->next == GateTime::max()) break; // everyone opened
     if (it->next > clock.steady_now()) clock.advance(it->next - clock.steady_now());
     const auto now = clock.steady_now();
@@ -381,7 +402,8 @@ TEST(ConnectGate, rate_and_handshake_limits_hold_together_in_a_simulated_ramp) {
   EXPECT_EQ(gate.stats().peak_handshakes, peak);
   EXPECT_EQ(gate.stats().handshakes, 0u);
   EXPECT_EQ(gate.stats().waiting, 0u);
-  for (const nanoseconds w : {nanoseconds{0}, nanoseconds{10'000'000}, nanoseconds{95'000'000}, nanoseconds{1'000'000'000}})
+  for (const nanoseconds w :
+       {nanoseconds{0}, nanoseconds{10'000'000}, nanoseconds{95'000'000}, nanoseconds{1'000'000'000}})
     EXPECT_LE(static_cast<double>(fullest_window(grants, w)), 100 * std::chrono::duration<double>(w).count() + 5);
 }
 
@@ -496,8 +518,8 @@ TEST_F(GatedLinkTest, max_handshakes_never_lets_more_than_two_links_be_connectin
     // On the loop thread, so links and gate are seen at one instant: the gate counts
     // exactly the links in Connecting.
     const auto [connecting, counted] = loop.call([&] {
-      const auto n = std::count_if(links.begin(), links.end(),
-                                   [](const auto& l) { return l->state() == LinkState::Connecting; });
+      const auto n =
+          std::count_if(links.begin(), links.end(), [](const auto& l) { return l->state() == LinkState::Connecting; });
       return std::pair{static_cast<std::size_t>(n), static_cast<std::size_t>(gate->stats().handshakes)};
     });
     EXPECT_EQ(connecting, counted);
@@ -554,7 +576,7 @@ TEST_F(GatedLinkTest, reconnects_after_a_storm_go_through_the_gate) {
 TEST_F(GatedLinkTest, links_that_stop_or_die_while_queued_leave_the_queue) {
   FakeWsServer server;
   auto config = config_for(server.url());
-  auto gate = std::make_shared<ConnectGate>(rate_only(1, 1)); // one now, the next in 1 s
+  auto gate = std::make_shared<ConnectGate>(rate_only(0.1, 1)); // one now, the next in 10 s
   config->connect_gate = gate;
   make_links(5, config);
   start_all();

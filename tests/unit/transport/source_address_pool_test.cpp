@@ -22,7 +22,8 @@ namespace ip = boost::asio::ip;
 
 std::vector<std::string> texts(const SourceAddressPool& pool) {
   std::vector<std::string> out;
-  for (const auto& a : pool.addresses()) out.push_back(a.to_string());
+  for (const auto& a : pool.addresses())
+    out.push_back(a.to_string());
   return out;
 }
 
@@ -90,8 +91,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadPool{"127.0.0.1-127.0.0.4,127.0.0.3", "127.0.0.3 appears more than once"},
                       BadPool{"0.0.0.0", "unspecified"}, BadPool{"::", "unspecified"},
                       BadPool{"224.0.0.1", "multicast"}, BadPool{"ff02::1", "multicast"},
-                      BadPool{"255.255.255.255", "broadcast"},
-                      BadPool{"::ffff:127.0.0.1", "write it as 127.0.0.1"}));
+                      BadPool{"255.255.255.255", "broadcast"}, BadPool{"::ffff:127.0.0.1", "write it as 127.0.0.1"}));
 
 TEST(SourceAddressPool, refuses_an_empty_list_at_construction) {
   EXPECT_THROW(SourceAddressPool{std::vector<ip::address>{}}, std::invalid_argument);
@@ -106,7 +106,8 @@ TEST(SourceAddressPool, the_largest_pool_parses) {
 TEST(SourceAddressPool, address_for_is_index_modulo_size) {
   const auto pool = parsed("127.0.0.1-127.0.0.3");
   const std::vector<std::string> expected{"127.0.0.1", "127.0.0.2", "127.0.0.3"};
-  for (std::uint64_t i = 0; i < 30; ++i) EXPECT_EQ(pool.address_for(i).to_string(), expected[i % 3]) << i;
+  for (std::uint64_t i = 0; i < 30; ++i)
+    EXPECT_EQ(pool.address_for(i).to_string(), expected[i % 3]) << i;
   const auto max = std::numeric_limits<std::uint64_t>::max();
   EXPECT_EQ(pool.address_for(max).to_string(), expected[max % 3]);
 }
@@ -114,7 +115,8 @@ TEST(SourceAddressPool, address_for_is_index_modulo_size) {
 TEST(SourceAddressPool, the_same_text_gives_the_same_assignment) {
   const auto a = parsed("10.0.0.5,10.0.0.6,127.0.0.1-127.0.0.4");
   const auto b = parsed("10.0.0.5,10.0.0.6,127.0.0.1-127.0.0.4");
-  for (std::uint64_t i = 0; i < 100; ++i) EXPECT_EQ(a.address_for(i), b.address_for(i)) << i;
+  for (std::uint64_t i = 0; i < 100; ++i)
+    EXPECT_EQ(a.address_for(i), b.address_for(i)) << i;
 }
 
 // ---------------------------------------------------------------- sockets bound from the pool
