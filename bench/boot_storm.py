@@ -41,6 +41,12 @@ def parse_args() -> argparse.Namespace:
                    help="chargers per run; repeatable or comma list, e.g. --count 1000,10000 (default 1000)")
     p.add_argument("--shards", type=int, default=None, help="ocppfleet --shards (default: its own, one per core)")
     p.add_argument("--sink-threads", type=int, default=1, help="ocppfleet-sink-csms --threads (default 1)")
+    p.add_argument("--source-addresses", default=None,
+                   help="ocppfleet --source-addresses, e.g. 127.0.0.1-127.0.0.4 (default: not passed, i.e. the "
+                        "kernel picks 127.0.0.1 for every charger)")
+    p.add_argument("--frame-log", type=int, default=None,
+                   help="ocppfleet --frame-log (OCPP frames kept per charger); 0 for density runs "
+                        "(default: not passed, i.e. the simulator's 16)")
     p.add_argument("--repeat", type=int, default=3, help="runs per N; the table shows medians (default 3)")
     p.add_argument("--duration", type=float, default=120.0, help="ocppfleet --duration cap in seconds (default 120)")
     p.add_argument("--fd-sample-interval", type=float, default=0.02,
@@ -254,6 +260,10 @@ def one_run(args: argparse.Namespace, bin_dir: Path, n: int, index: int) -> dict
                        "--summary-json", str(summary_path)]
                 if args.shards is not None:
                     cmd += ["--shards", str(args.shards)]
+                if args.frame_log is not None:
+                    cmd += ["--frame-log", str(args.frame_log)]
+                if args.source_addresses is not None:
+                    cmd += ["--source-addresses", args.source_addresses]
                 result["command"] = " ".join(cmd[1:])
                 started = time.monotonic()
                 busy0, total0 = cpu_times()

@@ -1,27 +1,56 @@
 #!/usr/bin/env bash
-# Build Release and run the boot-storm benchmark.
+# Build Release and run the benchmarks (figures in docs/benchmarks.md).
 #
-#   bench/run_all.sh            N = 1000 and 10000, 3 runs each (the figures in docs/benchmarks.md)
-#   bench/run_all.sh --quick    N = 1000, 3 runs (about a minute with the build done)
-#   bench/run_all.sh ... ARGS   any further arguments go to bench/boot_storm.py
+#   bench/run_all.sh            boot storm N = 1000, 10000, 18000 in one process (3 runs each),
+#                               N = 100000 over 6 processes (1 run), steady state N = 1000 and
+#                               10000 (3 pairs of 20 s / 50 s runs each): about 20 minutes
+#   bench/run_all.sh --quick    N = 1000 only: boot storm (3 runs), sharded boot storm over
+#                               2 processes (1 run), steady state (1 pair of 15 s / 30 s runs)
+#   bench/run_all.sh ... ARGS   further arguments go to every script; use options they all
+#                               take: --wait-idle S, --sink-threads N, --frame-log N
 #
-# Environment: BUILD_DIR (default build/release, as scripts/build.sh) and SKIP_BUILD=1 to reuse an existing build.
-# Only the two binaries the benchmark runs are built: the test suite is not needed here
+# Environment: BUILD_DIR (default build/release, as scripts/build.sh), SKIP_BUILD=1 to reuse an
+# existing build, CMAKE_ARGS for extra configure flags (e.g. -DOCPPFLEET_WERROR=OFF),
+# BENCHES to pick a subset of "boot_storm sharded steady" (default: all three).
+# Only the two binaries the benchmarks run are built: the test suite is not needed here
 # and takes most of the build time on a 2-core machine.
+# Density runs use --frame-log 0 (no OCPP frames kept per charger).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 build_dir="${BUILD_DIR:-build/release}"
+benches="${BENCHES:-boot_storm sharded steady}"
 
-counts=(--count "1000,10000" --repeat 3)
+quick=0
 if [[ "${1:-}" == "--quick" ]]; then
-  counts=(--quick)
+  quick=1
   shift
 fi
 
 if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release
+  # shellcheck disable=SC2086  # CMAKE_ARGS is a list of flags
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DOCPPFLEET_BUILD_TESTS=OFF ${CMAKE_ARGS:-}
   cmake --build "$build_dir" --target ocppfleet ocppfleet-sink-csms
 fi
 
-exec python3 bench/boot_storm.py --bin-dir "$build_dir/bin" "${counts[@]}" "$@"
+bin=(--bin-dir "$build_dir/bin")
+if [[ $quick == 1 ]]; then
+  storm=(--count 1000 --repeat 3)
+  sharded=(--count 1000 --processes 2 --repeat 1)
+  steady=(--count 1000 --repeat 1 --durations 15,30)
+else
+  storm=(--count "1000,10000,18000" --repeat 3)
+  sharded=(--count 100000 --processes 6 --repeat 1)
+  steady=(--count "1000,10000" --repeat 3 --durations 20,50)
+fi
+
+status=0
+for b in $benches; do
+  case "$b" in
+    boot_storm) python3 bench/boot_storm.py "${bin[@]}" "${storm[@]}" --frame-log 0 "$@" || status=1 ;;
+    sharded) python3 bench/boot_storm_sharded.py "${bin[@]}" "${sharded[@]}" --frame-log 0 "$@" || status=1 ;;
+    steady) python3 bench/steady_state.py "${bin[@]}" "${steady[@]}" --frame-log 0 "$@" || status=1 ;;
+    *) echo "run_all.sh: unknown benchmark '$b' in BENCHES" >&2; exit 2 ;;
+  esac
+done
+exit $status

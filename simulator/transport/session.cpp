@@ -14,7 +14,7 @@
 
 #include <netinet/in.h>
 
-#include <deque>
+#include <vector>
 #include <iterator>
 #include <optional>
 #include <vector>
@@ -276,7 +276,7 @@ private:
     ws_.set_option(timeouts);
     ws_.read_message_max(config_->max_inbound_message);
     ws_.auto_fragment(false);
-    ws_.write_buffer_bytes(1024);
+    ws_.write_buffer_bytes(512); // client frames are masked through this buffer; most OCPP frames fit
     ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
       if (kind == websocket::frame_type::pong && link_ != nullptr) link_->session_pong(this);
     });
@@ -303,8 +303,9 @@ private:
     const std::string_view text{static_cast<const char*>(data.data()), data.size()};
     if (link_ != nullptr && !closing_) link_->session_message(this, text);
     buffer_.consume(buffer_.size());
-    // Keep idle connections small: give back the memory of an occasional large frame.
-    if (buffer_.capacity() > 4096) buffer_.shrink_to_fit();
+    // An idle charger holds no read buffer: the next message allocates one again, which
+    // costs far less than keeping ~1.5 KiB per connection for messages every minute.
+    buffer_.shrink_to_fit();
     if (!reported_) do_read();
   }
 
@@ -327,8 +328,12 @@ private:
       close_socket();
       return;
     }
-    queue_.pop_front();
-    if (!queue_.empty() && !closing_) do_write();
+    queue_.erase(queue_.begin());
+    if (queue_.empty()) {
+      queue_.shrink_to_fit();
+    } else if (!closing_) {
+      do_write();
+    }
   }
 
   void finish(LinkError code, std::string detail) {
@@ -352,14 +357,16 @@ private:
 
   std::shared_ptr<const LinkConfig> config_;
   std::string target_;
-  websocket::stream<NextLayer> ws_;
+  websocket::stream<NextLayer, false> ws_; // no permessage-deflate: smaller per-connection state
   std::optional<tcp::resolver> resolver_;
   std::vector<tcp::endpoint> candidates_; // with a source pool: the endpoints to try, in order
   std::uint32_t next_candidate_ = 0;
   std::uint32_t source_index_ = 0;
   std::unique_ptr<websocket::response_type> response_;
   beast::flat_buffer buffer_;
-  std::deque<std::string> queue_;
+  // A vector, not a deque: libstdc++'s empty deque allocates ~600 bytes up front, and
+  // thousands of idle chargers each hold an empty queue.
+  std::vector<std::string> queue_;
   std::optional<LinkError> forced_;
   bool open_ = false;
   bool writing_ = false;

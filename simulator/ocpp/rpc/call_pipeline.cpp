@@ -22,7 +22,8 @@ bool CallPipeline::enqueue(std::string action, const Json& payload, std::uint64_
 std::optional<std::string> CallPipeline::next_frame(SteadyTime now, std::chrono::milliseconds timeout) {
   if (in_flight_ || queue_.empty()) return std::nullopt;
   Queued head = std::move(queue_.front());
-  queue_.pop_front();
+  queue_.erase(queue_.begin()); // queues are short (bounded); a front erase is cheap here
+  if (queue_.empty()) queue_.shrink_to_fit();
   // Never reused, not even after clear(): a late answer to an old call must not match a new one.
   std::string id = std::to_string(next_id_++);
   // Same bytes as serialize_call, but the payload is already serialized: splice it in
@@ -57,7 +58,7 @@ void CallPipeline::on_disconnect() {
   if (in_flight_ && in_flight_->durable) {
     // May exceed max_queued_ by one: the bound refuses new work, it must never evict a
     // durable call that was already accepted. The resend gets a fresh id from next_frame().
-    queue_.push_front(Queued{std::move(in_flight_->action), std::move(in_flight_payload_), in_flight_->cookie, true});
+    queue_.insert(queue_.begin(), Queued{std::move(in_flight_->action), std::move(in_flight_payload_), in_flight_->cookie, true});
   }
   in_flight_.reset();
   in_flight_payload_.clear();

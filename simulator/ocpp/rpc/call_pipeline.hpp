@@ -5,7 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
+#include <vector>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,7 +62,7 @@ private:
     bool durable;
   };
   std::size_t max_queued_;
-  std::deque<Queued> queue_;
+  std::vector<Queued> queue_; // not a deque: an empty libstdc++ deque costs ~600 bytes
   std::optional<OutstandingCall> in_flight_;
   std::string in_flight_payload_; // kept to requeue a durable call on disconnect
   std::uint64_t next_id_ = 1;
