@@ -285,8 +285,15 @@ private:
     do_read();
   }
 
+  // Reads a message in small pieces. Beast's whole-message read reserves ~1.5 KiB in the
+  // buffer before any byte arrives, i.e. for as long as a charger is idle; with a small
+  // limit an idle connection holds kReadChunk bytes, and a large message still
+  // accumulates (read_message_max still bounds it).
+  static constexpr std::size_t kReadChunk = 128;
+
   void do_read() {
-    ws_.async_read(buffer_, [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
+    ws_.async_read_some(buffer_, kReadChunk,
+                        [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(error_code ec) {
@@ -299,6 +306,7 @@ private:
       }
       return finish(LinkError::ConnectionLost, ec.message());
     }
+    if (!ws_.is_message_done()) return do_read();
     const auto data = buffer_.cdata();
     const std::string_view text{static_cast<const char*>(data.data()), data.size()};
     if (link_ != nullptr && !closing_) link_->session_message(this, text);

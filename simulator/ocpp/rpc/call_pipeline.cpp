@@ -38,7 +38,7 @@ std::optional<OutstandingCall> CallPipeline::complete(std::string_view id) {
   if (!in_flight_ || in_flight_->id != id) return std::nullopt;
   std::optional<OutstandingCall> done = std::move(in_flight_);
   in_flight_.reset();
-  in_flight_payload_.clear();
+  in_flight_payload_ = std::string{}; // release the capacity, not just the length
   return done;
 }
 
@@ -61,13 +61,13 @@ void CallPipeline::on_disconnect() {
     queue_.insert(queue_.begin(), Queued{std::move(in_flight_->action), std::move(in_flight_payload_), in_flight_->cookie, true});
   }
   in_flight_.reset();
-  in_flight_payload_.clear();
+  in_flight_payload_ = std::string{}; // release the capacity, not just the length
 }
 
 void CallPipeline::clear() {
   queue_.clear();
   in_flight_.reset();
-  in_flight_payload_.clear();
+  in_flight_payload_ = std::string{}; // release the capacity, not just the length
 }
 
 } // namespace ocppfleet::rpc
