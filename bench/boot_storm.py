@@ -337,6 +337,22 @@ def fmt(value, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
+def print_aligned(table: list[tuple[str, ...]]) -> None:
+    """Prints rows right-aligned in columns; the first row is the header."""
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for i, row in enumerate(table):
+        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths)))
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def write_report(path: str, report: dict) -> None:
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {out}")
+
+
 def print_table(rows: list[dict]) -> None:
     header = ("N", "ok", "all-Accepted s", "(min..max)", "connects/s", "RSS/charger B", "peak FDs sim",
               "peak FDs sink", "sim CPU s", "sink CPU s", "other CPU s")
@@ -347,11 +363,7 @@ def print_table(rows: list[dict]) -> None:
                       fmt(a["connects_per_s"], ".0f"), fmt(a["rss_per_charger_bytes"], ".0f"),
                       fmt(a["peak_fds_sim"], ".0f"), fmt(a["peak_fds_sink"], ".0f"), fmt(a["sim_cpu_s"], ".2f"),
                       fmt(a["sink_cpu_s"], ".2f"), fmt(a["other_cpu_s"], ".2f")))
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    for i, row in enumerate(table):
-        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths)))
-        if i == 0:
-            print("  ".join("-" * w for w in widths))
+    print_aligned(table)
 
 
 def main() -> int:
@@ -387,10 +399,7 @@ def main() -> int:
         report["results"].append(aggregate(n, runs))
 
     print_table(report["results"])
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {out}")
+    write_report(args.out, report)
     return 1 if failures else 0
 
 

@@ -333,15 +333,8 @@ def main() -> int:
                       bs.fmt(a["peak_fds_sim"], ".0f"), bs.fmt(a["peak_fds_sink"], ".0f"),
                       bs.fmt(a["wall_all_exited_s"], ".2f"), bs.fmt(a["sim_cpu_s"], ".2f"),
                       bs.fmt(a["sink_cpu_s"], ".2f"), bs.fmt(a["other_cpu_s"], ".2f")))
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    for i, row in enumerate(table):
-        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths)))
-        if i == 0:
-            print("  ".join("-" * w for w in widths))
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {out}")
+    bs.print_aligned(table)
+    bs.write_report(args.out, report)
     return 1 if failures else 0
 
 

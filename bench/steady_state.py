@@ -219,15 +219,8 @@ def main() -> int:
                       f'{bs.fmt(a["us_per_round_trip_min"], ".2f")}..{bs.fmt(a["us_per_round_trip_max"], ".2f")}',
                       bs.fmt(a["sink_us_per_round_trip"], ".2f"), bs.fmt(a["round_trips_per_s"], ".0f"),
                       bs.fmt(a["meter_values_p50_ms"], ".2f"), bs.fmt(a["meter_values_p99_ms"], ".2f")))
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    for i, row in enumerate(table):
-        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths)))
-        if i == 0:
-            print("  ".join("-" * w for w in widths))
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {out}")
+    bs.print_aligned(table)
+    bs.write_report(args.out, report)
     return 1 if failures else 0
 
 
