@@ -149,7 +149,6 @@ void add_run_command(CLI::App& app, RunOptions& o) {
   run->add_option("--count,-n", o.count, "Number of chargers (the whole fleet: with --shard, all processes together)")
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
-  run->add_option("--ocpp", o.ocpp, "OCPP version")->check(CLI::IsMember({"1.6"}))->capture_default_str();
   run->add_option("--seed", o.seed, "Seed for serial numbers and reconnect jitter")->capture_default_str();
   run->add_option("--duration", o.duration_s, "Seconds to run (0 = until Ctrl-C)")
       ->check(CLI::NonNegativeNumber)
@@ -160,9 +159,6 @@ void add_run_command(CLI::App& app, RunOptions& o) {
   run->add_flag("--sessions", o.sessions, "After boot, plug an EV and start a transaction on connector 1");
   run->add_option("--id-tag", o.id_tag, "idTag used by --sessions")->capture_default_str();
   run->add_option("--shards", o.shards, "Engine threads (0 = one per core)")->capture_default_str();
-  run->add_option("--ca-file", o.ca_file, "PEM CA bundle to verify a wss:// CSMS (default: system store)")
-      ->check(CLI::ExistingFile);
-  run->add_flag("--insecure", o.insecure, "Do not verify the CSMS certificate (testing only)");
   run->add_option("--password", o.password, "HTTP Basic auth password (security profile 1); user = identity");
   run->add_option("--ping-interval", o.ping_interval_s, "WebSocket ping interval in seconds (0 = off)")
       ->check(CLI::NonNegativeNumber)
@@ -182,6 +178,7 @@ void add_run_command(CLI::App& app, RunOptions& o) {
   run->add_option("--summary-json", o.summary_json, "Also write the summary as JSON to this file");
   run->add_flag("--exit-when-booted", o.exit_when_booted,
                 "Stop as soon as every charger is booted (for benchmarks)");
+  add_protocol_options(*run, o.protocol);
   add_scaling_options(*run, o);
   add_load_shaping_options(run, o.load_shaping);
   // Further groups of flags (e.g. load shaping) get their own add_*_options(*run, o) here.
@@ -225,20 +222,17 @@ int run_fleet(const RunOptions& o) {
                                                                pool ? pool->size() : 0});
   warn_about_ports(plan, pool.get(), *shard);
   const int total = static_cast<int>(plan.size()); // this process's chargers
-  auto link = std::make_shared<transport::LinkConfig>();
-  link->url = *url;
-  link->subprotocol = "ocpp1.6";
-  link->ping_interval = std::chrono::milliseconds{static_cast<std::int64_t>(o.ping_interval_s * 1000)};
-  link->source_addresses = pool;
+  transport::LinkConfig link;
+  link.url = *url;
+  link.ping_interval = std::chrono::milliseconds{static_cast<std::int64_t>(o.ping_interval_s * 1000)};
+  link.source_addresses = pool;
   const LoadShapingOptions shaping = share_of(o.load_shaping, shard->count); // flags are fleet-wide
-  link->connect_gate = make_connect_gate(shaping);
-  if (url->tls) {
-    try {
-      link->tls = transport::make_client_tls_context(transport::TlsOptions{!o.insecure, o.ca_file, {}, {}});
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "error: TLS: %s\n", e.what());
-      return 2;
-    }
+  link.connect_gate = make_connect_gate(shaping);
+  std::string link_error;
+  auto links = FleetLinks::make(o.protocol, link, o.seed, &link_error);
+  if (!links) {
+    std::fprintf(stderr, "error: %s\n", link_error.c_str());
+    return 2;
   }
   auto connector = std::make_shared<charger::ConnectorSpec>();
   const std::uint64_t rss_before = rss_bytes();
@@ -252,7 +246,12 @@ int run_fleet(const RunOptions& o) {
     fleet::ChargerSpec spec;
     spec.identity.identity = planned.identity;
     spec.identity.serial_number = planned.serial_number;
-    spec.link = link;
+    spec.version = links->version_of(planned.index);
+    spec.link = links->link_for(spec.version, planned.identity, &link_error);
+    if (!spec.link) {
+      std::fprintf(stderr, "error: %s\n", link_error.c_str());
+      return 2;
+    }
     spec.connector_spec = connector;
     spec.connectors = o.connectors;
     spec.options.seed = o.seed;
@@ -262,19 +261,19 @@ int run_fleet(const RunOptions& o) {
     // Posted after the add and before start_all: the charger's shard thread runs them in
     // that order, so the first connect already binds to the charger's source address.
     if (pool) {
-      engine.post(id, [index = planned.source_index](v16::ChargePoint& cp) { cp.link().set_source_index(index); });
+      engine.post(id, [index = planned.source_index](ocpp::ChargePointBase& cp) { cp.link().set_source_index(index); });
     }
     if (o.meter_interval_s >= 0) {
-      engine.post(id, [interval = std::to_string(o.meter_interval_s)](v16::ChargePoint& cp) {
-        cp.config().set_internal("MeterValueSampleInterval", interval);
+      engine.post(id, [interval = std::chrono::seconds{o.meter_interval_s}](ocpp::ChargePointBase& cp) {
+        cp.set_meter_interval(interval);
       });
     }
     ids.push_back(id);
   }
   const std::string shard_note = shard->count > 1 ? ", shard " + o.fleet_shard + " of " + std::to_string(o.count) : "";
   const std::string pool_note = pool ? ", " + std::to_string(pool->size()) + " source addresses" : "";
-  std::printf("ocppfleet: %d chargers%s -> %s (OCPP %s, %u engine threads%s)\n", total, shard_note.c_str(),
-              o.ws_url.c_str(), o.ocpp.c_str(), engine.shard_count(), pool_note.c_str());
+  std::printf("ocppfleet: %d chargers%s -> %s (%s, %u engine threads%s)\n", total, shard_note.c_str(),
+              o.ws_url.c_str(), links->describe().c_str(), engine.shard_count(), pool_note.c_str());
   if (const auto shaped = describe(shaping); !shaped.empty()) std::printf("load shaping: %s\n", shaped.c_str());
   engine.start_all(); // with a connect gate this is the ramp-up
   StormSchedule storms{shaping};
@@ -302,8 +301,8 @@ int run_fleet(const RunOptions& o) {
       for (std::size_t i = 0; i < ids.size(); ++i) {
         if (session_started[i]) continue;
         auto snap = engine.snapshot(ids[i], std::chrono::milliseconds{500});
-        if (snap && snap->registration == v16::RegistrationState::Accepted) {
-          engine.post(ids[i], [tag = o.id_tag](v16::ChargePoint& cp) { cp.start_session(1, tag); });
+        if (snap && snap->registration == ocpp::RegistrationState::Accepted) {
+          engine.post(ids[i], [tag = o.id_tag](ocpp::ChargePointBase& cp) { cp.start_session(1, tag); });
           session_started[i] = true;
           ++sessions_requested;
         }

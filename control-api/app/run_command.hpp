@@ -7,13 +7,13 @@
 #include <string>
 
 #include "control-api/app/load_shaping_options.hpp"
+#include "control-api/app/protocol_options.hpp"
 
 namespace ocppfleet::app {
 
 struct RunOptions {
   std::string ws_url;
   int count = 10;
-  std::string ocpp = "1.6";
   std::uint64_t seed = 1;
   double duration_s = 0; // 0 = until Ctrl-C
   std::string identity_prefix = "CP";
@@ -21,8 +21,6 @@ struct RunOptions {
   bool sessions = false;
   std::string id_tag = "DEMO-TAG";
   unsigned shards = 0;
-  std::optional<std::string> ca_file;
-  bool insecure = false;
   std::optional<std::string> password;
   double ping_interval_s = 30;
   double progress_interval_s = 1;
@@ -34,6 +32,7 @@ struct RunOptions {
   // Scaling past one process / one source address (docs/scaling.md).
   std::optional<std::string> source_addresses; // pool: "127.0.0.1-127.0.0.8", "10.0.0.5,10.0.0.6", "::1"
   std::string fleet_shard = "0/1";             // --shard i/N: this process builds chargers with index % N == i
+  ProtocolOptions protocol;                    // --ocpp / --version-mix, TLS and client certificates
   LoadShapingOptions load_shaping;             // connect rate, handshakes, ramp-down, storms (docs/load-shaping.md)
 };
 

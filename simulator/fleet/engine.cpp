@@ -7,6 +7,8 @@
 
 #include "simulator/fleet/ramp.hpp"
 #include "simulator/fleet/shard.hpp"
+#include "simulator/ocpp/v16/charge_point.hpp"
+#include "simulator/ocpp/v201/charge_point.hpp"
 
 namespace ocppfleet::fleet {
 namespace asio = boost::asio;
@@ -24,16 +26,23 @@ ChargerId Engine::add(ChargerSpec spec) {
   Shard& shard = shard_of(id);
   count_.fetch_add(1);
   asio::post(shard.io(), [this, &shard, id, spec = std::move(spec)]() mutable {
-    auto cp = std::make_shared<v16::ChargePoint>(shard.io().get_executor(), *clock_, counters_, spec.link,
-                                                 std::move(spec.identity), *spec.connector_spec, spec.connectors,
-                                                 spec.options);
+    std::shared_ptr<ocpp::ChargePointBase> cp;
+    if (spec.version == ocpp::ProtocolVersion::V201) {
+      cp = std::make_shared<v201::ChargePoint>(shard.io().get_executor(), *clock_, counters_, spec.link,
+                                               std::move(spec.identity), *spec.connector_spec, spec.connectors,
+                                               spec.options);
+    } else {
+      cp = std::make_shared<v16::ChargePoint>(shard.io().get_executor(), *clock_, counters_, spec.link,
+                                              std::move(spec.identity), *spec.connector_spec, spec.connectors,
+                                              spec.options);
+    }
     if (spec.basic_auth_password) cp->set_basic_auth_password(spec.basic_auth_password);
     shard.chargers().emplace(id, ShardCharger{std::move(spec.connector_spec), std::move(cp)});
   });
   return id;
 }
 
-bool Engine::post(ChargerId id, std::function<void(v16::ChargePoint&)> fn) {
+bool Engine::post(ChargerId id, std::function<void(ocpp::ChargePointBase&)> fn) {
   if (shut_down_ || id == 0 || id >= next_id_.load()) return false;
   Shard& shard = shard_of(id);
   asio::post(shard.io(), [&shard, id, fn = std::move(fn)] {
@@ -44,11 +53,11 @@ bool Engine::post(ChargerId id, std::function<void(v16::ChargePoint&)> fn) {
 }
 
 void Engine::start(ChargerId id) {
-  post(id, [](v16::ChargePoint& cp) { cp.start(); });
+  post(id, [](ocpp::ChargePointBase& cp) { cp.start(); });
 }
 
 void Engine::stop(ChargerId id) {
-  post(id, [](v16::ChargePoint& cp) { cp.stop(); });
+  post(id, [](ocpp::ChargePointBase& cp) { cp.stop(); });
 }
 
 void Engine::remove(ChargerId id) {
@@ -124,8 +133,8 @@ void Engine::drop_all_links() {
   }
 }
 
-std::optional<v16::ChargePointSnapshot> Engine::snapshot(ChargerId id, std::chrono::milliseconds timeout) {
-  auto promise = std::make_shared<std::promise<std::optional<v16::ChargePointSnapshot>>>();
+std::optional<ocpp::ChargePointSnapshot> Engine::snapshot(ChargerId id, std::chrono::milliseconds timeout) {
+  auto promise = std::make_shared<std::promise<std::optional<ocpp::ChargePointSnapshot>>>();
   auto future = promise->get_future();
   if (shut_down_ || id == 0 || id >= next_id_.load()) return std::nullopt;
   Shard& shard = shard_of(id);

@@ -16,7 +16,8 @@
 #include "simulator/core/clock.hpp"
 #include "simulator/core/fleet_counters.hpp"
 #include "simulator/ocpp/rpc/frame_log.hpp"
-#include "simulator/ocpp/v16/charge_point.hpp"
+#include "simulator/charger/charger_model.hpp"
+#include "simulator/ocpp/common/charge_point_base.hpp"
 #include "simulator/transport/link.hpp"
 
 namespace ocppfleet::fleet {
@@ -33,7 +34,10 @@ struct ChargerSpec {
   std::shared_ptr<const transport::LinkConfig> link;          // shared by the fleet
   std::shared_ptr<const charger::ConnectorSpec> connector_spec; // shared by the fleet
   int connectors = 1;
-  v16::ChargePointOptions options{};
+  // The link's subprotocol must match (transport::LinkConfig::subprotocol): a mixed fleet
+  // shares one LinkConfig per version.
+  ocpp::ProtocolVersion version = ocpp::ProtocolVersion::V16;
+  ocpp::ChargePointOptions options{};
   std::optional<std::string> basic_auth_password;
 };
 
@@ -67,9 +71,9 @@ public:
   bool wait_ramp_down(std::chrono::milliseconds timeout);
 
   // Runs `fn` on the charger's shard; false when the charger does not exist. Async.
-  bool post(ChargerId id, std::function<void(v16::ChargePoint&)> fn);
+  bool post(ChargerId id, std::function<void(ocpp::ChargePointBase&)> fn);
   // Runs `fn` on the charger's shard and waits (bounded). nullopt: unknown id or timeout.
-  std::optional<v16::ChargePointSnapshot> snapshot(ChargerId id,
+  std::optional<ocpp::ChargePointSnapshot> snapshot(ChargerId id,
                                                    std::chrono::milliseconds timeout = std::chrono::seconds{5});
   std::optional<std::vector<rpc::FrameRecord>> frames(ChargerId id,
                                                       std::chrono::milliseconds timeout = std::chrono::seconds{5});

@@ -8,13 +8,14 @@
 #include <thread>
 #include <unordered_map>
 
-#include "simulator/ocpp/v16/charge_point.hpp"
+#include "simulator/charger/charger_model.hpp"
+#include "simulator/ocpp/common/charge_point_base.hpp"
 
 namespace ocppfleet::fleet {
 
 struct ShardCharger {
   std::shared_ptr<const charger::ConnectorSpec> connector_spec; // keeps the shared spec alive
-  std::shared_ptr<v16::ChargePoint> charge_point;
+  std::shared_ptr<ocpp::ChargePointBase> charge_point;
 };
 
 class Shard {

@@ -1,5 +1,5 @@
 // Boot behaviour of 1.6 chargers against the strict ocpp-rpc CSMS.
-#include "v16_fixture.hpp"
+#include "strict_csms_fixture.hpp"
 
 namespace ocppfleet::testing {
 namespace {

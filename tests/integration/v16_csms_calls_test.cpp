@@ -1,5 +1,5 @@
 // CSMS-initiated 1.6 calls, malformed input and error paths against the strict CSMS.
-#include "v16_fixture.hpp"
+#include "strict_csms_fixture.hpp"
 
 namespace ocppfleet::testing {
 namespace {

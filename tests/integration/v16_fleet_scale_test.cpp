@@ -1,6 +1,6 @@
 // Fleet-level behaviour against the strict CSMS: a 2,000-charger boot and the offline
 // queue across a dropped connection.
-#include "v16_fixture.hpp"
+#include "strict_csms_fixture.hpp"
 
 namespace ocppfleet::testing {
 namespace {
@@ -41,7 +41,7 @@ TEST_F(V16AgainstStrictCsms, transaction_messages_queued_while_offline_arrive_on
   ASSERT_TRUE(peer_->wait_for_event(event_is("disconnected", "OFFLINE-1"), 5s));
   ASSERT_TRUE(eventually([&] { return engine_->counters().connected.load() == 0; }, 5s));
   // The driver stops charging while the charger is offline.
-  engine_->post(id, [](v16::ChargePoint& cp) { cp.stop_session(1); });
+  engine_->post(id, [](ocpp::ChargePointBase& cp) { cp.stop_session(1); });
 
   const auto stop = peer_->wait_for_event(call_event("OFFLINE-1", "StopTransaction"), 10s);
   ASSERT_TRUE(stop) << "the queued StopTransaction never arrived";

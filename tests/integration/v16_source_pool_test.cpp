@@ -5,7 +5,7 @@
 
 #include "simulator/fleet/fleet_plan.hpp"
 #include "simulator/transport/source_address_pool.hpp"
-#include "v16_fixture.hpp"
+#include "strict_csms_fixture.hpp"
 
 namespace ocppfleet::testing {
 namespace {
@@ -25,7 +25,7 @@ protected:
   void add_planned(const std::vector<fleet::PlannedCharger>& plan) {
     for (const auto& p : plan) {
       const auto id = add_charger(p.identity, 1, false);
-      engine_->post(id, [index = p.source_index](v16::ChargePoint& cp) { cp.link().set_source_index(index); });
+      engine_->post(id, [index = p.source_index](ocpp::ChargePointBase& cp) { cp.link().set_source_index(index); });
       engine_->start(id);
     }
   }

@@ -1,5 +1,5 @@
 // Transactions of 1.6 chargers against the strict ocpp-rpc CSMS.
-#include "v16_fixture.hpp"
+#include "strict_csms_fixture.hpp"
 
 namespace ocppfleet::testing {
 namespace {
@@ -96,13 +96,13 @@ TEST_F(V16AgainstStrictCsms, local_session_authorizes_starts_and_stops_with_reas
   start_peer();
   const auto id = add_charger("LOCAL-1");
   ASSERT_TRUE(wait_booted(1));
-  engine_->post(id, [](v16::ChargePoint& cp) { cp.start_session(1, "LOCALTAG"); });
+  engine_->post(id, [](ocpp::ChargePointBase& cp) { cp.start_session(1, "LOCALTAG"); });
   ASSERT_TRUE(peer_->wait_for_event(call_event("LOCAL-1", "StartTransaction"), 5s));
   ASSERT_TRUE(eventually([&] {
     const auto s = engine_->snapshot(id);
     return s && s->connectors[0].csms_transaction_id.has_value();
   }));
-  engine_->post(id, [](v16::ChargePoint& cp) { cp.stop_session(1); });
+  engine_->post(id, [](ocpp::ChargePointBase& cp) { cp.stop_session(1); });
   const auto stop = peer_->wait_for_event(call_event("LOCAL-1", "StopTransaction"), 5s);
   ASSERT_TRUE(stop);
   EXPECT_EQ((*stop)["params"]["reason"], "Local");
@@ -120,7 +120,7 @@ TEST_F(V16AgainstStrictCsms, invalid_id_tag_does_not_start_a_transaction) {
   start_peer(options);
   const auto id = add_charger("AUTH-1");
   ASSERT_TRUE(wait_booted(1));
-  engine_->post(id, [](v16::ChargePoint& cp) { cp.start_session(1, "BADTAG"); });
+  engine_->post(id, [](ocpp::ChargePointBase& cp) { cp.start_session(1, "BADTAG"); });
   ASSERT_TRUE(peer_->wait_for_event(call_event("AUTH-1", "Authorize"), 5s));
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(peer_->count(call_event("AUTH-1", "StartTransaction")), 0u);

@@ -13,7 +13,9 @@
 'use strict';
 
 const { RPCServer, createRPCError, NOREPLY } = require('ocpp-rpc');
+const fs = require('fs');
 const http = require('http');
+const https = require('https');
 const readline = require('readline');
 
 const MAX_RAW_TEXT = 2000; // keep events small even if a peer floods us with huge frames
@@ -91,6 +93,42 @@ const config = {
   rejectNoSubprotocol: options.reject_no_subprotocol !== false,
   logMessages: options.log_messages === true,
 };
+
+// Optional wss (security profiles 2 and 3). PEM files are read once at startup so a bad
+// path is a clean `fatal` instead of a failure on the first connection.
+function loadTls(spec) {
+  if (spec === undefined || spec === null) return null;
+  if (typeof spec !== 'object' || Array.isArray(spec)) throw new Error("'tls' must be an object");
+  if (typeof spec.cert !== 'string' || typeof spec.key !== 'string') {
+    throw new Error("'tls' needs 'cert' and 'key' (PEM file paths)");
+  }
+  if (spec.ca !== undefined && typeof spec.ca !== 'string') throw new Error("'tls.ca' must be a PEM file path");
+  const read = (what, path) => {
+    try {
+      return fs.readFileSync(path);
+    } catch (err) {
+      throw new Error(`cannot read tls.${what} '${path}': ${err.message}`);
+    }
+  };
+  const requestCert = spec.request_client_cert === true;
+  if (requestCert && spec.ca === undefined) throw new Error("'tls.request_client_cert' needs 'tls.ca'");
+  return {
+    cert: read('cert', spec.cert),
+    key: read('key', spec.key),
+    ...(spec.ca !== undefined ? { ca: read('ca', spec.ca) } : {}),
+    requestCert,
+    // Profile 3: a client without a certificate signed by `ca` fails the handshake itself.
+    rejectUnauthorized: requestCert,
+  };
+}
+
+try {
+  config.tls = loadTls(options.tls);
+} catch (err) {
+  emit('fatal', { error: `bad tls option: ${err.message}` });
+  process.exitCode = 2;
+  return;
+}
 
 const VALID_BOOT_STATUSES = new Set(['Accepted', 'Pending', 'Rejected']);
 
@@ -307,6 +345,14 @@ server.on('client', (client) => {
   allClients.add(client);
   client.__inflight = new Map(); // message id -> [{action, params}] of unanswered inbound CALLs
 
+  const tlsFields = {};
+  if (config.tls) {
+    // Read before anything else can tear the socket down; {} when the client sent none.
+    const socket = hs.request && hs.request.socket;
+    const cert = socket && typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : null;
+    tlsFields.client_cert_cn = cert && cert.subject && cert.subject.CN !== undefined ? String(cert.subject.CN) : null;
+  }
+
   emit('connected', {
     identity,
     protocol: client.protocol || null,
@@ -322,6 +368,7 @@ server.on('client', (client) => {
       'user-agent': headers['user-agent'] ?? null,
       host: headers.host ?? null,
     },
+    ...tlsFields,
   });
 
   registerHandlers(client);
@@ -553,10 +600,28 @@ async function runCommand(line) {
 // Our own HTTP server instead of server.listen(): ocpp-rpc decodes the identity outside
 // its try block, so a malformed %-escape would leave the upgrade hanging forever (and
 // raise an unhandled rejection). We answer those with 400 before ocpp-rpc sees them.
-const httpServer = http.createServer((req, res) => {
+const notFound = (req, res) => {
   res.statusCode = 404;
   res.end();
-});
+};
+const httpServer = config.tls ? https.createServer(config.tls, notFound) : http.createServer(notFound);
+if (config.tls) {
+  // Refused handshakes (no or untrusted client certificate, a client that does not trust
+  // us) never reach the upgrade: this event is the only trace of them. Node rejects an
+  // untrusted client certificate only after the handshake, by closing the socket without
+  // an alert; that close arrives here as "socket hang up" with authorizationError set.
+  httpServer.on('tlsClientError', (err, socket) => {
+    const authorizationError = socket && socket.authorizationError ? String(socket.authorizationError) : null;
+    emit('tls_client_error', {
+      error: authorizationError
+        ? `client certificate rejected: ${authorizationError}`
+        : String(err && err.message || err).trim(),
+      code: authorizationError || (err && err.code) || null,
+      authorization_error: authorizationError,
+      remote_address: socket ? socket.remoteAddress ?? null : null, // null once torn down
+    });
+  });
+}
 httpServer.on('upgrade', (request, socket, head) => {
   let identity = null;
   try {
@@ -610,7 +675,7 @@ process.stdin.on('error', () => shutdown(0));
       });
     });
     httpServer.on('error', (err) => emit('server_error', { error: String(err && err.message || err) }));
-    emit('listening', { port: httpServer.address().port, protocols: config.protocols });
+    emit('listening', { port: httpServer.address().port, protocols: config.protocols, scheme: config.tls ? 'wss' : 'ws' });
   } catch (err) {
     emit('fatal', { error: `listen failed: ${err.message}` });
     process.exitCode = 1;

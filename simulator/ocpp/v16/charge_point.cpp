@@ -14,17 +14,6 @@ namespace {
 constexpr std::uint8_t kNeverReported = 0xFF;
 } // namespace
 
-std::string_view to_string(RegistrationState s) {
-  switch (s) {
-  case RegistrationState::Offline: return "offline";
-  case RegistrationState::Booting: return "booting";
-  case RegistrationState::Pending: return "pending";
-  case RegistrationState::Rejected: return "rejected";
-  case RegistrationState::Accepted: return "accepted";
-  }
-  return "unknown";
-}
-
 ChargePoint::ChargePoint(boost::asio::any_io_executor executor, const core::Clock& clock,
                          core::FleetCounters& counters, std::shared_ptr<const transport::LinkConfig> link_config,
                          charger::ChargerIdentity identity, const charger::ConnectorSpec& connector_spec,
@@ -505,10 +494,22 @@ void ChargePoint::clear_fault(int connector_id) {
 
 void ChargePoint::drop_link() { link_->drop(); }
 
+bool ChargePoint::set_meter_interval(std::chrono::seconds interval) {
+  if (config_.set("MeterValueSampleInterval", std::to_string(interval.count())) != charger::ConfigSetResult::Accepted)
+    return false;
+  // Takes effect from the next sample; a running transaction samples at the new pace.
+  if (sample_due_) {
+    sample_due_ = interval.count() > 0 ? std::optional{now() + interval} : std::nullopt;
+    rearm();
+  }
+  return true;
+}
+
 ChargePointSnapshot ChargePoint::snapshot() {
   model_.advance(now());
   ChargePointSnapshot s;
   s.identity = identity();
+  s.version = ocpp::ProtocolVersion::V16;
   s.link_state = link_->state();
   s.registration = registration_;
   s.last_failure = link_->last_failure();

@@ -19,6 +19,7 @@
 #include "simulator/charger/config_store.hpp"
 #include "simulator/core/clock.hpp"
 #include "simulator/core/fleet_counters.hpp"
+#include "simulator/ocpp/common/charge_point_base.hpp"
 #include "simulator/ocpp/rpc/call_pipeline.hpp"
 #include "simulator/ocpp/rpc/frame_log.hpp"
 #include "simulator/ocpp/rpc/registry.hpp"
@@ -29,65 +30,38 @@ namespace ocppfleet::v16 {
 using Json = nlohmann::json;
 using SteadyTime = std::chrono::steady_clock::time_point;
 
-enum class RegistrationState { Offline, Booting, Pending, Rejected, Accepted };
-std::string_view to_string(RegistrationState s);
+using ocpp::ChargePointOptions;
+using ocpp::ChargePointSnapshot;
+using ocpp::RegistrationState;
+using ocpp::to_string;
 
-struct ChargePointOptions {
-  std::chrono::milliseconds call_timeout{30'000};
-  std::chrono::seconds boot_retry_fallback{30}; // when the CSMS gives interval 0 or no answer
-  std::chrono::milliseconds reset_delay{500};    // from Reset.conf to the reconnect
-  std::size_t frame_log_capacity = 64;
-  std::size_t max_queued_calls = 64;
-  std::uint64_t seed = 1;
-};
-
-// What other threads may read (copied out on the shard thread).
-struct ChargePointSnapshot {
-  std::string identity;
-  transport::LinkState link_state = transport::LinkState::Idle;
-  RegistrationState registration = RegistrationState::Offline;
-  std::optional<transport::LinkFailure> last_failure;
-  std::uint32_t connect_attempts = 0;
-  std::uint32_t boots_sent = 0;
-  struct ConnectorView {
-    int id;
-    charger::ConnectorStatus status;
-    double energy_wh;
-    double power_w;
-    std::optional<std::string> transaction_id; // local id
-    std::optional<std::int64_t> csms_transaction_id;
-  };
-  std::vector<ConnectorView> connectors;
-};
-
-class ChargePoint final : public transport::LinkListener, public std::enable_shared_from_this<ChargePoint> {
+class ChargePoint final : public ocpp::ChargePointBase,
+                          public transport::LinkListener,
+                          public std::enable_shared_from_this<ChargePoint> {
 public:
   ChargePoint(boost::asio::any_io_executor executor, const core::Clock& clock, core::FleetCounters& counters,
               std::shared_ptr<const transport::LinkConfig> link_config, charger::ChargerIdentity identity,
               const charger::ConnectorSpec& connector_spec, int connector_count, ChargePointOptions options);
   ~ChargePoint();
 
-  void start();
-  void stop();
-
-  // Driver actions (the simulated user at the charger), also used by commands.
-  bool plug(int connector_id);
-  bool unplug(int connector_id);
-  // Plug (if needed), Authorize, then StartTransaction.
-  bool start_session(int connector_id, std::string id_tag);
-  // StopTransaction (reason Local), then unplug.
-  bool stop_session(int connector_id);
-  void inject_fault(int connector_id, std::string error_code);
-  void clear_fault(int connector_id);
-  // Drops the TCP link without a close handshake (storm).
-  void drop_link();
-
-  [[nodiscard]] ChargePointSnapshot snapshot();
-  [[nodiscard]] std::vector<rpc::FrameRecord> frames() const { return frame_log_.snapshot(); }
-  [[nodiscard]] const std::string& identity() const noexcept { return model_.identity().identity; }
-  [[nodiscard]] RegistrationState registration() const noexcept { return registration_; }
-  [[nodiscard]] transport::Link& link() noexcept { return *link_; }
-  void set_basic_auth_password(std::optional<std::string> password);
+  // ocpp::ChargePointBase (1.6: StartTransaction / StopTransaction, connector ids as is)
+  void start() override;
+  void stop() override;
+  bool plug(int connector_id) override;
+  bool unplug(int connector_id) override;
+  bool start_session(int connector_id, std::string id_tag) override;
+  bool stop_session(int connector_id) override;
+  void inject_fault(int connector_id, std::string error_code) override;
+  void clear_fault(int connector_id) override;
+  void drop_link() override;
+  bool set_meter_interval(std::chrono::seconds interval) override;
+  void set_basic_auth_password(std::optional<std::string> password) override;
+  [[nodiscard]] ChargePointSnapshot snapshot() override;
+  [[nodiscard]] std::vector<rpc::FrameRecord> frames() const override { return frame_log_.snapshot(); }
+  [[nodiscard]] const std::string& identity() const noexcept override { return model_.identity().identity; }
+  [[nodiscard]] ocpp::ProtocolVersion version() const noexcept override { return ocpp::ProtocolVersion::V16; }
+  [[nodiscard]] RegistrationState registration() const noexcept override { return registration_; }
+  [[nodiscard]] transport::Link& link() noexcept override { return *link_; }
 
   // transport::LinkListener
   void on_link_open() override;

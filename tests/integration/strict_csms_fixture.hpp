@@ -1,6 +1,6 @@
 #pragma once
-// Fixture: an in-process fleet engine driving OCPP 1.6 chargers against the real strict
-// ocpp-rpc CSMS (tests/peers/csms.js) on a free loopback port. Every test ends by checking
+// Fixture: an in-process fleet engine driving OCPP chargers (1.6 or 2.0.1) against the real
+// strict ocpp-rpc CSMS (tests/peers/csms.js) on a free loopback port. Every test ends by checking
 // the peer saw zero schema violations and that every frame our chargers sent validates
 // against the official schemas (from the installed npm package).
 #include <gtest/gtest.h>
@@ -19,11 +19,19 @@ namespace ocppfleet::testing {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-class V16AgainstStrictCsms : public ::testing::Test {
+class AgainstStrictCsms : public ::testing::Test {
 protected:
+  explicit AgainstStrictCsms(ocpp::ProtocolVersion version) : version_(version) {}
+
+  const OcppSchemaValidator& validator() const {
+    return version_ == ocpp::ProtocolVersion::V16 ? OcppSchemaValidator::v16() : OcppSchemaValidator::v201();
+  }
+
   // Starts the strict CSMS; the shared link config then points at it (set before any
   // charger exists: engine threads read it without locks).
   void start_peer(PeerOptions options = {}) {
+    if (options.protocols == std::vector<std::string>{"ocpp1.6"})
+      options.protocols = {std::string{ocpp::subprotocol(version_)}};
     peer_ = NodeCsmsPeer::start(options);
     std::string error;
     auto url = transport::parse_ws_url(peer_->ws_url(), &error);
@@ -33,6 +41,7 @@ protected:
 
   void SetUp() override {
     link_ = std::make_shared<transport::LinkConfig>();
+    link_->subprotocol = std::string{ocpp::subprotocol(version_)};
     link_->backoff.initial = 200ms;
     link_->backoff.max = 2s;
     link_->connect_timeout = 5s;
@@ -58,6 +67,7 @@ protected:
     spec.link = link_;
     spec.connector_spec = spec_;
     spec.connectors = connectors;
+    spec.version = version_;
     spec.options.frame_log_capacity = 4096;
     spec.options.call_timeout = 5s;
     spec.options.reset_delay = 100ms;
@@ -86,7 +96,7 @@ protected:
   void expect_frames_valid(fleet::ChargerId id) {
     const auto frames = engine_->frames(id);
     ASSERT_TRUE(frames.has_value());
-    const auto& validator = OcppSchemaValidator::v16();
+    const auto& validator = this->validator();
     std::map<std::string, std::string> inbound_actions; // message id -> action
     for (const auto& f : *frames) {
       const auto j = json::parse(f.text, nullptr, false);
@@ -131,11 +141,22 @@ protected:
     return std::nullopt;
   }
 
+  ocpp::ProtocolVersion version_;
   std::unique_ptr<NodeCsmsPeer> peer_;
   std::unique_ptr<fleet::Engine> engine_;
   std::shared_ptr<transport::LinkConfig> link_;
   std::shared_ptr<charger::ConnectorSpec> spec_;
   std::vector<fleet::ChargerId> ids_;
+};
+
+class V16AgainstStrictCsms : public AgainstStrictCsms {
+protected:
+  V16AgainstStrictCsms() : AgainstStrictCsms(ocpp::ProtocolVersion::V16) {}
+};
+
+class V201AgainstStrictCsms : public AgainstStrictCsms {
+protected:
+  V201AgainstStrictCsms() : AgainstStrictCsms(ocpp::ProtocolVersion::V201) {}
 };
 
 } // namespace ocppfleet::testing

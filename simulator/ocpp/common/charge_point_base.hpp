@@ -1,0 +1,92 @@
+#pragma once
+// What the fleet engine (and, through it, the control API) sees of a charger, whatever
+// its OCPP version. Each adapter (ocpp/v16, ocpp/v201) implements it; the engine holds
+// chargers through this interface so one fleet can mix versions. All calls happen on
+// the charger's shard thread.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "simulator/charger/connector_status.hpp"
+#include "simulator/ocpp/rpc/frame_log.hpp"
+#include "simulator/transport/link.hpp"
+#include "simulator/transport/link_error.hpp"
+
+namespace ocppfleet::ocpp {
+
+enum class ProtocolVersion : std::uint8_t { V16, V201 };
+// "1.6" / "2.0.1"
+std::string_view to_string(ProtocolVersion v);
+// Accepts "1.6", "2.0.1" (and the subprotocol spellings "ocpp1.6", "ocpp2.0.1").
+std::optional<ProtocolVersion> parse_protocol_version(std::string_view text);
+// The WebSocket subprotocol: "ocpp1.6" / "ocpp2.0.1".
+std::string_view subprotocol(ProtocolVersion v);
+
+enum class RegistrationState { Offline, Booting, Pending, Rejected, Accepted };
+std::string_view to_string(RegistrationState s);
+
+struct ChargePointOptions {
+  std::chrono::milliseconds call_timeout{30'000};
+  std::chrono::seconds boot_retry_fallback{30}; // when the CSMS gives interval 0 or no answer
+  std::chrono::milliseconds reset_delay{500};    // from the Reset answer to the reconnect
+  std::size_t frame_log_capacity = 64;
+  std::size_t max_queued_calls = 64;
+  std::uint64_t seed = 1;
+};
+
+// What other threads may read (copied out on the shard thread).
+struct ChargePointSnapshot {
+  std::string identity;
+  ProtocolVersion version = ProtocolVersion::V16;
+  transport::LinkState link_state = transport::LinkState::Idle;
+  RegistrationState registration = RegistrationState::Offline;
+  std::optional<transport::LinkFailure> last_failure;
+  std::uint32_t connect_attempts = 0;
+  std::uint32_t boots_sent = 0;
+  struct ConnectorView {
+    int id; // 1.6 connector id; 2.0.1 EVSE id (one connector per EVSE)
+    charger::ConnectorStatus status;
+    double energy_wh;
+    double power_w;
+    std::optional<std::string> transaction_id;      // our local id (the 2.0.1 transactionId)
+    std::optional<std::int64_t> csms_transaction_id; // 1.6 only: the id the CSMS assigned
+  };
+  std::vector<ConnectorView> connectors;
+};
+
+class ChargePointBase {
+public:
+  virtual ~ChargePointBase() = default;
+
+  virtual void start() = 0;
+  virtual void stop() = 0;
+
+  // Driver actions (the simulated user at the charger), also used by commands. Connector
+  // ids are 1-based (a 2.0.1 charger has one connector per EVSE: id = EVSE id).
+  virtual bool plug(int connector_id) = 0;
+  virtual bool unplug(int connector_id) = 0;
+  // Plug (if needed), authorize, then start a transaction.
+  virtual bool start_session(int connector_id, std::string id_tag) = 0;
+  // Stop the transaction (reason Local), then unplug.
+  virtual bool stop_session(int connector_id) = 0;
+  virtual void inject_fault(int connector_id, std::string error_code) = 0;
+  virtual void clear_fault(int connector_id) = 0;
+  // Drops the TCP link without a close handshake (storm).
+  virtual void drop_link() = 0;
+  // Seconds between meter samples during a transaction (1.6 MeterValueSampleInterval,
+  // 2.0.1 SampledDataCtrlr.TxUpdatedInterval); false when the value is refused.
+  virtual bool set_meter_interval(std::chrono::seconds interval) = 0;
+  virtual void set_basic_auth_password(std::optional<std::string> password) = 0;
+
+  [[nodiscard]] virtual ChargePointSnapshot snapshot() = 0;
+  [[nodiscard]] virtual std::vector<rpc::FrameRecord> frames() const = 0;
+  [[nodiscard]] virtual const std::string& identity() const noexcept = 0;
+  [[nodiscard]] virtual ProtocolVersion version() const noexcept = 0;
+  [[nodiscard]] virtual RegistrationState registration() const noexcept = 0;
+  [[nodiscard]] virtual transport::Link& link() noexcept = 0;
+};
+
+} // namespace ocppfleet::ocpp
