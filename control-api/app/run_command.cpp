@@ -140,6 +140,22 @@ void warn_about_ports(const std::vector<fleet::PlannedCharger>& plan, const tran
   }
 }
 
+// The first permanent failure's reason, so a wrong password or an untrusted certificate is
+// named at once instead of showing only as a "failed" count. Scans a bounded number of
+// chargers (the failed one is usually among the first).
+void report_first_failure(fleet::Engine& engine, const std::vector<fleet::ChargerId>& ids, double elapsed) {
+  const std::size_t limit = std::min<std::size_t>(ids.size(), 256);
+  for (std::size_t i = 0; i < limit; ++i) {
+    const auto snap = engine.snapshot(ids[i], std::chrono::milliseconds{200});
+    if (!snap || snap->link_state != transport::LinkState::Failed || !snap->last_failure) continue;
+    std::printf("[%7.1fs] charger %s failed, not retried: %s: %s\n", elapsed, snap->identity.c_str(),
+                std::string{transport::code_name(snap->last_failure->code)}.c_str(),
+                snap->last_failure->detail.c_str());
+    std::fflush(stdout);
+    return;
+  }
+}
+
 } // namespace
 
 void add_run_command(CLI::App& app, RunOptions& o) {
@@ -242,6 +258,7 @@ int run_fleet(const RunOptions& o) {
   fleet::Engine engine{fleet::EngineOptions{engine_threads, nullptr}};
   std::vector<fleet::ChargerId> ids;
   ids.reserve(plan.size());
+  std::size_t v201_count = 0;
   for (const auto& planned : plan) {
     fleet::ChargerSpec spec;
     spec.identity.identity = planned.identity;
@@ -257,6 +274,7 @@ int run_fleet(const RunOptions& o) {
     spec.options.seed = o.seed;
     spec.options.frame_log_capacity = o.frame_log;
     spec.basic_auth_password = o.password;
+    if (spec.version == ocpp::ProtocolVersion::V201) ++v201_count;
     const auto id = engine.add(std::move(spec));
     // Posted after the add and before start_all: the charger's shard thread runs them in
     // that order, so the first connect already binds to the charger's source address.
@@ -272,8 +290,12 @@ int run_fleet(const RunOptions& o) {
   }
   const std::string shard_note = shard->count > 1 ? ", shard " + o.fleet_shard + " of " + std::to_string(o.count) : "";
   const std::string pool_note = pool ? ", " + std::to_string(pool->size()) + " source addresses" : "";
+  std::string version_note = links->describe();
+  if (o.protocol.version_mix)
+    version_note += ": " + std::to_string(static_cast<std::size_t>(total) - v201_count) + " x 1.6, " +
+                    std::to_string(v201_count) + " x 2.0.1";
   std::printf("ocppfleet: %d chargers%s -> %s (%s, %u engine threads%s)\n", total, shard_note.c_str(),
-              o.ws_url.c_str(), links->describe().c_str(), engine.shard_count(), pool_note.c_str());
+              o.ws_url.c_str(), version_note.c_str(), engine.shard_count(), pool_note.c_str());
   if (const auto shaped = describe(shaping); !shaped.empty()) std::printf("load shaping: %s\n", shaped.c_str());
   engine.start_all(); // with a connect gate this is the ramp-up
   StormSchedule storms{shaping};
@@ -286,6 +308,8 @@ int run_fleet(const RunOptions& o) {
   std::vector<bool> session_started(ids.size(), false);
   std::size_t sessions_requested = 0;
   double all_booted_at = -1;
+  bool failure_reported = false;
+  bool all_failed = false;
   while (g_stop == 0) {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (o.duration_s > 0 && elapsed >= o.duration_s) break;
@@ -307,6 +331,14 @@ int run_fleet(const RunOptions& o) {
           ++sessions_requested;
         }
       }
+    }
+    if (!failure_reported && c.failed.load() > 0) {
+      failure_reported = true;
+      report_first_failure(engine, ids, elapsed);
+    }
+    if (c.failed.load() >= total) {
+      all_failed = true; // nothing left that could still boot: stop instead of waiting
+      break;
     }
     if (storms.due(elapsed)) {
       engine.drop_all_links();
@@ -375,10 +407,15 @@ int run_fleet(const RunOptions& o) {
                      {"transactions_started_total", c.transactions_started_total.load()},
                      {"cpu_user_s", cpu_user_s},
                      {"cpu_system_s", cpu_system_s},
-                     {"latency", latency_json(c.latency)}};
+                     {"latency", latency_json(c.latency)},
+                     {"ocpp_versions", {{"1.6", static_cast<std::size_t>(total) - v201_count}, {"2.0.1", v201_count}}}};
     std::ofstream out{*o.summary_json};
     out << j.dump(2) << "\n";
     if (!out) std::fprintf(stderr, "error: cannot write %s\n", o.summary_json->c_str());
+  }
+  if (all_failed) {
+    std::fprintf(stderr, "error: every charger failed with an error that retrying cannot fix (see above)\n");
+    return 3;
   }
   // Exit status for scripts: 0 when every charger was booted at the end.
   return booted_at_end >= total ? 0 : 1;

@@ -23,6 +23,7 @@ public:
     case LinkError::ClosedByPeer: return "the CSMS closed the connection";
     case LinkError::ConnectionLost: return "the connection was lost";
     case LinkError::Stopped: return "the connection was closed by the simulator";
+    case LinkError::TlsCertificateRejected: return "the CSMS refused the client certificate (or required one)";
     }
     return "unknown link error";
   }
@@ -54,6 +55,7 @@ std::string_view code_name(LinkError e) noexcept {
   case LinkError::ClosedByPeer: return "closed_by_peer";
   case LinkError::ConnectionLost: return "connection_lost";
   case LinkError::Stopped: return "stopped";
+  case LinkError::TlsCertificateRejected: return "tls_certificate_rejected";
   }
   return "unknown";
 }
@@ -62,6 +64,7 @@ bool is_retryable(LinkError e) noexcept {
   switch (e) {
   case LinkError::InvalidUrl:
   case LinkError::TlsVerificationFailed:
+  case LinkError::TlsCertificateRejected:
   case LinkError::HttpUnauthorized:
   case LinkError::SubprotocolMissing:
   case LinkError::SubprotocolMismatch:

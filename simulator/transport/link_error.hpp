@@ -24,6 +24,9 @@ enum class LinkError {
   ClosedByPeer,
   ConnectionLost,
   Stopped, // we closed it
+  // The server refused our client certificate, or asked for one we do not have (a TLS
+  // certificate alert): security profile 3 misconfiguration, not fixed by retrying.
+  TlsCertificateRejected,
 };
 
 const std::error_category& link_category() noexcept;

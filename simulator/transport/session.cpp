@@ -19,10 +19,32 @@
 #include <optional>
 #include <vector>
 
+#include <openssl/err.h>
+
 #include "simulator/transport/link.hpp"
 #include "simulator/transport/source_address_pool.hpp"
 
 namespace ocppfleet::transport {
+namespace {
+
+// A TLS alert from the server about our certificate (missing, untrusted, expired, ...).
+bool is_certificate_alert(const boost::system::error_code& ec) {
+  if (ec.category() != boost::asio::error::get_ssl_category()) return false;
+  switch (ERR_GET_REASON(static_cast<unsigned long>(ec.value()))) {
+  case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
+  case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
+  case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
+  case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
+  case SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED:
+  case SSL_R_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE:
+  case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
+  case SSL_R_TLSV1_ALERT_ACCESS_DENIED: return true;
+  default: return false;
+  }
+}
+
+} // namespace
+
 namespace {
 
 namespace asio = boost::asio;
@@ -225,6 +247,9 @@ private:
           return finish(LinkError::TlsVerificationFailed,
                         "certificate of " + config_->url.host + " did not verify: " +
                             X509_verify_cert_error_string(verify));
+        if (is_certificate_alert(ec))
+          return finish(LinkError::TlsCertificateRejected,
+                        "the CSMS refused the TLS handshake over our client certificate: " + ec.message());
         return finish(LinkError::TlsHandshakeFailed, ec.message());
       }
       do_ws_handshake();
@@ -258,6 +283,9 @@ private:
     if constexpr (tls) {
       // With TLS 1.3 the server judges our certificate after our handshake completed: its
       // alert (e.g. "certificate required") arrives while we read the upgrade answer.
+      if (ec && is_certificate_alert(ec))
+        return finish(LinkError::TlsCertificateRejected,
+                      "the CSMS refused our client certificate during the WebSocket upgrade: " + ec.message());
       if (ec && ec.category() == asio::error::get_ssl_category())
         return finish(LinkError::TlsHandshakeFailed, "TLS failure during the WebSocket upgrade: " + ec.message());
     }

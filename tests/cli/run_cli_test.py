@@ -161,6 +161,64 @@ def check_scaling_flags(binary, peers):
         peer.close()
 
 
+def check_protocol_flags(binary, peers):
+    """--ocpp 2.0.1, --version-mix (seeded per charger) and a permanent auth failure."""
+    for args, says in ((["--ocpp", "2.0"], "--ocpp"), (["--version-mix", "1.6=x"], "not a non-negative integer"),
+                       (["--version-mix", "3.0=1"], "unknown OCPP version"),
+                       (["--ocpp", "1.6", "--version-mix", "1.6=1"], "excludes"),
+                       (["--client-cert", "/etc/hostname"], "--client-key")):
+        r = run([binary, "run", "--ws-url", "wss://127.0.0.1:1"] + args)
+        out = r.stderr + r.stdout
+        check(r.returncode == 2 and says in out, f"{' '.join(args)} is refused clearly (rc {r.returncode}: {out.strip()[:200]})")
+
+    peer = Peer(peers, {"heartbeat_interval": 60, "protocols": ["ocpp1.6", "ocpp2.0.1"]})
+    try:
+        def protocols(prefix, n):
+            found = peer.wait_for(lambda e: e.get("event") == "connected" and e["identity"].startswith(prefix), n)
+            return {e["identity"]: e["protocol"] for e in found}
+
+        r = run([binary, "run", "--ws-url", peer.url(), "--ocpp", "2.0.1", "--count", "6", "--identity-prefix", "V2",
+                 "--sessions", "--duration", "3"], timeout=60)
+        check(r.returncode == 0 and "OCPP 2.0.1" in r.stdout, f"--ocpp 2.0.1 runs and exits 0 (rc {r.returncode}; {r.stderr[-300:]})")
+        check(set(protocols("V2-", 6).values()) == {"ocpp2.0.1"}, "every --ocpp 2.0.1 charger speaks ocpp2.0.1")
+        started = peer.wait_for(lambda e: e.get("event") == "call" and e.get("action") == "TransactionEvent" and
+                                e["identity"].startswith("V2-") and e["params"]["eventType"] == "Started", 6)
+        check(len(started) == 6, f"--sessions starts a 2.0.1 transaction on each ({len(started)})")
+
+        mix = ["--ws-url", peer.url(), "--version-mix", "1.6=50,2.0.1=50", "--count", "40", "--exit-when-booted",
+               "--duration", "30"]
+        assignments = []
+        for prefix, seed in (("MA", "3"), ("MB", "3"), ("MC", "4")):
+            r = run([binary, "run", "--identity-prefix", prefix, "--seed", seed] + mix, timeout=60)
+            check(r.returncode == 0 and "OCPP mix 1.6=50,2.0.1=50" in r.stdout,
+                  f"--version-mix fleet {prefix} boots and exits 0 (rc {r.returncode}; {r.stderr[-300:]})")
+            got = protocols(prefix + "-", 40)
+            assignments.append({k[len(prefix):]: v for k, v in got.items()})
+        counts = [sum(1 for v in a.values() if v == "ocpp2.0.1") for a in assignments]
+        check(len(assignments[0]) == 40 and 8 <= counts[0] <= 32, f"both versions appear in a 50/50 mix ({counts})")
+        check(assignments[0] == assignments[1], "the same seed assigns the same version to the same charger")
+        check(assignments[0] != assignments[2], "another seed gives another assignment")
+        check(not peer.snapshot("strict_violation"), "zero strict schema violations in the protocol runs")
+    finally:
+        peer.close()
+
+    # A wrong Basic password is permanent: named at once, and the run stops with exit 3.
+    peer = Peer(peers, {"basic_auth_password": "right-secret"})
+    try:
+        started_at = time.monotonic()
+        r = run([binary, "run", "--ws-url", peer.url(), "--count", "3", "--password", "wrong-secret",
+                 "--duration", "30"], timeout=60)
+        took = time.monotonic() - started_at
+        check(r.returncode == 3 and "http_unauthorized" in r.stdout and "retrying cannot fix" in r.stderr,
+              f"a wrong password exits 3 naming http_unauthorized (rc {r.returncode}; {r.stdout[-300:]})")
+        check(took < 15, f"it stops at once instead of running out --duration ({took:.1f} s)")
+        check("wrong-secret" not in r.stdout + r.stderr, "the password never appears in the output")
+        attempts = len(peer.snapshot("auth_rejected"))
+        check(attempts == 3, f"one attempt per charger, no reconnect loop ({attempts} rejected upgrades)")
+    finally:
+        peer.close()
+
+
 def main():
     binary, peers = sys.argv[1], sys.argv[2]
 
@@ -221,6 +279,7 @@ def main():
             peer.wait()
 
     check_scaling_flags(binary, peers)
+    check_protocol_flags(binary, peers)
 
     print(f"{len(failures)} failed" if failures else "all CLI checks passed")
     return 1 if failures else 0

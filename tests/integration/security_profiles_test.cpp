@@ -63,6 +63,7 @@ protected:
   // tls: null for ws, else the peer's "tls" option.
   void start_peer(json tls = nullptr, std::optional<std::string> password = std::nullopt) {
     PeerOptions options;
+    options.protocols = {"ocpp1.6", "ocpp2.0.1"};
     options.basic_auth_password = std::move(password);
     if (!tls.is_null()) options.extra["tls"] = std::move(tls);
     peer_ = NodeCsmsPeer::start(options);
@@ -105,8 +106,10 @@ protected:
   }
 
   fleet::ChargerId add_charger(const std::string& identity, std::shared_ptr<const transport::LinkConfig> link,
-                               std::optional<std::string> password = std::nullopt) {
+                               std::optional<std::string> password = std::nullopt,
+                               ocpp::ProtocolVersion version = ocpp::ProtocolVersion::V16) {
     fleet::ChargerSpec spec;
+    spec.version = version;
     spec.identity.identity = identity;
     spec.identity.serial_number = "SN-" + identity;
     spec.link = std::move(link);
@@ -333,9 +336,15 @@ TEST_F(SecurityProfiles, sp3_charger_without_an_accepted_client_certificate_is_r
   // we read the upgrade answer). Not our verification of the server that failed.
   const auto missing = failure_of(no_cert);
   ASSERT_TRUE(missing);
-  EXPECT_EQ(missing->code, LinkError::TlsHandshakeFailed) << missing->detail;
+  EXPECT_EQ(missing->code, LinkError::TlsCertificateRejected) << missing->detail;
   EXPECT_TRUE(contains(missing->detail, "certificate required")) << missing->detail;
   EXPECT_FALSE(missing->was_open);
+  // Not retried: a missing certificate stays missing.
+  std::this_thread::sleep_for(1500ms);
+  const auto after = engine_->snapshot(no_cert);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->link_state, transport::LinkState::Failed);
+  EXPECT_EQ(after->connect_attempts, 1u);
   // Untrusted certificate: Node finishes the handshake, then drops the TCP connection
   // without an alert, so all the charger can tell is that the connection went away.
   const auto untrusted = failure_of(foreign_cert);
@@ -378,6 +387,45 @@ TEST_F(SecurityProfiles, sp3_unusable_client_certificate_files_are_clear_errors)
   o.client_cert = pki().client_key; // a key where the certificate belongs
   o.client_key = pki().client_key;
   expect_error(o, {"cannot load client certificate", pki().client_key});
+}
+
+// The profiles are the transport's, so they hold for 2.0.1 stations too; the station also
+// reports the profile it runs under in its device model.
+TEST_F(SecurityProfiles, v201_station_with_client_certificate_and_basic_auth_boots_and_reports_profile_3) {
+  start_peer(peer_tls(pki().server_cert, pki().server_key, /*request_client_cert=*/true), kPassword);
+  TlsOptions with_cert = trusting(pki().ca_cert);
+  with_cert.client_cert = pki().client_cert;
+  with_cert.client_key = pki().client_key;
+  auto link = link_to_peer(transport::make_client_tls_context(with_cert));
+  link->subprotocol = "ocpp2.0.1";
+  add_charger(pki().client_identity(), link, kPassword, ocpp::ProtocolVersion::V201);
+  expect_boots(pki().client_identity());
+  const auto connected = peer_->wait_for_event(event_is("connected", pki().client_identity()), 1s);
+  ASSERT_TRUE(connected);
+  EXPECT_EQ((*connected)["protocol"], "ocpp2.0.1");
+  EXPECT_EQ((*connected)["client_cert_cn"], pki().client_identity());
+  const auto r = peer_->call(pki().client_identity(), "GetVariables",
+                             {{"getVariableData", json::array({{{"component", {{"name", "SecurityCtrlr"}}},
+                                                                {"variable", {{"name", "SecurityProfile"}}}}})}});
+  ASSERT_TRUE(r["ok"]) << r.dump();
+  EXPECT_EQ(r["result"]["getVariableResult"][0]["attributeValue"], "3");
+}
+
+TEST_F(SecurityProfiles, v201_station_with_a_wrong_password_fails_once_with_401) {
+  start_peer(nullptr, kPassword);
+  auto link = link_to_peer();
+  link->subprotocol = "ocpp2.0.1";
+  const auto id = add_charger("SP1-V201-WRONG", link, std::string{"not the password"}, ocpp::ProtocolVersion::V201);
+  std::optional<transport::LinkFailure> failure;
+  ASSERT_TRUE(eventually([&] {
+    const auto s = engine_->snapshot(id);
+    if (s && s->link_state == transport::LinkState::Failed) failure = s->last_failure;
+    return failure.has_value();
+  }));
+  EXPECT_EQ(failure->code, LinkError::HttpUnauthorized) << failure->detail;
+  std::this_thread::sleep_for(kNoRetryWindow);
+  EXPECT_EQ(engine_->snapshot(id)->connect_attempts, 1u);
+  EXPECT_EQ(peer_->count(event_is("auth_rejected")), 1u);
 }
 
 } // namespace

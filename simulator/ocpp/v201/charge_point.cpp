@@ -1,5 +1,7 @@
 #include "simulator/ocpp/v201/charge_point.hpp"
 
+#include <openssl/ssl.h>
+
 #include <algorithm>
 
 #include "simulator/core/log.hpp"
@@ -29,6 +31,13 @@ ChargePoint::ChargePoint(boost::asio::any_io_executor executor, const core::Cloc
         "OCPPCommCtrlr", "WebSocketPingInterval",
         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(link_config->ping_interval).count()));
   device_.set_internal("SecurityCtrlr", "Identity", model_.identity().identity);
+  // Profile 2 is TLS, 3 is TLS with a client certificate; Basic auth over ws (1) is known
+  // once a password is set.
+  if (link_config->url.tls) {
+    const bool client_cert =
+        link_config->tls != nullptr && SSL_CTX_get0_certificate(link_config->tls->native_handle()) != nullptr;
+    device_.set_internal("SecurityCtrlr", "SecurityProfile", client_cert ? "3" : "2");
+  }
   link_ = std::make_shared<transport::Link>(executor, std::move(link_config), model_.identity().identity,
                                             core::derive_seed(options.seed, "link-jitter/" + model_.identity().identity));
   link_->set_listener(this);
@@ -40,10 +49,8 @@ ChargePoint::~ChargePoint() {
 }
 
 void ChargePoint::set_basic_auth_password(std::optional<std::string> password) {
-  // Security profile 1 over ws, 2 or 3 over wss (3 = with a client certificate).
-  const auto& cfg = link_->config();
-  const int profile = cfg.url.tls ? 2 : (password ? 1 : 0);
-  if (profile > 0) device_.set_internal("SecurityCtrlr", "SecurityProfile", std::to_string(profile));
+  // Over wss the profile (2 or 3) was set from the TLS context; over ws a password is profile 1.
+  if (!link_->config().url.tls) device_.set_internal("SecurityCtrlr", "SecurityProfile", password ? "1" : "0");
   link_->set_basic_auth_password(std::move(password));
 }
 

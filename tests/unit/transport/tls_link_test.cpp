@@ -302,8 +302,9 @@ TEST_F(TlsLinkTest, server_requiring_a_client_certificate_rejects_us_without_one
   ASSERT_TRUE(listener.wait_for_closes(1));
   const auto closed = listener.closed(0);
   // With TLS 1.3 the server's alert arrives after the client finished its handshake, while
-  // the upgrade is under way: it is still a TLS failure, not a lost connection.
-  EXPECT_EQ(closed.failure.code, LinkError::TlsHandshakeFailed) << closed.failure.detail;
+  // the upgrade is under way: a certificate rejection, not a lost connection, and final.
+  EXPECT_EQ(closed.failure.code, LinkError::TlsCertificateRejected) << closed.failure.detail;
+  EXPECT_FALSE(closed.will_retry);
   EXPECT_TRUE(contains(closed.failure.detail, "certificate")) << closed.failure.detail;
   EXPECT_FALSE(closed.failure.was_open);
   EXPECT_EQ(listener.opens(), 0u);

@@ -147,7 +147,8 @@ TEST(LinkErrorCodes, have_stable_names_messages_and_retry_classes) {
   EXPECT_EQ(code_name(LinkError::SubprotocolMissing), "subprotocol_missing");
   EXPECT_EQ(code_name(LinkError::PongTimeout), "pong_timeout");
   for (const auto e : {LinkError::InvalidUrl, LinkError::TlsVerificationFailed, LinkError::HttpUnauthorized,
-                       LinkError::SubprotocolMissing, LinkError::SubprotocolMismatch, LinkError::Stopped})
+                       LinkError::SubprotocolMissing, LinkError::SubprotocolMismatch, LinkError::Stopped,
+                       LinkError::TlsCertificateRejected})
     EXPECT_FALSE(is_retryable(e)) << code_name(e);
   for (const auto e :
        {LinkError::DnsFailure, LinkError::ConnectionRefused, LinkError::ConnectFailed, LinkError::ConnectTimeout,
