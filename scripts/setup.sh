@@ -13,6 +13,7 @@ packages=(
   libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   python3 curl libvalijson-dev
+  python3-jsonschema python3-yaml
 )
 
 sudo_cmd=()

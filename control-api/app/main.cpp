@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "control-api/app/catalog_commands.hpp"
 #include "control-api/app/run_command.hpp"
 
 int main(int argc, char** argv) {
@@ -11,6 +12,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "ocppfleet 0.1.0");
   ocppfleet::app::RunOptions run_options;
   ocppfleet::app::add_run_command(app, run_options);
+  ocppfleet::app::CatalogOptions catalog_options;
+  ocppfleet::app::add_catalog_commands(app, catalog_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -18,5 +21,6 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   if (app.got_subcommand("run")) return ocppfleet::app::run_fleet(run_options);
+  if (const auto status = ocppfleet::app::run_catalog_command(app, catalog_options, argv[0])) return *status;
   return 0;
 }

@@ -14,6 +14,7 @@
 
 #include "control-api/app/fd_limits.hpp"
 #include "control-api/app/latency_report.hpp"
+#include "simulator/catalog/charger_identity.hpp"
 #include "simulator/core/log.hpp"
 #include "simulator/fleet/engine.hpp"
 #include "simulator/fleet/fleet_plan.hpp"
@@ -195,6 +196,7 @@ void add_run_command(CLI::App& app, RunOptions& o) {
   run->add_flag("--exit-when-booted", o.exit_when_booted,
                 "Stop as soon as every charger is booted (for benchmarks)");
   add_protocol_options(*run, o.protocol);
+  add_model_options(*run, o.models);
   add_scaling_options(*run, o);
   add_load_shaping_options(run, o.load_shaping);
   // Further groups of flags (e.g. load shaping) get their own add_*_options(*run, o) here.
@@ -250,6 +252,11 @@ int run_fleet(const RunOptions& o) {
     std::fprintf(stderr, "error: %s\n", link_error.c_str());
     return 2;
   }
+  auto models = FleetModels::make(o.models, &link_error);
+  if (!models) {
+    std::fprintf(stderr, "error: %s\n", link_error.c_str());
+    return 2;
+  }
   auto connector = std::make_shared<charger::ConnectorSpec>();
   const std::uint64_t rss_before = rss_bytes();
 
@@ -264,6 +271,18 @@ int run_fleet(const RunOptions& o) {
     spec.identity.identity = planned.identity;
     spec.identity.serial_number = planned.serial_number;
     spec.version = links->version_of(planned.index);
+    if (models->active()) {
+      spec.profile = models->model_of(planned.index, o.seed);
+      spec.evs = models->evs();
+      catalog::apply_profile_identity(*spec.profile, o.seed, planned.index, spec.identity);
+      const std::string version{ocpp::to_string(spec.version)};
+      if (!spec.profile->hardware.supports(version)) {
+        std::fprintf(stderr, "error: model %s does not speak OCPP %s (charger %s); pick --ocpp or a --version-mix it supports\n",
+                     spec.profile->identity.slug().c_str(), version.c_str(), planned.identity.c_str());
+        return 2;
+      }
+    }
+    spec.options.fleet_index = planned.index;
     spec.link = links->link_for(spec.version, planned.identity, &link_error);
     if (!spec.link) {
       std::fprintf(stderr, "error: %s\n", link_error.c_str());
@@ -290,7 +309,7 @@ int run_fleet(const RunOptions& o) {
   }
   const std::string shard_note = shard->count > 1 ? ", shard " + o.fleet_shard + " of " + std::to_string(o.count) : "";
   const std::string pool_note = pool ? ", " + std::to_string(pool->size()) + " source addresses" : "";
-  std::string version_note = links->describe();
+  std::string version_note = links->describe() + ", " + models->describe();
   if (o.protocol.version_mix)
     version_note += ": " + std::to_string(static_cast<std::size_t>(total) - v201_count) + " x 1.6, " +
                     std::to_string(v201_count) + " x 2.0.1";

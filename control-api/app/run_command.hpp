@@ -7,6 +7,7 @@
 #include <string>
 
 #include "control-api/app/load_shaping_options.hpp"
+#include "control-api/app/model_options.hpp"
 #include "control-api/app/protocol_options.hpp"
 
 namespace ocppfleet::app {
@@ -32,6 +33,7 @@ struct RunOptions {
   // Scaling past one process / one source address (docs/scaling.md).
   std::optional<std::string> source_addresses; // pool: "127.0.0.1-127.0.0.8", "10.0.0.5,10.0.0.6", "::1"
   std::string fleet_shard = "0/1";             // --shard i/N: this process builds chargers with index % N == i
+  ModelOptions models;                         // --model / --model-mix (brand/model profiles)
   ProtocolOptions protocol;                    // --ocpp / --version-mix, TLS and client certificates
   LoadShapingOptions load_shaping;             // connect rate, handshakes, ramp-down, storms (docs/load-shaping.md)
 };

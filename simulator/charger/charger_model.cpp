@@ -23,6 +23,13 @@ std::string_view to_string(StopReason r) {
   return "Other"; // only reachable through a cast of an out-of-range value
 }
 
+ChargerModel::ChargerModel(ChargerIdentity identity, const std::vector<const ConnectorSpec*>& specs)
+    : identity_(std::move(identity)) {
+  connectors_.reserve(specs.size());
+  int id = 0;
+  for (const ConnectorSpec* spec : specs) connectors_.emplace_back(++id, *spec);
+}
+
 ChargerModel::ChargerModel(ChargerIdentity identity, const ConnectorSpec& spec, int connector_count)
     : identity_(std::move(identity)) {
   const int n = std::max(connector_count, 0);

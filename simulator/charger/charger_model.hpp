@@ -24,12 +24,33 @@ struct ConnectorSpec {
   double max_power_w = 22'000.0;
 };
 
-// The vehicle plugged into a connector (simple model; brand-specific curves come later).
+// The most DC power an EV accepts by state of charge: points sorted by soc (0..1), linear
+// between points and flat beyond the first and last. One curve per EV model, immutable and
+// shared by every connector that has such an EV plugged (the catalog owns it).
+struct ChargingCurve {
+  struct Point {
+    double soc = 0.0;         // 0..1
+    double max_power_w = 0.0; // >= 0
+  };
+  std::vector<Point> points;
+
+  // +infinity for an empty curve (no limit beyond the EV's max_dc_power_w).
+  [[nodiscard]] double max_power_at(double soc) const noexcept;
+};
+
+// The vehicle plugged into a connector. The first four fields are the simple model; the
+// rest (from the catalog's EV profiles) default to it: pack voltage of the connector, all
+// its phases, and a flat DC limit to 80 % SoC that tapers to a tenth at 100 %.
 struct EvSpec {
   double battery_wh = 60'000.0;
   double max_ac_power_w = 11'000.0;
   double max_dc_power_w = 100'000.0;
   double initial_soc = 0.2; // 0..1
+  // Nominal pack voltage for DC; the pack's voltage rises with SoC around it, and DC power is
+  // also limited by that voltage times the connector's max current. 0 = the connector's voltage.
+  double battery_voltage_v = 0.0;
+  int ac_phases = 0; // phases the on-board charger draws on (1..3); 0 = all the connector has
+  const ChargingCurve* dc_curve = nullptr; // must outlive the plug; nullptr = the simple taper
 };
 
 struct Transaction {
@@ -74,6 +95,10 @@ public:
   // State of charge of the plugged EV (0..100 %); nullopt when nothing is plugged. DC
   // adapters report it; AC EVs fill too (and stop drawing when full -> SuspendedEV).
   [[nodiscard]] std::optional<double> soc_percent() const noexcept;
+  // Phases the meter's current flows on, so that power = voltage * current * active_phases():
+  // AC, the connector's phases or fewer when the plugged EV's on-board charger uses fewer;
+  // DC, always 1.
+  [[nodiscard]] int active_phases() const noexcept;
 
   // Physical operations. Each recomputes the operating point at `now`.
   void plug(SteadyTime now, const EvSpec& ev);
@@ -109,7 +134,17 @@ private:
   std::optional<Availability> scheduled_availability_;
   std::optional<double> offered_limit_w_;
   std::optional<Fault> fault_;
-  std::optional<EvSpec> ev_;
+  // What the physics needs of the plugged EV (meaningful while plugged_): a compact copy of
+  // EvSpec whose curve stays shared, so a connector is no bigger than with the simple model.
+  struct PluggedEv {
+    double battery_wh = 0.0;
+    double max_ac_power_w = 0.0;
+    double max_dc_power_w = 0.0;
+    const ChargingCurve* dc_curve = nullptr;
+    float battery_voltage_v = 0.0F;
+    std::uint8_t ac_phases = 0;
+  };
+  PluggedEv ev_{};
   double ev_energy_wh_ = 0.0; // energy in the EV battery
   std::optional<Transaction> tx_;
   Meter meter_;
@@ -129,6 +164,9 @@ public:
   // Connector ids are 1..n; `spec` must outlive the model (it is shared, immutable data).
   ChargerModel(ChargerIdentity identity, const ConnectorSpec& spec, int connector_count);
   ChargerModel(ChargerIdentity identity, const ConnectorSpec&& spec, int connector_count) = delete;
+  // One spec per connector (connector n uses specs[n - 1]), e.g. a DC charger with an AC
+  // outlet; every spec must outlive the model (they live in a shared brand/model profile).
+  ChargerModel(ChargerIdentity identity, const std::vector<const ConnectorSpec*>& specs);
 
   [[nodiscard]] const ChargerIdentity& identity() const noexcept { return identity_; }
   [[nodiscard]] int connector_count() const noexcept { return static_cast<int>(connectors_.size()); }

@@ -69,7 +69,12 @@ std::optional<std::string> canonical_value(const ConfigKeyDef& def, std::string_
     return std::to_string(*v);
   }
   case ConfigValueType::CsvList: return canonical_csv(def, value);
-  case ConfigValueType::String: return std::string{value};
+  case ConfigValueType::String:
+    // A profile may restrict a vendor string key to a set of values.
+    if (!def.allowed_members.empty() &&
+        std::find(def.allowed_members.begin(), def.allowed_members.end(), value) == def.allowed_members.end())
+      return std::nullopt;
+    return std::string{value};
   }
   return std::nullopt;
 }

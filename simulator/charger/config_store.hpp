@@ -21,7 +21,7 @@ struct ConfigKeyDef {
   bool reboot_required = false;
   std::int64_t min = INT64_MIN; // Integer only
   std::int64_t max = INT64_MAX; // Integer only
-  // CsvList only: allowed members (empty = any); e.g. measurands.
+  // CsvList: allowed members (empty = any), e.g. measurands; String: allowed values.
   std::vector<std::string> allowed_members{};
   std::size_t max_length = 500; // 1.6 CiString500
 };

@@ -1,6 +1,7 @@
 #include "simulator/charger/charger_model.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 namespace ocppfleet::charger {
@@ -9,38 +10,101 @@ namespace {
 
 using Hours = std::chrono::duration<double, std::ratio<3600>>;
 
-// DC charging runs at full power up to the knee, then tapers linearly to a tenth of it.
+// The simple DC model (no curve): full power up to the knee, then a linear taper to a tenth.
 constexpr double dc_taper_knee = 0.8;
 constexpr double dc_taper_floor = 0.1;
-// Inside the taper power follows SoC, so long gaps are integrated in short steps.
+// Where power follows SoC, long gaps are integrated in steps no longer than this.
 constexpr std::chrono::seconds taper_step{15};
 // Below this the battery (or the distance to the knee) counts as reached; keeps float
 // rounding from producing a tail of nanosecond steps.
 constexpr double energy_epsilon_wh = 1e-6;
+// A Li-ion pack's voltage rises roughly linearly over the usable SoC window, about -10 %
+// (empty) to +5 % (full) around its nominal voltage (NMC cells: ~3.3 V to ~4.1 V).
+constexpr double pack_voltage_at_empty = 0.90;
+constexpr double pack_voltage_span = 0.15;
 
-double dc_taper(double soc) {
+double simple_dc_taper(double soc) {
   if (soc >= 1.0) return 0.0;
   if (soc <= dc_taper_knee) return 1.0;
   return 1.0 - (1.0 - dc_taper_floor) * (soc - dc_taper_knee) / (1.0 - dc_taper_knee);
 }
 
-double ev_soc(const EvSpec& ev, double energy_wh) {
-  return ev.battery_wh > 0.0 ? std::clamp(energy_wh / ev.battery_wh, 0.0, 1.0) : 1.0;
+// The parts of the plugged EV the physics reads (Connector::PluggedEv is private).
+struct EvView {
+  double battery_wh;
+  double max_ac_power_w;
+  double max_dc_power_w;
+  const ChargingCurve* dc_curve;
+  double battery_voltage_v;
+  int ac_phases;
+};
+
+double ev_soc(double battery_wh, double energy_wh) {
+  return battery_wh > 0.0 ? std::clamp(energy_wh / battery_wh, 0.0, 1.0) : 1.0;
 }
 
-double deliverable_power_w(const ConnectorSpec& spec, const EvSpec& ev, double soc, std::optional<double> limit_w) {
-  if (soc >= 1.0) return 0.0; // a full EV draws nothing, AC or DC
-  double p = 0.0;
+int ac_phases_used(const ConnectorSpec& spec, int ev_phases) {
+  const int connector = std::max(spec.phases, 1);
+  return ev_phases > 0 ? std::min(ev_phases, connector) : connector;
+}
+
+// DC output voltage: the pack's voltage at this SoC (the charger follows the battery),
+// capped by the connector's maximum; the connector's own voltage when the EV names none.
+double dc_voltage(const ConnectorSpec& spec, const EvView& ev, double soc) {
+  if (ev.battery_voltage_v <= 0.0) return spec.voltage_v;
+  return std::min(spec.voltage_v, ev.battery_voltage_v * (pack_voltage_at_empty + pack_voltage_span * soc));
+}
+
+struct OperatingPoint {
+  double power_w = 0.0;
+  double voltage_v = 0.0;
+  double current_a = 0.0;
+};
+
+OperatingPoint operating_point(const ConnectorSpec& spec, const EvView& ev, double soc, bool delivering,
+                               std::optional<double> limit_w) {
+  OperatingPoint op;
   if (spec.current_type == CurrentType::AC) {
-    p = std::min({spec.max_power_w, spec.phases * spec.voltage_v * spec.max_current_a, ev.max_ac_power_w});
-  } else {
-    p = std::min(spec.max_power_w, ev.max_dc_power_w * dc_taper(soc));
+    const int phases = ac_phases_used(spec, ev.ac_phases);
+    op.voltage_v = spec.voltage_v;
+    if (delivering && soc < 1.0) { // a full EV draws nothing, AC or DC
+      op.power_w = std::min({spec.max_power_w, phases * spec.voltage_v * spec.max_current_a, ev.max_ac_power_w});
+    }
+    if (limit_w) op.power_w = std::min(op.power_w, *limit_w);
+    op.power_w = std::max(op.power_w, 0.0);
+    const double volts_total = phases * spec.voltage_v;
+    op.current_a = volts_total > 0.0 ? op.power_w / volts_total : 0.0;
+    return op;
   }
-  if (limit_w) p = std::min(p, *limit_w);
-  return std::max(p, 0.0);
+  op.voltage_v = dc_voltage(spec, ev, soc);
+  if (delivering && soc < 1.0) {
+    const double ev_limit = ev.dc_curve ? std::min(ev.max_dc_power_w, ev.dc_curve->max_power_at(soc))
+                                        : ev.max_dc_power_w * simple_dc_taper(soc);
+    op.power_w = std::min(spec.max_power_w, ev_limit);
+    // The cable's current limit binds for low-voltage packs on high-power chargers.
+    if (ev.battery_voltage_v > 0.0) op.power_w = std::min(op.power_w, op.voltage_v * spec.max_current_a);
+  }
+  if (limit_w) op.power_w = std::min(op.power_w, *limit_w);
+  op.power_w = std::max(op.power_w, 0.0);
+  op.current_a = op.voltage_v > 0.0 ? op.power_w / op.voltage_v : 0.0;
+  return op;
 }
 
 } // namespace
+
+double ChargingCurve::max_power_at(double soc) const noexcept {
+  if (points.empty()) return std::numeric_limits<double>::infinity();
+  if (soc <= points.front().soc) return points.front().max_power_w;
+  for (std::size_t i = 1; i < points.size(); ++i) {
+    const Point& a = points[i - 1];
+    const Point& b = points[i];
+    if (soc <= b.soc) {
+      const double span = b.soc - a.soc;
+      return span > 0.0 ? a.max_power_w + (b.max_power_w - a.max_power_w) * (soc - a.soc) / span : b.max_power_w;
+    }
+  }
+  return points.back().max_power_w;
+}
 
 Connector::Connector(int id, const ConnectorSpec& spec, double initial_energy_wh)
     : spec_(&spec), id_(id), meter_(initial_energy_wh, spec.voltage_v) {}
@@ -62,8 +126,13 @@ ConnectorStatus Connector::status() const noexcept {
 bool Connector::ev_drawing() const noexcept { return meter_.power_w() > 0.0; }
 
 std::optional<double> Connector::soc_percent() const noexcept {
-  if (!ev_) return std::nullopt;
-  return 100.0 * ev_soc(*ev_, ev_energy_wh_);
+  if (!plugged_) return std::nullopt;
+  return 100.0 * ev_soc(ev_.battery_wh, ev_energy_wh_);
+}
+
+int Connector::active_phases() const noexcept {
+  if (spec_->current_type == CurrentType::DC) return 1;
+  return ac_phases_used(*spec_, plugged_ ? ev_.ac_phases : 0);
 }
 
 void Connector::plug(SteadyTime now, const EvSpec& ev) {
@@ -71,8 +140,13 @@ void Connector::plug(SteadyTime now, const EvSpec& ev) {
   plugged_ = true;
   finishing_ = false; // a new vehicle starts a new session
   ev_suspended_ = false;
-  ev_ = ev;
-  ev_energy_wh_ = std::clamp(ev.initial_soc, 0.0, 1.0) * std::max(ev.battery_wh, 0.0);
+  ev_ = PluggedEv{std::max(ev.battery_wh, 0.0),
+                  ev.max_ac_power_w,
+                  ev.max_dc_power_w,
+                  ev.dc_curve,
+                  static_cast<float>(std::max(ev.battery_voltage_v, 0.0)),
+                  static_cast<std::uint8_t>(std::clamp(ev.ac_phases, 0, 3))};
+  ev_energy_wh_ = std::clamp(ev.initial_soc, 0.0, 1.0) * ev_.battery_wh;
   recompute(now);
 }
 
@@ -81,7 +155,7 @@ void Connector::unplug(SteadyTime now) {
   plugged_ = false;
   finishing_ = false;
   ev_suspended_ = false;
-  ev_.reset();
+  ev_ = PluggedEv{};
   ev_energy_wh_ = 0.0;
   recompute(now);
 }
@@ -153,18 +227,20 @@ std::optional<Transaction> Connector::stop_transaction(SteadyTime now) {
 
 void Connector::advance(SteadyTime now) {
   // Power is constant between operating-point changes, and it changes with SoC only when
-  // the battery fills, at the DC knee, and along the DC taper. Step to those points so a
-  // long gap integrates the same energy as many short ones.
+  // the battery fills and, for DC, at the knee and along the taper (simple model) or all
+  // along the curve / pack voltage. Step to those points so a long gap integrates the same
+  // energy as many short ones.
+  const bool dc = spec_->current_type == CurrentType::DC;
+  const bool follows_soc = dc && (ev_.dc_curve != nullptr || ev_.battery_voltage_v > 0.0F);
   auto t = meter_.last_update();
-  while (t && *t < now && ev_ && meter_.power_w() > 0.0) {
+  while (t && *t < now && plugged_ && meter_.power_w() > 0.0) {
     const double p = meter_.power_w();
-    const double battery = ev_->battery_wh;
+    const double battery = ev_.battery_wh;
     const double to_full = battery - ev_energy_wh_;
     const double to_knee = dc_taper_knee * battery - ev_energy_wh_;
-    const bool dc = spec_->current_type == CurrentType::DC;
     const Hours remaining = now - *t;
     Hours step = remaining;
-    if (dc && to_knee > energy_epsilon_wh) {
+    if (dc && !follows_soc && to_knee > energy_epsilon_wh) {
       step = std::min(step, Hours{to_knee / p});
     } else {
       step = std::min(step, Hours{to_full / p});
@@ -182,20 +258,18 @@ void Connector::advance(SteadyTime now) {
 void Connector::recompute(SteadyTime now) {
   const double before_wh = meter_.energy_wh();
   meter_.advance(now);
-  if (ev_) {
-    const double battery = std::max(ev_->battery_wh, 0.0);
+  if (plugged_) {
+    const double battery = ev_.battery_wh;
     ev_energy_wh_ = std::min(ev_energy_wh_ + (meter_.energy_wh() - before_wh), battery);
     if (battery - ev_energy_wh_ < energy_epsilon_wh) ev_energy_wh_ = battery;
   }
 
-  double power_w = 0.0;
-  const bool delivering = tx_ && plugged_ && ev_ && !ev_suspended_ && !fault_;
-  if (delivering) power_w = deliverable_power_w(*spec_, *ev_, ev_soc(*ev_, ev_energy_wh_), offered_limit_w_);
-
-  const ConnectorSpec& s = *spec_;
-  const double volts_total = s.current_type == CurrentType::AC ? s.phases * s.voltage_v : s.voltage_v;
-  const double current_a = volts_total > 0.0 ? power_w / volts_total : 0.0;
-  meter_.set_operating_point(now, power_w, s.voltage_v, current_a);
+  const bool delivering = tx_ && plugged_ && !ev_suspended_ && !fault_;
+  const EvView ev{ev_.battery_wh, ev_.max_ac_power_w, ev_.max_dc_power_w, ev_.dc_curve,
+                  static_cast<double>(ev_.battery_voltage_v), ev_.ac_phases};
+  OperatingPoint op = operating_point(*spec_, ev, ev_soc(ev_.battery_wh, ev_energy_wh_), delivering, offered_limit_w_);
+  if (!plugged_) op.voltage_v = spec_->voltage_v; // nothing on the output: the supply's nominal voltage
+  meter_.set_operating_point(now, op.power_w, op.voltage_v, op.current_a);
 }
 
 } // namespace ocppfleet::charger

@@ -25,6 +25,9 @@ ChargerId Engine::add(ChargerSpec spec) {
   const ChargerId id = next_id_.fetch_add(1);
   Shard& shard = shard_of(id);
   count_.fetch_add(1);
+  spec.options.profile = spec.profile.get();
+  spec.options.evs = spec.evs.get();
+  if (!spec.connector_spec) spec.connector_spec = std::make_shared<const charger::ConnectorSpec>();
   asio::post(shard.io(), [this, &shard, id, spec = std::move(spec)]() mutable {
     std::shared_ptr<ocpp::ChargePointBase> cp;
     if (spec.version == ocpp::ProtocolVersion::V201) {
@@ -37,7 +40,8 @@ ChargerId Engine::add(ChargerSpec spec) {
                                               spec.options);
     }
     if (spec.basic_auth_password) cp->set_basic_auth_password(spec.basic_auth_password);
-    shard.chargers().emplace(id, ShardCharger{std::move(spec.connector_spec), std::move(cp)});
+    shard.chargers().emplace(
+        id, ShardCharger{std::move(spec.connector_spec), std::move(spec.profile), std::move(spec.evs), std::move(cp)});
   });
   return id;
 }

@@ -32,8 +32,13 @@ struct EngineOptions {
 struct ChargerSpec {
   charger::ChargerIdentity identity;
   std::shared_ptr<const transport::LinkConfig> link;          // shared by the fleet
-  std::shared_ptr<const charger::ConnectorSpec> connector_spec; // shared by the fleet
-  int connectors = 1;
+  std::shared_ptr<const charger::ConnectorSpec> connector_spec; // shared by the fleet (unused with a profile)
+  int connectors = 1;                                           // unused with a profile
+  // A brand/model profile: connectors, identity strings, configuration and supported actions
+  // come from it (the caller fills identity from it: catalog::charger_identity). Shared.
+  std::shared_ptr<const catalog::ModelProfile> profile;
+  // EVs picked per session (seeded by options.seed and options.fleet_index). Shared.
+  std::shared_ptr<const catalog::EvCatalog> evs;
   // The link's subprotocol must match (transport::LinkConfig::subprotocol): a mixed fleet
   // shares one LinkConfig per version.
   ocpp::ProtocolVersion version = ocpp::ProtocolVersion::V16;

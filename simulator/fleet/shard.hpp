@@ -15,6 +15,8 @@ namespace ocppfleet::fleet {
 
 struct ShardCharger {
   std::shared_ptr<const charger::ConnectorSpec> connector_spec; // keeps the shared spec alive
+  std::shared_ptr<const catalog::ModelProfile> profile;         // kept alive for the charger
+  std::shared_ptr<const catalog::EvCatalog> evs;
   std::shared_ptr<ocpp::ChargePointBase> charge_point;
 };
 

@@ -10,6 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "simulator/catalog/ev_profiles.hpp"
+#include "simulator/catalog/profile.hpp"
+#include "simulator/charger/charger_model.hpp"
 #include "simulator/charger/connector_status.hpp"
 #include "simulator/ocpp/rpc/frame_log.hpp"
 #include "simulator/transport/link.hpp"
@@ -35,6 +38,14 @@ struct ChargePointOptions {
   std::size_t frame_log_capacity = 64;
   std::size_t max_queued_calls = 64;
   std::uint64_t seed = 1;
+  // The brand/model profile (identity, connectors, configuration, supported actions); null
+  // for the built-in generic charger. Shared and immutable: whoever creates the charger
+  // keeps it alive for the charger's life (the fleet's shard does).
+  const catalog::ModelProfile* profile = nullptr;
+  // EVs that arrive for sessions (seeded pick per session); null: the generic EV.
+  const catalog::EvCatalog* evs = nullptr;
+  // Position in the seeded fleet: picks this charger's EVs (catalog::ev_seed).
+  std::uint64_t fleet_index = 0;
 };
 
 // What other threads may read (copied out on the shard thread).
@@ -88,5 +99,20 @@ public:
   [[nodiscard]] virtual RegistrationState registration() const noexcept = 0;
   [[nodiscard]] virtual transport::Link& link() noexcept = 0;
 };
+
+// ---- what a profile changes, shared by both adapters (profile_support.cpp) ----
+
+// The EV that arrives for `session` (0, 1, ...) on connector `connector_id`: a seeded pick
+// among the catalogue's EVs that fit the connector, or the generic EV without a catalogue.
+charger::EvSpec ev_for_session(const ChargePointOptions& options, int connector_id, std::uint64_t session);
+// The charger model: `count` connectors of `fallback`, or with a profile its connectors
+// (all EVSEs' connectors in order, the 1.6 numbering).
+charger::ChargerModel build_charger_model(charger::ChargerIdentity identity, const charger::ConnectorSpec& fallback,
+                                          int count, const ChargePointOptions& options);
+// Whether `action` is one a CSMS may send in `version` (known to the spec).
+bool is_csms_action(ProtocolVersion version, std::string_view action);
+// True when the charger's profile leaves out `action`, a recognised CSMS action: answered
+// NotSupported (an unknown action stays NotImplemented). Without a profile: false.
+bool action_disabled(const ChargePointOptions& options, ProtocolVersion version, std::string_view action);
 
 } // namespace ocppfleet::ocpp

@@ -8,6 +8,7 @@
 #include "simulator/ocpp/rpc/frame.hpp"
 #include "simulator/ocpp/v16/config_keys.hpp"
 #include "simulator/ocpp/v16/messages.hpp"
+#include "simulator/ocpp/v16/profile_config.hpp"
 
 namespace ocppfleet::v16 {
 namespace {
@@ -19,10 +20,10 @@ ChargePoint::ChargePoint(boost::asio::any_io_executor executor, const core::Cloc
                          charger::ChargerIdentity identity, const charger::ConnectorSpec& connector_spec,
                          int connector_count, ChargePointOptions options)
     : executor_(executor), clock_(clock), counters_(counters), options_(options),
-      model_(std::move(identity), connector_spec, connector_count), config_(core_config_schema()),
+      model_(ocpp::build_charger_model(std::move(identity), connector_spec, connector_count, options)), config_(options.profile != nullptr ? config_schema_for(*options.profile) : core_config_schema()),
       pipeline_(options.max_queued_calls), frame_log_(options.frame_log_capacity), timer_(executor),
-      reported_status_(static_cast<std::size_t>(connector_count) + 1, kNeverReported) {
-  config_.set_internal("NumberOfConnectors", std::to_string(connector_count));
+      reported_status_(static_cast<std::size_t>(model_.connector_count()) + 1, kNeverReported) {
+  config_.set_internal("NumberOfConnectors", std::to_string(model_.connector_count()));
   if (link_config->ping_interval.count() >= 0)
     config_.set_internal("WebSocketPingInterval",
                          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(link_config->ping_interval).count()));
@@ -128,6 +129,12 @@ void ChargePoint::handle_call(const rpc::Call& call) {
                                           "charge point is not registered"));
     return;
   }
+  if (ocpp::action_disabled(options_, ocpp::ProtocolVersion::V16, call.action)) {
+    // A spec action this model's firmware does not offer (whether we implement it or not).
+    write_frame(rpc::serialize_call_error(call.id, rpc::to_wire(rpc::ErrorCode::NotSupported, rpc::Dialect::V16),
+                                          call.action + " is not supported by this charger model"));
+    return;
+  }
   const auto outcome = csms_actions().dispatch(*this, call);
   if (const auto* payload = std::get_if<Json>(&outcome)) {
     try {
@@ -160,7 +167,7 @@ void ChargePoint::run_deferred() {
     case Deferred::RemoteStart: {
       auto* c = model_.connector(w.connector_id);
       if (c == nullptr) break;
-      if (!c->plugged()) c->plug(now(), charger::EvSpec{});
+      if (!c->plugged()) c->plug(now(), next_ev(c->id()));
       report_status_changes();
       const bool authorize = config_.get_bool("AuthorizeRemoteTxRequests").value_or(true);
       if (authorize) {
@@ -295,7 +302,9 @@ void ChargePoint::handle_error(const rpc::OutstandingCall& call, const std::stri
 void ChargePoint::send_boot() {
   registration_ = RegistrationState::Booting;
   boot_call_id_ = "boot-" + std::to_string(++boots_sent_);
-  const auto payload = boot_notification_payload(model_.identity());
+  auto payload = boot_notification_payload(model_.identity());
+  if (options_.profile != nullptr && !options_.profile->identity.meter_type.empty())
+    payload["meterType"] = options_.profile->identity.meter_type.substr(0, 25);
   write_frame(rpc::serialize_call(boot_call_id_, "BootNotification", payload));
   core::bump(counters_.calls_sent_total);
   boot_sent_at_ = now();
@@ -434,7 +443,7 @@ void ChargePoint::set_in_transaction(bool was, bool is) {
 bool ChargePoint::plug(int connector_id) {
   auto* c = model_.connector(connector_id);
   if (c == nullptr || c->plugged()) return false;
-  c->plug(now(), charger::EvSpec{});
+  c->plug(now(), next_ev(c->id()));
   report_status_changes();
   pump();
   rearm();
@@ -455,7 +464,7 @@ bool ChargePoint::unplug(int connector_id) {
 bool ChargePoint::start_session(int connector_id, std::string id_tag) {
   auto* c = model_.connector(connector_id);
   if (c == nullptr || c->transaction() || c->fault()) return false;
-  if (!c->plugged()) c->plug(now(), charger::EvSpec{});
+  if (!c->plugged()) c->plug(now(), next_ev(c->id()));
   report_status_changes();
   authorize_then_start(connector_id, std::move(id_tag));
   pump();
@@ -493,6 +502,8 @@ void ChargePoint::clear_fault(int connector_id) {
 }
 
 void ChargePoint::drop_link() { link_->drop(); }
+
+charger::EvSpec ChargePoint::next_ev(int connector_id) { return ocpp::ev_for_session(options_, connector_id, sessions_++); }
 
 bool ChargePoint::set_meter_interval(std::chrono::seconds interval) {
   if (config_.set("MeterValueSampleInterval", std::to_string(interval.count())) != charger::ConfigSetResult::Accepted)

@@ -71,6 +71,12 @@ public:
   // ---- used by the CSMS-initiated handlers (handlers.cpp) ----
   charger::ChargerModel& model() noexcept { return model_; }
   charger::ConfigStore& config() noexcept { return config_; }
+  // DataTransfer vendorIds this charger answers: its vendor, and its profile's vendor id.
+  bool knows_vendor(std::string_view vendor_id) const {
+    return vendor_id == model_.identity().vendor ||
+           (options_.profile != nullptr && !options_.profile->personality.datatransfer_vendor_id.empty() &&
+            vendor_id == options_.profile->personality.datatransfer_vendor_id);
+  }
   const core::Clock& clock() const noexcept { return clock_; }
   SteadyTime now() const { return clock_.steady_now(); }
   enum class Deferred : std::uint8_t {
@@ -122,6 +128,7 @@ private:
   std::chrono::seconds heartbeat_interval() const;
   std::chrono::seconds sample_interval() const;
   void set_in_transaction(bool was, bool is);
+  charger::EvSpec next_ev(int connector_id); // the EV of the next session (seeded)
 
   boost::asio::any_io_executor executor_;
   const core::Clock& clock_;
@@ -150,6 +157,7 @@ private:
   std::uint64_t tx_seq_ = 0;
   std::uint64_t authorize_seq_ = 0;
   std::vector<std::pair<std::uint64_t, std::pair<int, std::string>>> pending_authorize_; // cookie -> (connector, idTag)
+  std::uint32_t sessions_ = 0;
   bool connected_ = false;
   bool stopped_ = false;
 };

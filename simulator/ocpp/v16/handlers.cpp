@@ -145,7 +145,7 @@ HandlerOutcome clear_cache(ChargePoint&, const Json&) { return status("Accepted"
 HandlerOutcome data_transfer(ChargePoint& cp, const Json& p) {
   const std::string vendor = rpc::require_string(p, "vendorId", 255);
   (void)rpc::optional_string(p, "messageId", 50);
-  if (vendor != cp.model().identity().vendor) return status("UnknownVendorId");
+  if (!cp.knows_vendor(vendor)) return status("UnknownVendorId");
   Json out = status("Accepted");
   if (p.contains("data") && p["data"].is_string()) out["data"] = p["data"];
   return out;

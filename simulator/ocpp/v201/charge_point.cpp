@@ -9,6 +9,7 @@
 #include "simulator/core/timestamp.hpp"
 #include "simulator/ocpp/rpc/frame.hpp"
 #include "simulator/ocpp/v201/messages.hpp"
+#include "simulator/ocpp/v201/profile_device_model.hpp"
 
 namespace ocppfleet::v201 {
 namespace {
@@ -23,9 +24,10 @@ ChargePoint::ChargePoint(boost::asio::any_io_executor executor, const core::Cloc
                          charger::ChargerIdentity identity, const charger::ConnectorSpec& connector_spec,
                          int connector_count, ChargePointOptions options)
     : executor_(executor), clock_(clock), counters_(counters), options_(options),
-      model_(std::move(identity), connector_spec, connector_count), device_(standard_device_model(connector_count)),
+      model_(ocpp::build_charger_model(std::move(identity), connector_spec, connector_count, options)), device_(options.profile != nullptr ? device_model_for(*options.profile, model_.connector_count())
+                                          : standard_device_model(model_.connector_count())),
       pipeline_(options.max_queued_calls), frame_log_(options.frame_log_capacity), timer_(executor),
-      reported_status_(static_cast<std::size_t>(connector_count) + 1, kNeverReported) {
+      reported_status_(static_cast<std::size_t>(model_.connector_count()) + 1, kNeverReported) {
   if (link_config->ping_interval.count() >= 0)
     device_.set_internal(
         "OCPPCommCtrlr", "WebSocketPingInterval",
@@ -148,6 +150,12 @@ void ChargePoint::handle_call(const rpc::Call& call) {
                                           "charging station is not registered"));
     return;
   }
+  if (ocpp::action_disabled(options_, ocpp::ProtocolVersion::V201, call.action)) {
+    // A spec action this model's firmware does not offer (whether we implement it or not).
+    write_frame(rpc::serialize_call_error(call.id, rpc::to_wire(rpc::ErrorCode::NotSupported, rpc::Dialect::V201),
+                                          call.action + " is not supported by this charger model"));
+    return;
+  }
   const auto outcome = csms_actions().dispatch(*this, call);
   if (const auto* payload = std::get_if<Json>(&outcome)) {
     try {
@@ -180,7 +188,7 @@ void ChargePoint::run_deferred() {
     case Deferred::RemoteStart: {
       auto* c = model_.connector(w.evse_id);
       if (c == nullptr) break;
-      if (!c->plugged()) c->plug(now(), charger::EvSpec{});
+      if (!c->plugged()) c->plug(now(), next_ev(c->id()));
       report_status_changes();
       if (device_.get_bool("AuthCtrlr", "AuthorizeRemoteStart").value_or(false)) {
         authorize_then_start(w.evse_id, std::move(w.payload), w.number);

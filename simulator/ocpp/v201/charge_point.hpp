@@ -70,6 +70,11 @@ public:
   // ---- used by the CSMS-initiated handlers (handlers.cpp) ----
   charger::ChargerModel& model() noexcept { return model_; }
   DeviceModel& device_model() noexcept { return device_; }
+  bool knows_vendor(std::string_view vendor_id) const {
+    return vendor_id == model_.identity().vendor ||
+           (options_.profile != nullptr && !options_.profile->personality.datatransfer_vendor_id.empty() &&
+            vendor_id == options_.profile->personality.datatransfer_vendor_id);
+  }
   const core::Clock& clock() const noexcept { return clock_; }
   SteadyTime now() const { return clock_.steady_now(); }
   // True while a reset waits for transactions to end (Reset OnIdle answered Scheduled).
@@ -141,6 +146,7 @@ private:
   std::chrono::seconds sample_interval() const;
   std::string measurands(std::string_view variable, std::string_view fallback) const;
   void set_in_transaction(bool was, bool is);
+  charger::EvSpec next_ev(int evse_id); // the EV of the next session (seeded)
 
   boost::asio::any_io_executor executor_;
   const core::Clock& clock_;
@@ -176,6 +182,7 @@ private:
   // resumes as Accepted and reports its EVSEs again instead of booting anew.
   bool accepted_this_power_cycle_ = false;
   std::uint64_t tx_cookie_seq_ = 0;
+  std::uint32_t sessions_ = 0;
 };
 
 // The 2.0.1 CSMS-initiated action table, shared by every 2.0.1 charging station.

@@ -137,7 +137,7 @@ void ChargePoint::set_in_transaction(bool was, bool is) {
 bool ChargePoint::plug(int evse_id) {
   auto* c = model_.connector(evse_id);
   if (c == nullptr || c->plugged()) return false;
-  c->plug(now(), charger::EvSpec{});
+  c->plug(now(), next_ev(c->id()));
   report_status_changes();
   pump();
   rearm();
@@ -158,7 +158,7 @@ bool ChargePoint::unplug(int evse_id) {
 bool ChargePoint::start_session(int evse_id, std::string id_tag) {
   auto* c = model_.connector(evse_id);
   if (c == nullptr || c->transaction() || c->fault()) return false;
-  if (!c->plugged()) c->plug(now(), charger::EvSpec{});
+  if (!c->plugged()) c->plug(now(), next_ev(c->id()));
   report_status_changes();
   authorize_then_start(evse_id, local_id_token(id_tag), std::nullopt);
   pump();
@@ -196,6 +196,8 @@ void ChargePoint::clear_fault(int evse_id) {
 }
 
 void ChargePoint::drop_link() { link_->drop(); }
+
+charger::EvSpec ChargePoint::next_ev(int evse_id) { return ocpp::ev_for_session(options_, evse_id, sessions_++); }
 
 bool ChargePoint::set_meter_interval(std::chrono::seconds interval) {
   if (!device_.set_internal("SampledDataCtrlr", "TxUpdatedInterval", std::to_string(interval.count()))) return false;

@@ -55,3 +55,42 @@ TEST(VersionMix, a_zero_weight_version_is_never_picked) {
 
 } // namespace
 } // namespace ocppfleet::fleet
+
+#include "simulator/fleet/model_mix.hpp"
+
+namespace ocppfleet::fleet {
+namespace {
+
+TEST(ModelMix, parses_slugs_and_weights_and_rejects_bad_ones) {
+  std::string error;
+  const auto mix = parse_model_mix("abb/terra-184=2, wallbox/pulsar-plus=5", &error);
+  ASSERT_TRUE(mix) << error;
+  ASSERT_EQ(mix->size(), 2u);
+  EXPECT_EQ((*mix)[1].slug, "wallbox/pulsar-plus");
+  EXPECT_EQ((*mix)[1].weight, 5u);
+  const std::pair<const char*, const char*> bad[] = {
+      {"terra=1", "not a brand/model slug"}, {"abb/terra=1,abb/terra=2", "given twice"},
+      {"abb/terra=x", "not a non-negative integer"}, {"abb/terra", "expected BRAND/MODEL=WEIGHT"},
+      {"abb/terra=0", "every weight is 0"}, {"ABB/Terra=1", "not a brand/model slug"}};
+  for (const auto& [text, says] : bad) {
+    EXPECT_FALSE(parse_model_mix(text, &error)) << text;
+    EXPECT_NE(error.find(says), std::string::npos) << text << " -> " << error;
+  }
+}
+
+TEST(ModelMix, picks_are_seeded_and_follow_the_weights) {
+  const auto mix = *parse_model_mix("a/x=2,b/y=5");
+  int y = 0;
+  int differs = 0;
+  for (std::uint32_t i = 0; i < 7'000; ++i) {
+    EXPECT_EQ(pick_model(mix, 9, i), pick_model(mix, 9, i));
+    if (pick_model(mix, 9, i) == "b/y") ++y;
+    differs += pick_model(mix, 9, i) != pick_model(mix, 10, i);
+  }
+  EXPECT_GT(y, 4'700); // 5/7 of 7,000 = 5,000, sd ~38
+  EXPECT_LT(y, 5'300);
+  EXPECT_GT(differs, 500);
+}
+
+} // namespace
+} // namespace ocppfleet::fleet

@@ -1,0 +1,173 @@
+#include "control-api/store/migrations.hpp"
+
+#include <array>
+#include <string>
+
+namespace ocppfleet::store {
+
+namespace {
+
+// Migration 1: the control API's first schema. CHECK constraints pin the status vocabularies
+// so a typo in a route or workflow fails loudly at the write, not later at a reader.
+constexpr std::string_view k_v1 = R"sql(
+CREATE TABLE organizations (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  created_at TEXT
+);
+
+CREATE TABLE api_tokens (
+  token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
+  org_id     TEXT NOT NULL REFERENCES organizations(id),
+  admin      INTEGER NOT NULL DEFAULT 0 CHECK (admin IN (0, 1)),
+  label      TEXT,
+  created_at TEXT,
+  revoked_at TEXT
+);
+CREATE INDEX api_tokens_org ON api_tokens(org_id);
+
+CREATE TABLE locations (
+  id         TEXT PRIMARY KEY,
+  org_id     TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  address    TEXT,
+  city       TEXT,
+  country    TEXT,
+  latitude   REAL CHECK (latitude IS NULL OR latitude BETWEEN -90 AND 90),
+  longitude  REAL CHECK (longitude IS NULL OR longitude BETWEEN -180 AND 180),
+  created_at TEXT,
+  updated_at TEXT
+);
+CREATE INDEX locations_org ON locations(org_id);
+
+CREATE TABLE chargers (
+  id                  TEXT PRIMARY KEY,
+  org_id              TEXT NOT NULL,
+  identity            TEXT NOT NULL,
+  brand_slug          TEXT,
+  model_slug          TEXT,
+  connector_type      TEXT,
+  ws_url              TEXT NOT NULL,
+  ocpp_version        TEXT NOT NULL,
+  charge_point_name   TEXT,
+  location_id         TEXT,
+  location_name       TEXT,
+  basic_auth_password TEXT,
+  status              TEXT NOT NULL CHECK (status IN ('PENDING', 'PROVISIONING', 'READY', 'FAILED')),
+  runtime_state       TEXT NOT NULL DEFAULT 'stopped' CHECK (runtime_state IN ('running', 'stopped')),
+  workflow_run_id     TEXT,
+  error_json          TEXT,
+  provisioned_at      TEXT,
+  created_at          TEXT,
+  updated_at          TEXT,
+  deleted_at          TEXT
+);
+-- One live charger per identity and organisation; a soft-deleted one frees the identity.
+CREATE UNIQUE INDEX chargers_org_identity_live ON chargers(org_id, identity) WHERE deleted_at IS NULL;
+CREATE INDEX chargers_org_location ON chargers(org_id, location_id);
+CREATE INDEX chargers_running ON chargers(runtime_state) WHERE runtime_state = 'running' AND deleted_at IS NULL;
+
+CREATE TABLE workflow_runs (
+  id              TEXT PRIMARY KEY,
+  org_id          TEXT,
+  kind            TEXT CHECK (kind IN ('charger_create', 'bulk_job')),
+  subject_id      TEXT,
+  status          TEXT CHECK (status IN ('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED')),
+  attempt         INTEGER,
+  next_attempt_at TEXT,
+  input_json      TEXT,
+  created_at      TEXT,
+  updated_at      TEXT
+);
+CREATE INDEX workflow_runs_unfinished ON workflow_runs(status) WHERE status IN ('PENDING', 'RUNNING');
+
+CREATE TABLE workflow_steps (
+  run_id      TEXT REFERENCES workflow_runs(id) ON DELETE CASCADE,
+  name        TEXT,
+  status      TEXT CHECK (status IN ('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED')),
+  attempt     INTEGER,
+  output_json TEXT,
+  error_json  TEXT,
+  started_at  TEXT,
+  finished_at TEXT,
+  PRIMARY KEY (run_id, name)
+);
+
+CREATE TABLE bulk_jobs (
+  id           TEXT PRIMARY KEY,
+  org_id       TEXT,
+  location_id  TEXT,
+  status       TEXT CHECK (status IN ('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED')),
+  request_json TEXT,
+  created_at   TEXT,
+  updated_at   TEXT
+);
+CREATE INDEX bulk_jobs_unfinished ON bulk_jobs(status) WHERE status IN ('PENDING', 'RUNNING');
+
+CREATE TABLE bulk_job_items (
+  job_id     TEXT REFERENCES bulk_jobs(id) ON DELETE CASCADE,
+  seq        INTEGER,
+  identity   TEXT,
+  charger_id TEXT,
+  status     TEXT CHECK (status IN ('pending', 'created', 'failed')),
+  error_json TEXT,
+  PRIMARY KEY (job_id, seq)
+);
+
+CREATE TABLE charger_logs (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  charger_id TEXT NOT NULL,
+  direction  TEXT CHECK (direction IN ('cp_to_csms', 'csms_to_cp')),
+  action     TEXT,
+  message    TEXT,
+  timestamp  TEXT
+);
+CREATE INDEX charger_logs_by_time ON charger_logs(charger_id, timestamp, id);
+)sql";
+
+constexpr std::array k_migrations{
+    Migration{1, "control api schema", k_v1},
+};
+
+void ensure_version_table(Database& db) {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)");
+}
+
+} // namespace
+
+std::span<const Migration> migrations() { return k_migrations; }
+
+int latest_schema_version() { return k_migrations.back().version; }
+
+int schema_version(Database& db) {
+  ensure_version_table(db);
+  auto st = db.prepare("SELECT coalesce(max(version), 0) FROM schema_migrations");
+  st.step();
+  return static_cast<int>(st.column_int64(0));
+}
+
+void migrate(Database& db, int target) {
+  const int latest = latest_schema_version();
+  if (target < 0) target = latest;
+  const int current = schema_version(db);
+  if (current > latest)
+    throw StoreError{"database '" + db.path() + "' has schema version " + std::to_string(current) +
+                     ", newer than this ocppfleet supports (" + std::to_string(latest) +
+                     "); upgrade ocppfleet or use another database file"};
+  for (const auto& m : k_migrations) {
+    if (m.version <= current || m.version > target) continue;
+    Transaction tx{db};
+    // Re-read under the write lock: another process may have migrated since we looked.
+    if (schema_version(db) >= m.version) continue;
+    try {
+      db.exec(m.sql);
+    } catch (const StoreError& e) {
+      throw StoreError{"migration " + std::to_string(m.version) + " (" + std::string{m.name} + ") failed: " + e.what(),
+                       e.code()};
+    }
+    db.prepare("INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)").bind_all(m.version, db.now()).run();
+    tx.commit();
+  }
+}
+
+} // namespace ocppfleet::store
