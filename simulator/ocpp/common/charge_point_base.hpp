@@ -44,6 +44,9 @@ struct ChargePointOptions {
   const catalog::ModelProfile* profile = nullptr;
   // EVs that arrive for sessions (seeded pick per session); null: the generic EV.
   const catalog::EvCatalog* evs = nullptr;
+  // Sees every frame in and out (null: none); `observer_key` says which charger it was.
+  rpc::FrameObserver* frame_observer = nullptr;
+  std::uint64_t observer_key = 0;
   // Position in the seeded fleet: picks this charger's EVs (catalog::ev_seed).
   std::uint64_t fleet_index = 0;
 };

@@ -18,6 +18,17 @@ struct FrameRecord {
   std::string text;
 };
 
+// Receives every frame of the chargers it is attached to (e.g. the control API's log
+// writer). Called on shard threads: must be thread-safe, cheap and must not block.
+class FrameObserver {
+public:
+  virtual void on_frame(std::uint64_t charger_key, Direction direction, std::chrono::system_clock::time_point at,
+                        std::string_view text) noexcept = 0;
+
+protected:
+  ~FrameObserver() = default;
+};
+
 class FrameLog {
 public:
   explicit FrameLog(std::size_t capacity) : capacity_(static_cast<std::uint32_t>(capacity)) {}

@@ -105,6 +105,8 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
 
 void ChargePoint::on_link_message(std::string_view text) {
   frame_log_.record(rpc::Direction::CsmsToCharger, clock_.wall_now(), text);
+  if (options_.frame_observer != nullptr)
+    options_.frame_observer->on_frame(options_.observer_key, rpc::Direction::CsmsToCharger, clock_.wall_now(), text);
   auto parsed = rpc::parse_frame(text);
   if (auto* error = std::get_if<rpc::FrameError>(&parsed)) {
     if (error->reply)
@@ -357,6 +359,8 @@ void ChargePoint::pump() {
 
 void ChargePoint::write_frame(std::string frame) {
   frame_log_.record(rpc::Direction::ChargerToCsms, clock_.wall_now(), frame);
+  if (options_.frame_observer != nullptr)
+    options_.frame_observer->on_frame(options_.observer_key, rpc::Direction::ChargerToCsms, clock_.wall_now(), frame);
   if (!link_->send(std::move(frame))) core::bump(counters_.frames_dropped_total);
 }
 

@@ -1,0 +1,176 @@
+#include "control-api/app/serve_command.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <cstdio>
+#include <thread>
+
+#include "control-api/app/catalog_commands.hpp"
+#include "control-api/auth/authenticator.hpp"
+#include "control-api/auth/token.hpp"
+#include "control-api/http/http_server.hpp"
+#include "control-api/routes/catalog_routes.hpp"
+#include "control-api/routes/charger_routes.hpp"
+#include "control-api/routes/location_routes.hpp"
+#include "control-api/routes/openapi_routes.hpp"
+#include "control-api/store/org_repo.hpp"
+#include "control-api/store/token_repo.hpp"
+#include "control-api/workflows/charger_runtime.hpp"
+#include "simulator/core/log.hpp"
+
+namespace ocppfleet::app {
+namespace {
+
+bool split_listen(const std::string& listen, std::string& host, std::uint16_t& port) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  try {
+    const auto p = std::stoul(listen.substr(colon + 1));
+    if (p > 65535) return false;
+    port = static_cast<std::uint16_t>(p);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return true;
+}
+
+int token_create(const TokenOptions& o) {
+  try {
+    auto store = store::Store::open(o.db);
+    const auto token = auth::generate_token();
+    const auto [org_id, created] = store
+                                       ->submit([&](store::Database& db) {
+                                         store::Transaction tx{db};
+                                         auto org = store::find_org_by_name(db, o.org);
+                                         const bool is_new = !org;
+                                         const std::string id = org ? org->id : store::create_org(db, o.org);
+                                         store::insert_token(db, auth::sha256_hex(token), id, o.admin, o.label);
+                                         tx.commit();
+                                         return std::make_pair(id, is_new);
+                                       })
+                                       .get();
+    std::printf("%s\n", token.c_str());
+    std::fprintf(stderr, "%s token for organisation '%s' (%s%s), stored hashed in %s; it is shown only this once.\n",
+                 o.admin ? "admin" : "user", o.org.c_str(), org_id.c_str(), created ? ", new" : "", o.db.c_str());
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+}
+
+int serve(const ServeOptions& o) {
+  core::set_log_level(spdlog::level::from_str(o.log_level));
+  std::string host;
+  std::uint16_t port = 0;
+  if (!split_listen(o.listen, host, port)) {
+    std::fprintf(stderr, "error: --listen '%s': expected HOST:PORT, e.g. 127.0.0.1:8080\n", o.listen.c_str());
+    return 2;
+  }
+  std::unique_ptr<store::Store> store;
+  try {
+    store = store::Store::open(o.db);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: --db %s: %s\n", o.db.c_str(), e.what());
+    return 2;
+  }
+  catalog::Catalog catalog{o.brands_dir ? *o.brands_dir : default_brands_dir("/proc/self/exe")};
+  auth::Authenticator authenticator{[&store](std::string hash, std::function<void(std::optional<auth::TokenRecord>)> done) {
+    store->post([hash = std::move(hash), done = std::move(done)](store::Database& db) {
+      const auto row = store::find_token(db, hash);
+      if (!row) return done(std::nullopt);
+      done(auth::TokenRecord{row->token_hash, row->org_id, row->admin, row->revoked});
+    });
+  }};
+  api::RuntimeConfig runtime_config;
+  runtime_config.engine_threads = o.shards;
+  runtime_config.provision_timeout = std::chrono::milliseconds{static_cast<std::int64_t>(o.provision_timeout_s * 1000)};
+  runtime_config.log_keep_per_charger = o.log_retention;
+  auto runtime = std::make_unique<api::ChargerRuntime>(*store, catalog, runtime_config);
+  runtime->resume();
+
+  api::ApiContext ctx{*store, authenticator, catalog, runtime.get()};
+  http::Router router;
+  api::add_openapi_routes(router, std::string{api::embedded_openapi_json()});
+  api::add_charger_routes(router, ctx);
+  api::add_charger_extra_routes(router, ctx);
+  api::add_location_routes(router, ctx);
+  api::add_catalog_routes(router, ctx);
+
+  boost::asio::io_context io;
+  http::ServerLimits limits;
+  limits.max_body_bytes = o.max_body_bytes;
+  http::HttpServer server{io, router, limits};
+  try {
+    server.listen(host, port);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: --listen %s: %s\n", o.listen.c_str(), e.what());
+    return 2;
+  }
+  std::printf("ocppfleet serve: listening on http://%s:%u (store %s, brands %s)\n", host.c_str(), server.port(),
+              o.db.c_str(), catalog.brands_dir().c_str());
+  std::printf("  get a token:      ocppfleet token create --org my-org --db %s\n", o.db.c_str());
+  std::printf("  create a charger: curl -s -X POST http://%s:%u/ocpp/chargers -H \"Authorization: Bearer $TOKEN\" "
+              "-H 'Content-Type: application/json' -d '{\"identity\":\"CP-1\",\"brand_slug\":\"abb\",\"model_slug\":"
+              "\"terra-ac-w22\",\"connector_type\":\"Type2\",\"ws_url\":\"ws://your-csms:9000/ocpp\"}'\n",
+              host.c_str(), server.port());
+  std::fflush(stdout);
+
+  boost::asio::signal_set signals{io, SIGINT, SIGTERM};
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    std::printf("ocppfleet serve: shutting down\n");
+    std::fflush(stdout);
+    server.stop();
+    io.stop();
+  });
+  std::thread second{[&io] { io.run(); }};
+  io.run();
+  second.join();
+  runtime.reset(); // stops chargers gracefully, flushes the last logs
+  store.reset();   // drains queued writes
+  return 0;
+}
+
+} // namespace
+
+void add_serve_commands(CLI::App& app, ServeOptions& s, TokenOptions& t) {
+  auto* serve = app.add_subcommand("serve", "Run the control API (REST) with the fleet engine and its SQLite store");
+  serve->add_option("--listen", s.listen, "HOST:PORT to listen on")->capture_default_str();
+  serve->add_option("--db", s.db, "SQLite database file (created if missing; WAL)")->capture_default_str();
+  serve->add_option("--brands-dir", s.brands_dir, "Brand/model profiles (default: the brands/ of the source tree)");
+  serve->add_option("--provision-timeout", s.provision_timeout_s,
+                    "Seconds a new charger has to get its BootNotification accepted before it is FAILED")
+      ->check(CLI::Range(1.0, 3600.0))
+      ->capture_default_str();
+  serve->add_option("--log-retention", s.log_retention, "OCPP frames kept per charger in the store")
+      ->check(CLI::Range(1, 10'000'000))
+      ->capture_default_str();
+  serve->add_option("--shards", s.shards, "Engine threads (0 = one per core)")->capture_default_str();
+  serve->add_option("--max-body", s.max_body_bytes, "Largest request body in bytes (larger: 413)")
+      ->check(CLI::Range(1024, 64 << 20))
+      ->capture_default_str();
+  serve->add_option("--log-level", s.log_level, "trace|debug|info|warn|error|off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+
+  auto* token = app.add_subcommand("token", "API tokens");
+  token->require_subcommand(1);
+  auto* create = token->add_subcommand("create", "Mint a bearer token for an organisation (printed once, stored hashed)");
+  create->add_option("--org", t.org, "Organisation name (created if new)")->required();
+  create->add_option("--db", t.db, "SQLite database file of `ocppfleet serve`")->capture_default_str();
+  create->add_flag("--admin", t.admin, "Admin token: may act for any organisation via X-Organization-Id");
+  create->add_option("--label", t.label, "A note stored with the token");
+}
+
+std::optional<int> run_serve_commands(const CLI::App& app, const ServeOptions& serve_options,
+                                      const TokenOptions& token_options) {
+  if (app.got_subcommand("serve")) return serve(serve_options);
+  if (app.got_subcommand("token")) return token_create(token_options);
+  return std::nullopt;
+}
+
+} // namespace ocppfleet::app

@@ -1,0 +1,34 @@
+#pragma once
+// `ocppfleet serve`: the control API (HTTP) and the fleet engine in one process, with the
+// embedded SQLite store; and `ocppfleet token create`, which mints an API token.
+#include <CLI/CLI.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace ocppfleet::app {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  std::string db = "./ocppfleet.db";
+  std::optional<std::string> brands_dir;
+  double provision_timeout_s = 30;
+  std::size_t log_retention = 5000; // OCPP frames kept per charger
+  unsigned shards = 0;
+  std::size_t max_body_bytes = 1 << 20;
+  std::string log_level = "info";
+};
+
+struct TokenOptions {
+  std::string org;
+  std::string db = "./ocppfleet.db";
+  bool admin = false;
+  std::optional<std::string> label;
+};
+
+void add_serve_commands(CLI::App& app, ServeOptions& serve, TokenOptions& token);
+// The exit status when `serve` or `token create` was given, nullopt otherwise.
+std::optional<int> run_serve_commands(const CLI::App& app, const ServeOptions& serve, const TokenOptions& token);
+
+} // namespace ocppfleet::app
