@@ -46,7 +46,7 @@ TEST_F(V201AgainstStrictCsms, request_start_runs_started_updated_ended_with_incr
   EXPECT_EQ((*authorize)["params"]["idToken"]["idToken"], "TOKEN-1");
   ASSERT_TRUE(peer_->wait_for_count(call_event("V2-TX", "TransactionEvent"), 4, 10s)); // Started + >= 3 Updated
   auto events = tx_events(*peer_, "V2-TX");
-  const auto& started = events.front();
+  const auto started = events.front(); // a copy: events is reassigned below
   EXPECT_EQ(started["eventType"], "Started");
   EXPECT_EQ(started["triggerReason"], "RemoteStart");
   EXPECT_EQ(started["seqNo"], 0);
@@ -73,7 +73,7 @@ TEST_F(V201AgainstStrictCsms, request_start_runs_started_updated_ended_with_incr
   EXPECT_EQ(r["result"]["status"], "Rejected"); // no longer running
 
   events = tx_events(*peer_, "V2-TX");
-  const auto& ended = events.back();
+  const auto ended = events.back();
   EXPECT_EQ(ended["eventType"], "Ended");
   EXPECT_EQ(ended["triggerReason"], "RemoteStop");
   EXPECT_EQ(ended["transactionInfo"]["stoppedReason"], "Remote");
