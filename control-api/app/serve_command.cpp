@@ -10,12 +10,15 @@
 #include "control-api/auth/authenticator.hpp"
 #include "control-api/auth/token.hpp"
 #include "control-api/http/http_server.hpp"
+#include "control-api/routes/bulk_routes.hpp"
 #include "control-api/routes/catalog_routes.hpp"
 #include "control-api/routes/charger_routes.hpp"
+#include "control-api/routes/command_routes.hpp"
 #include "control-api/routes/location_routes.hpp"
 #include "control-api/routes/openapi_routes.hpp"
 #include "control-api/store/org_repo.hpp"
 #include "control-api/store/token_repo.hpp"
+#include "control-api/workflows/bulk_job_runner.hpp"
 #include "control-api/workflows/charger_runtime.hpp"
 #include "simulator/core/log.hpp"
 
@@ -91,6 +94,8 @@ int serve(const ServeOptions& o) {
   runtime_config.log_keep_per_charger = o.log_retention;
   auto runtime = std::make_unique<api::ChargerRuntime>(*store, catalog, runtime_config);
   runtime->resume();
+  auto bulk_runner = std::make_unique<api::BulkJobRunner>(*store, *runtime);
+  bulk_runner->resume(); // after runtime->resume(): runs it already queued are not queued twice
 
   api::ApiContext ctx{*store, authenticator, catalog, runtime.get()};
   http::Router router;
@@ -99,6 +104,8 @@ int serve(const ServeOptions& o) {
   api::add_charger_extra_routes(router, ctx);
   api::add_location_routes(router, ctx);
   api::add_catalog_routes(router, ctx);
+  api::add_bulk_routes(router, ctx, *bulk_runner);
+  api::add_command_routes(router, ctx);
 
   boost::asio::io_context io;
   http::ServerLimits limits;
@@ -130,6 +137,7 @@ int serve(const ServeOptions& o) {
   std::thread second{[&io] { io.run(); }};
   io.run();
   second.join();
+  bulk_runner.reset(); // before the runtime it provisions into
   runtime.reset(); // stops chargers gracefully, flushes the last logs
   store.reset();   // drains queued writes
   return 0;

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "simulator/catalog/ev_profiles.hpp"
 #include "simulator/catalog/profile.hpp"
 #include "simulator/charger/charger_model.hpp"
@@ -88,6 +90,23 @@ public:
   virtual bool stop_session(int connector_id) = 0;
   virtual void inject_fault(int connector_id, std::string error_code) = 0;
   virtual void clear_fault(int connector_id) = 0;
+  // Commands of the control API (driver_actions.cpp of each adapter). Each sends what it
+  // needs through the normal call pipeline and returns at once (false: not applicable).
+  // Authorize only: the answer starts nothing.
+  virtual bool authorize(int connector_id, std::string id_tag) = 0;
+  // Plug (if needed) and start a transaction without Authorize.
+  virtual bool start_transaction(int connector_id, std::string id_tag) = 0;
+  // Stop the transaction; the EV stays plugged.
+  virtual bool stop_transaction(int connector_id, charger::StopReason reason) = 0;
+  // Reboot: transactions end (HardReset / SoftReset), reconnect, boot again.
+  virtual void reset(bool hard) = 0;
+  // Unlock the connector (1.6 ends a running transaction first; 2.0.1 refuses during one).
+  virtual bool unlock(int connector_id) = 0;
+  // A local configuration change (1.6 key; 2.0.1 "Component.Variable"), applied internally
+  // (read-only values too, still type-checked); false when unknown or invalid.
+  virtual bool set_configuration(std::string key, std::string value) = 0;
+  // One charger->CSMS CALL with this action and payload (a JSON object).
+  virtual bool send_call(std::string action, nlohmann::json payload) = 0;
   // Drops the TCP link without a close handshake (storm).
   virtual void drop_link() = 0;
   // Seconds between meter samples during a transaction (1.6 MeterValueSampleInterval,

@@ -53,6 +53,13 @@ public:
   bool stop_session(int connector_id) override;
   void inject_fault(int connector_id, std::string error_code) override;
   void clear_fault(int connector_id) override;
+  bool authorize(int connector_id, std::string id_tag) override;        // driver_actions.cpp
+  bool start_transaction(int connector_id, std::string id_tag) override;
+  bool stop_transaction(int connector_id, charger::StopReason reason) override;
+  void reset(bool hard) override;
+  bool unlock(int connector_id) override;
+  bool set_configuration(std::string key, std::string value) override;
+  bool send_call(std::string action, Json payload) override;
   void drop_link() override;
   bool set_meter_interval(std::chrono::seconds interval) override;
   void set_basic_auth_password(std::optional<std::string> password) override;
