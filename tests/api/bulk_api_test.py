@@ -18,85 +18,9 @@ import time
 import urllib.error
 import urllib.request
 
-failures = []
+from api_support import Peer, Server, call, check, token, failures
+
 N = 200
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-class Peer:
-    def __init__(self, peers):
-        opts = {"protocols": ["ocpp1.6", "ocpp2.0.1"], "heartbeat_interval": 300}
-        self.proc = subprocess.Popen(["node", os.path.join(peers, "csms.js"), json.dumps(opts)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        self.port = json.loads(self.proc.stdout.readline())["port"]
-        self.events, self.lock = [], threading.Lock()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            with self.lock:
-                self.events.append(json.loads(line))
-
-    def count(self, pred):
-        with self.lock:
-            return sum(1 for e in self.events if pred(e))
-
-    def identities(self, pred):
-        with self.lock:
-            return {e.get("identity") for e in self.events if pred(e)}
-
-    def close(self):
-        self.proc.stdin.close()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
-class Server:
-    def __init__(self, binary, db, extra=()):
-        self.proc = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--db", db, "--provision-timeout", "60",
-                                      "--log-level", "warn", *extra], stdout=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        self.base = line.split("listening on ")[1].split(" ")[0]
-        threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()
-
-    def stop(self, sig=signal.SIGTERM):
-        self.proc.send_signal(sig)
-        try:
-            return self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            return None
-
-
-def call(base, method, path, token=None, body=None, raw=None):
-    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-    req = urllib.request.Request(base + path, data=data, method=method)
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            text = r.read().decode()
-            return r.status, (json.loads(text) if text else None)
-    except urllib.error.HTTPError as e:
-        text = e.read().decode()
-        try:
-            return e.code, json.loads(text)
-        except ValueError:
-            return e.code, text
-
-
-def token(binary, db, org):
-    r = subprocess.run([binary, "token", "create", "--org", org, "--db", db], capture_output=True, text=True, timeout=30)
-    return r.stdout.strip()
 
 
 def template(peer, url=None):
@@ -150,7 +74,7 @@ def main():
     db = os.path.join(tmp, "api.db")
     token_a, token_b = token(binary, db, "org-a"), token(binary, db, "org-b")
     peer = Peer(peers)
-    server = Server(binary, db)
+    server = Server(binary, db, provision_timeout="60")
     base = server.base
     try:
         code, loc = call(base, "POST", "/ocpp/locations", token_a, {"name": "Depot North", "city": "Lyon"})
@@ -172,7 +96,7 @@ def main():
         check(seen is not None, f"the server was killed (SIGKILL) mid-job, after {seen} of {N} chargers were created")
         if seen is None:
             server.stop(signal.SIGKILL)
-        server = Server(binary, db)
+        server = Server(binary, db, provision_timeout="60")
         base = server.base
         done = wait_job(base, token_a, url)
         check(done["status"] == "SUCCEEDED" and done["created_count"] == N and done["failed_count"] == 0 and
