@@ -2,6 +2,8 @@
 // strings, connectors, NotSupported for what the profile leaves out, and meter physics over
 // a session on a virtual clock (DC SoC rising with power tapering; AC P = V * I * phases).
 #include <cmath>
+#include <fstream>
+#include <unistd.h>
 #include <cstdlib>
 
 #include "simulator/catalog/catalog.hpp"
@@ -78,6 +80,22 @@ protected:
     return last;
   }
 
+  // Moves the clock and sends the charger a call, so it catches up with the hardware work
+  // now due (a virtual jump does not fire the real timer early).
+  void advance_and_kick(const std::string& identity, std::chrono::milliseconds step) {
+    clock_.advance(step);
+    const auto r = peer_->call(identity, "TriggerMessage", {{"requestedMessage", "Heartbeat"}});
+    EXPECT_TRUE(r["ok"]) << r.dump();
+  }
+
+  bool status_seen(const std::string& identity, int connector, const std::string& status) {
+    return peer_->count([&](const json& e) {
+             return e.value("event", "") == "call" && e.value("identity", "") == identity &&
+                    e.value("action", "") == "StatusNotification" && e["params"]["connectorId"] == connector &&
+                    e["params"]["status"] == status;
+           }) > 0;
+  }
+
   static constexpr std::uint64_t kSeed = 11;
   core::VirtualClock clock_;
   std::unique_ptr<catalog::Catalog> catalog_;
@@ -97,6 +115,10 @@ TEST_F(ProfileChargers, terra_184_boots_with_its_identity_reports_both_outlets_a
   const std::string serial = (*boot)["params"]["chargePointSerialNumber"];
   EXPECT_EQ(serial.rfind("TA184-", 0), 0u) << serial;
   EXPECT_EQ(serial.size(), 13u) << serial;
+  // The Terra reports its connectors 2 s after the boot is accepted (profile delay).
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(peer_->count(call_event("ABB-T184-1", "StatusNotification")), 0u);
+  advance_and_kick("ABB-T184-1", 2500ms);
   // Connector 0 and its two outlets.
   ASSERT_TRUE(peer_->wait_for_count(call_event("ABB-T184-1", "StatusNotification"), 3, 5s));
   std::set<int> connectors;
@@ -130,6 +152,12 @@ TEST_F(ProfileChargers, terra_184_session_reports_soc_rising_and_power_tapering)
   auto r = peer_->call("ABB-T184-2", "RemoteStartTransaction", {{"idTag", "DC-TAG"}, {"connectorId", 1}});
   ASSERT_EQ(r["result"]["status"], "Accepted");
   ASSERT_TRUE(peer_->wait_for_event(call_event("ABB-T184-2", "StartTransaction"), 5s));
+  // Cable check and precharge: the outlet holds power back for 15 s (SuspendedEVSE), then charges.
+  advance_and_kick("ABB-T184-2", 2500ms); // the delayed first status report
+  ASSERT_TRUE(eventually([&] { return status_seen("ABB-T184-2", 1, "SuspendedEVSE"); }, 5s));
+  EXPECT_FALSE(status_seen("ABB-T184-2", 1, "Charging"));
+  advance_and_kick("ABB-T184-2", 13s);
+  ASSERT_TRUE(eventually([&] { return status_seen("ABB-T184-2", 1, "Charging"); }, 5s));
   std::vector<double> soc;
   std::vector<double> power;
   for (int i = 0; i < 12; ++i) {
@@ -158,6 +186,9 @@ TEST_F(ProfileChargers, ac_model_power_is_voltage_times_current_times_phases) {
   ASSERT_EQ(r["result"]["status"], "Accepted") << r.dump();
   r = peer_->call("ABB-W22-1", "RemoteStartTransaction", {{"idTag", "AC-TAG"}, {"connectorId", 1}});
   ASSERT_EQ(r["result"]["status"], "Accepted");
+  // Any authorize -> start delay of the profile passes on the virtual clock.
+  for (int i = 0; i < 5 && peer_->count(call_event("ABB-W22-1", "StartTransaction")) == 0; ++i)
+    advance_and_kick("ABB-W22-1", 1s);
   ASSERT_TRUE(peer_->wait_for_event(call_event("ABB-W22-1", "StartTransaction"), 5s));
   const auto mv = sample_after("ABB-W22-1", 2min, 1);
   const auto p = sample(mv, "Power.Active.Import");
@@ -172,6 +203,66 @@ TEST_F(ProfileChargers, ac_model_power_is_voltage_times_current_times_phases) {
   const int phases = std::min(connector->spec.phases, session->ev->ac_phases);
   EXPECT_GT(*p, 1000.0);
   EXPECT_NEAR(*p, *v * *i * phases, 0.01 * *p + 1.0) << "P=" << *p << " V=" << *v << " I=" << *i << " phases=" << phases;
+}
+
+// The profile's fault model: a seeded Poisson process of faults. A test model with a high
+// rate shows the first fault (connector, code, time and duration all from the seed) and its end.
+TEST_F(ProfileChargers, seeded_faults_of_the_profile_come_and_go_on_schedule) {
+  const auto dir = std::filesystem::temp_directory_path() / ("ocppfleet-faulty-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "testbrand");
+  {
+    std::ofstream yaml{dir / "testbrand" / "faulty-w22.yaml"};
+    yaml << "extends: " << (brands_dir() / "abb" / "terra-ac-w22.yaml").string() << "\n"
+         << "personality:\n  faults:\n    error_codes: [GroundFailure, HighTemperature]\n    rate_per_hour: 60\n";
+  }
+  catalog::Catalog test_catalog{dir};
+  auto lookup = test_catalog.get("testbrand/faulty-w22");
+  ASSERT_TRUE(lookup.profile) << (lookup.errors.empty() ? "" : lookup.errors.front().to_string());
+  start_peer();
+  fleet::ChargerSpec spec;
+  spec.identity.identity = "FAULTY-1";
+  spec.profile = lookup.profile;
+  spec.link = link_;
+  spec.options.seed = kSeed;
+  spec.options.frame_log_capacity = 4096;
+  const auto id = engine_->add(spec);
+  ids_.push_back(id);
+  engine_->start(id);
+  ASSERT_TRUE(wait_booted(1));
+  advance_and_kick("FAULTY-1", 2s); // the delayed first status report
+  ASSERT_TRUE(eventually([&] { return status_seen("FAULTY-1", 1, "Available"); }, 5s));
+
+  ocpp::ChargePointOptions options;
+  options.seed = kSeed;
+  options.profile = lookup.profile.get();
+  const auto fault = ocpp::next_fault(options, "FAULTY-1", 1, 0);
+  ASSERT_TRUE(fault);
+  EXPECT_EQ(fault->connector_id, 1);
+  EXPECT_GE(fault->lasts, 30s);
+  const auto again = ocpp::next_fault(options, "FAULTY-1", 1, 0);
+  EXPECT_EQ(again->after, fault->after); // seeded: the same schedule every run
+  EXPECT_EQ(again->error_code, fault->error_code);
+  // The schedule started at the accepted boot; 2 s have passed since.
+  if (fault->after > 3s) {
+    advance_and_kick("FAULTY-1", std::chrono::duration_cast<std::chrono::milliseconds>(fault->after) - 3s);
+    std::this_thread::sleep_for(200ms);
+    EXPECT_FALSE(status_seen("FAULTY-1", 1, "Faulted")) << "a fault before its time";
+  }
+  advance_and_kick("FAULTY-1", fault->after > 3s ? 2s : std::chrono::duration_cast<std::chrono::milliseconds>(fault->after));
+  ASSERT_TRUE(eventually([&] { return status_seen("FAULTY-1", 1, "Faulted"); }, 5s));
+  const auto faulted = peer_->wait_for_event(
+      [](const json& e) { return e.value("event", "") == "call" && e["params"].value("status", "") == "Faulted"; }, 1s);
+  ASSERT_TRUE(faulted);
+  EXPECT_EQ((*faulted)["params"]["errorCode"], fault->error_code);
+  advance_and_kick("FAULTY-1", fault->lasts + 1s);
+  const auto available_again = [&] {
+    return peer_->count([](const json& e) {
+             return e.value("event", "") == "call" && e.value("action", "") == "StatusNotification" &&
+                    e["params"]["connectorId"] == 1 && e["params"]["status"] == "Available";
+           }) >= 2;
+  };
+  EXPECT_TRUE(eventually(available_again, 5s)) << "the fault clears after its duration";
+  std::filesystem::remove_all(dir);
 }
 
 } // namespace

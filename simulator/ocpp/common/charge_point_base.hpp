@@ -131,6 +131,24 @@ charger::EvSpec ev_for_session(const ChargePointOptions& options, int connector_
 // (all EVSEs' connectors in order, the 1.6 numbering).
 charger::ChargerModel build_charger_model(charger::ChargerIdentity identity, const charger::ConnectorSpec& fallback,
                                           int count, const ChargePointOptions& options);
+// The profile's hardware delays (zero without a profile).
+struct HardwareDelays {
+  std::chrono::milliseconds boot_to_status{0};
+  std::chrono::milliseconds authorize_to_start{0};
+  std::chrono::milliseconds start_to_charging{0};
+};
+HardwareDelays hardware_delays(const ChargePointOptions& options);
+// The n-th seeded fault of a charger (profile fault model: error codes drawn uniformly, a
+// Poisson process of rate_per_hour per connector): when it comes after the previous one,
+// on which connector, with which code, and for how long. nullopt: the profile has none.
+struct FaultEvent {
+  std::chrono::milliseconds after;
+  int connector_id;
+  std::string error_code;
+  std::chrono::milliseconds lasts;
+};
+std::optional<FaultEvent> next_fault(const ChargePointOptions& options, std::string_view identity, int connectors,
+                                     std::uint32_t n);
 // Whether `action` is one a CSMS may send in `version` (known to the spec).
 bool is_csms_action(ProtocolVersion version, std::string_view action);
 // True when the charger's profile leaves out `action`, a recognised CSMS action: answered

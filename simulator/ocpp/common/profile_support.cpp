@@ -1,5 +1,9 @@
 #include "simulator/ocpp/common/charge_point_base.hpp"
 
+#include <cmath>
+
+#include "simulator/core/prng.hpp"
+
 namespace ocppfleet::ocpp {
 
 charger::EvSpec ev_for_session(const ChargePointOptions& options, int connector_id, std::uint64_t session) {
@@ -11,6 +15,31 @@ charger::EvSpec ev_for_session(const ChargePointOptions& options, int connector_
   const auto seed = catalog::ev_seed(options.seed, options.fleet_index, connector_id, session);
   if (auto picked = options.evs->session(seed, type)) return picked->spec;
   return charger::EvSpec{}; // no EV in the catalogue fits this connector
+}
+
+HardwareDelays hardware_delays(const ChargePointOptions& options) {
+  if (options.profile == nullptr) return {};
+  const auto& d = options.profile->personality.delays;
+  using ms = std::chrono::milliseconds;
+  return HardwareDelays{ms{d.boot_to_status_ms}, ms{d.authorize_to_start_ms}, ms{d.start_to_charging_ms}};
+}
+
+std::optional<FaultEvent> next_fault(const ChargePointOptions& options, std::string_view identity, int connectors,
+                                     std::uint32_t n) {
+  if (options.profile == nullptr || connectors <= 0) return std::nullopt;
+  const auto& faults = options.profile->personality.faults;
+  const double rate = faults.rate_per_hour * connectors;
+  if (!(rate > 0) || faults.error_codes.empty()) return std::nullopt;
+  core::Prng prng{core::derive_seed(options.seed, "fault/" + std::string{identity} + "/" + std::to_string(n))};
+  // Exponential gap of a Poisson process, from our own PRNG (never std:: distributions).
+  const double hours = -std::log(1.0 - prng.unit()) / rate;
+  const double capped_ms = std::min(hours * 3'600'000.0, 1e11); // beyond ~3 years is "never" (and keeps time_point math safe)
+  FaultEvent e;
+  e.after = std::chrono::milliseconds{static_cast<std::int64_t>(capped_ms)};
+  e.connector_id = static_cast<int>(prng.between(1, connectors));
+  e.error_code = faults.error_codes[prng.below(faults.error_codes.size())];
+  e.lasts = std::chrono::milliseconds{prng.between(30'000, 300'000)};
+  return e;
 }
 
 charger::ChargerModel build_charger_model(charger::ChargerIdentity identity, const charger::ConnectorSpec& fallback,

@@ -48,6 +48,8 @@ void ChargePoint::start() {
 
 void ChargePoint::stop() {
   stopped_ = true;
+  delayed_.clear(); // powered off: no pending hardware work, faults rescheduled at the next boot
+  faults_scheduled_ = false;
   ++timer_generation_;
   timer_.cancel();
   link_->stop();
@@ -76,12 +78,14 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
   sample_due_.reset();
   pipeline_.on_disconnect(); // durable (transaction) calls wait for the next Accepted boot
   std::fill(reported_status_.begin(), reported_status_.end(), kNeverReported);
+  statuses_held_ = false;
   if (!will_retry && !stopped_ && failure.code != transport::LinkError::Stopped) core::bump(counters_.failed);
   if (pending_reset_ && failure.code == transport::LinkError::Stopped) pending_reset_.reset();
   rearm();
 }
 
 void ChargePoint::on_link_message(std::string_view text) {
+  delayed_.run_due(now());
   frame_log_.record(rpc::Direction::CsmsToCharger, clock_.wall_now(), text);
   if (options_.frame_observer != nullptr)
     options_.frame_observer->on_frame(options_.observer_key, rpc::Direction::CsmsToCharger, clock_.wall_now(), text);
@@ -250,7 +254,20 @@ void ChargePoint::handle_boot_result(const Json& payload) {
 }
 
 void ChargePoint::on_accepted() {
-  for (int id = 0; id <= model_.connector_count(); ++id) send_status(id);
+  const auto delays = ocpp::hardware_delays(options_);
+  if (delays.boot_to_status.count() > 0) {
+    // The hardware reports its connectors a moment after the boot is accepted.
+    statuses_held_ = true;
+    delayed_.after(now() + delays.boot_to_status, [this, boot = boots_sent_] {
+      if (boot != boots_sent_ || !statuses_held_) return; // a later boot owns the report
+      statuses_held_ = false;
+      if (registration_ == RegistrationState::Accepted)
+        for (int id = 0; id <= model_.connector_count(); ++id) send_status(id);
+    });
+  } else {
+    for (int id = 0; id <= model_.connector_count(); ++id) send_status(id);
+  }
+  if (!faults_scheduled_) schedule_fault();
   heartbeat_due_ = heartbeat_interval().count() > 0 ? std::optional{now() + heartbeat_interval()} : std::nullopt;
   sample_due_ = sample_interval().count() > 0 ? std::optional{now() + sample_interval()} : std::nullopt;
   pump();
@@ -285,7 +302,12 @@ void ChargePoint::handle_result(const rpc::OutstandingCall& call, const Json& pa
     const auto [connector_id, id_tag] = it->second;
     pending_authorize_.erase(it);
     const std::string status = payload.contains("idTagInfo") ? payload["idTagInfo"].value("status", "") : "";
-    if (status == "Accepted") begin_transaction(connector_id, id_tag, std::nullopt);
+    if (status != "Accepted") return;
+    const auto delay = ocpp::hardware_delays(options_).authorize_to_start;
+    if (delay.count() <= 0) return begin_transaction(connector_id, id_tag, std::nullopt);
+    delayed_.after(now() + delay, [this, connector_id = connector_id, id_tag = id_tag] {
+      begin_transaction(connector_id, id_tag, std::nullopt);
+    });
     return;
   }
   if (call.action == "BootNotification") return; // a triggered boot: state already Accepted
@@ -359,7 +381,7 @@ void ChargePoint::send_status(int connector_id) {
 }
 
 void ChargePoint::report_status_changes() {
-  if (registration_ != RegistrationState::Accepted) return;
+  if (registration_ != RegistrationState::Accepted || statuses_held_) return;
   for (int id = 0; id <= model_.connector_count(); ++id) {
     const auto status = id == 0 ? model_.status() : model_.connector(id)->status();
     if (reported_status_[static_cast<std::size_t>(id)] != static_cast<std::uint8_t>(status)) send_status(id);
@@ -399,6 +421,7 @@ void ChargePoint::begin_transaction(int connector_id, const std::string& id_tag,
   tx.remote_start_id = remote_start_id;
   const std::string local_id = tx.local_id;
   if (!c->start_transaction(now(), std::move(tx))) return;
+  hold_power_until_ready(*c);
   set_in_transaction(false, true);
   const auto& started = *c->transaction();
   const std::uint64_t seq = ++tx_seq_;
@@ -561,6 +584,7 @@ void ChargePoint::rearm() {
   consider(heartbeat_due_);
   consider(sample_due_);
   consider(reset_due_);
+  consider(delayed_.earliest());
   consider(pipeline_.deadline());
   const std::uint32_t generation = ++timer_generation_;
   if (!next) {
@@ -579,6 +603,7 @@ void ChargePoint::rearm() {
 void ChargePoint::on_timer(std::uint32_t generation) {
   if (generation != timer_generation_ || stopped_) return;
   const auto t = now();
+  delayed_.run_due(t);
   if (reset_due_ && *reset_due_ <= t) {
     reset_due_.reset();
     link_->restart(std::chrono::milliseconds{200});
@@ -613,6 +638,35 @@ void ChargePoint::on_timer(std::uint32_t generation) {
   report_status_changes();
   pump();
   rearm();
+}
+
+// ---------------------------------------------------------------- hardware personality
+
+void ChargePoint::hold_power_until_ready(charger::Connector& c) {
+  // DC cable check / AC contactor: the transaction runs, the EV draws nothing yet
+  // (SuspendedEVSE), then power flows.
+  const auto delay = ocpp::hardware_delays(options_).start_to_charging;
+  if (delay.count() <= 0) return;
+  c.set_offered_limit_w(now(), 0.0);
+  delayed_.after(now() + delay, [this, id = c.id(), tx = c.transaction()->local_id] {
+    auto* conn = model_.connector(id);
+    if (conn != nullptr && conn->transaction() && conn->transaction()->local_id == tx)
+      conn->set_offered_limit_w(now(), std::nullopt);
+  });
+}
+
+void ChargePoint::schedule_fault() {
+  faults_scheduled_ = true;
+  const auto fault = ocpp::next_fault(options_, identity(), model_.connector_count(), faults_seen_);
+  if (!fault) return;
+  delayed_.after(now() + fault->after, [this, f = *fault] {
+    ++faults_seen_;
+    inject_fault(f.connector_id, f.error_code);
+    delayed_.after(now() + f.lasts, [this, id = f.connector_id] {
+      clear_fault(id);
+      schedule_fault();
+    });
+  });
 }
 
 } // namespace ocppfleet::v16

@@ -20,6 +20,7 @@
 #include "simulator/core/clock.hpp"
 #include "simulator/core/fleet_counters.hpp"
 #include "simulator/ocpp/common/charge_point_base.hpp"
+#include "simulator/ocpp/common/delayed_actions.hpp"
 #include "simulator/ocpp/rpc/call_pipeline.hpp"
 #include "simulator/ocpp/rpc/frame_log.hpp"
 #include "simulator/ocpp/rpc/registry.hpp"
@@ -136,6 +137,8 @@ private:
   std::chrono::seconds sample_interval() const;
   void set_in_transaction(bool was, bool is);
   charger::EvSpec next_ev(int connector_id); // the EV of the next session (seeded)
+  void hold_power_until_ready(charger::Connector& c); // profile start_to_charging delay
+  void schedule_fault();                               // the profile's next seeded fault
 
   boost::asio::any_io_executor executor_;
   const core::Clock& clock_;
@@ -165,6 +168,10 @@ private:
   std::uint64_t authorize_seq_ = 0;
   std::vector<std::pair<std::uint64_t, std::pair<int, std::string>>> pending_authorize_; // cookie -> (connector, idTag)
   std::uint32_t sessions_ = 0;
+  std::uint32_t faults_seen_ = 0;
+  ocpp::DelayedActions delayed_;
+  bool statuses_held_ = false; // boot accepted, first status report not due yet
+  bool faults_scheduled_ = false;
   bool connected_ = false;
   bool stopped_ = false;
 };

@@ -65,6 +65,8 @@ void ChargePoint::start() {
 
 void ChargePoint::stop() {
   stopped_ = true;
+  delayed_.clear(); // powered off: no pending hardware work, faults rescheduled at the next boot
+  faults_scheduled_ = false;
   ++timer_generation_;
   timer_.cancel();
   link_->stop();
@@ -99,11 +101,13 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
   // sample_due_ stays: a charging EV keeps being metered while offline (queued events).
   pipeline_.on_disconnect();
   std::fill(reported_status_.begin(), reported_status_.end(), kNeverReported);
+  statuses_held_ = false;
   if (!will_retry && !stopped_ && failure.code != transport::LinkError::Stopped) core::bump(counters_.failed);
   rearm();
 }
 
 void ChargePoint::on_link_message(std::string_view text) {
+  delayed_.run_due(now());
   frame_log_.record(rpc::Direction::CsmsToCharger, clock_.wall_now(), text);
   if (options_.frame_observer != nullptr)
     options_.frame_observer->on_frame(options_.observer_key, rpc::Direction::CsmsToCharger, clock_.wall_now(), text);
@@ -288,7 +292,21 @@ void ChargePoint::handle_boot_result(const Json& payload) {
 }
 
 void ChargePoint::on_accepted() {
-  for (int id = 1; id <= model_.connector_count(); ++id) send_status(id);
+  const auto delays = ocpp::hardware_delays(options_);
+  const std::uint32_t accept = ++accepts_;
+  if (delays.boot_to_status.count() > 0) {
+    // The hardware reports its EVSEs a moment after the boot is accepted.
+    statuses_held_ = true;
+    delayed_.after(now() + delays.boot_to_status, [this, accept] {
+      if (accept != accepts_ || !statuses_held_) return; // a later acceptance owns the report
+      statuses_held_ = false;
+      if (registration_ == RegistrationState::Accepted)
+        for (int id = 1; id <= model_.connector_count(); ++id) send_status(id);
+    });
+  } else {
+    for (int id = 1; id <= model_.connector_count(); ++id) send_status(id);
+  }
+  if (!faults_scheduled_) schedule_fault();
   heartbeat_due_ = heartbeat_interval().count() > 0 ? std::optional{now() + heartbeat_interval()} : std::nullopt;
   pump();
 }
@@ -312,9 +330,14 @@ void ChargePoint::handle_result(const rpc::OutstandingCall& call, const Json& pa
     pending_authorize_.erase(it);
     const Json* info = payload.is_object() && payload.contains("idTokenInfo") ? &payload["idTokenInfo"] : nullptr;
     const std::string status = info != nullptr && info->is_object() ? info->value("status", "") : "";
-    if (status == "Accepted")
-      begin_transaction(pending.evse_id, pending.id_token, pending.remote_start_id ? "RemoteStart" : "Authorized",
-                        pending.remote_start_id);
+    if (status != "Accepted") return;
+    const auto delay = ocpp::hardware_delays(options_).authorize_to_start;
+    if (delay.count() <= 0)
+      return begin_transaction(pending.evse_id, pending.id_token,
+                               pending.remote_start_id ? "RemoteStart" : "Authorized", pending.remote_start_id);
+    delayed_.after(now() + delay, [this, p = std::move(pending)] {
+      begin_transaction(p.evse_id, p.id_token, p.remote_start_id ? "RemoteStart" : "Authorized", p.remote_start_id);
+    });
   }
 }
 
@@ -373,7 +396,7 @@ void ChargePoint::send_status(int evse_id) {
 }
 
 void ChargePoint::report_status_changes() {
-  if (registration_ != RegistrationState::Accepted) return;
+  if (registration_ != RegistrationState::Accepted || statuses_held_) return;
   for (int id = 1; id <= model_.connector_count(); ++id) {
     const auto status = model_.connector(id)->status();
     const auto reported = reported_status_[static_cast<std::size_t>(id)];
@@ -415,6 +438,7 @@ void ChargePoint::rearm() {
   consider(heartbeat_due_);
   consider(sample_due_);
   consider(reset_due_);
+  consider(delayed_.earliest());
   consider(pipeline_.deadline());
   const std::uint32_t generation = ++timer_generation_;
   if (!next) {
@@ -432,6 +456,7 @@ void ChargePoint::rearm() {
 void ChargePoint::on_timer(std::uint32_t generation) {
   if (generation != timer_generation_ || stopped_) return;
   const auto t = now();
+  delayed_.run_due(t);
   if (reset_due_ && *reset_due_ <= t) {
     reset_due_.reset();
     boot_reason_ = "RemoteReset";

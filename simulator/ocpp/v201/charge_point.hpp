@@ -20,6 +20,7 @@
 #include "simulator/core/clock.hpp"
 #include "simulator/core/fleet_counters.hpp"
 #include "simulator/ocpp/common/charge_point_base.hpp"
+#include "simulator/ocpp/common/delayed_actions.hpp"
 #include "simulator/ocpp/rpc/call_pipeline.hpp"
 #include "simulator/ocpp/rpc/frame_log.hpp"
 #include "simulator/ocpp/rpc/registry.hpp"
@@ -154,6 +155,8 @@ private:
   std::string measurands(std::string_view variable, std::string_view fallback) const;
   void set_in_transaction(bool was, bool is);
   charger::EvSpec next_ev(int evse_id); // the EV of the next session (seeded)
+  void hold_power_until_ready(charger::Connector& c); // profile start_to_charging delay
+  void schedule_fault();                               // the profile's next seeded fault
 
   boost::asio::any_io_executor executor_;
   const core::Clock& clock_;
@@ -190,6 +193,11 @@ private:
   bool accepted_this_power_cycle_ = false;
   std::uint64_t tx_cookie_seq_ = 0;
   std::uint32_t sessions_ = 0;
+  std::uint32_t faults_seen_ = 0;
+  std::uint32_t accepts_ = 0;
+  ocpp::DelayedActions delayed_;
+  bool statuses_held_ = false; // accepted, first status report not due yet
+  bool faults_scheduled_ = false;
 };
 
 // The 2.0.1 CSMS-initiated action table, shared by every 2.0.1 charging station.
