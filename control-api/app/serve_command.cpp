@@ -92,6 +92,7 @@ int serve(const ServeOptions& o) {
   runtime_config.engine_threads = o.shards;
   runtime_config.provision_timeout = std::chrono::milliseconds{static_cast<std::int64_t>(o.provision_timeout_s * 1000)};
   runtime_config.log_keep_per_charger = o.log_retention;
+  runtime_config.provision_attempts = o.provision_attempts;
   auto runtime = std::make_unique<api::ChargerRuntime>(*store, catalog, runtime_config);
   runtime->resume();
   auto bulk_runner = std::make_unique<api::BulkJobRunner>(*store, *runtime);
@@ -153,6 +154,11 @@ void add_serve_commands(CLI::App& app, ServeOptions& s, TokenOptions& t) {
   serve->add_option("--provision-timeout", s.provision_timeout_s,
                     "Seconds a new charger has to get its BootNotification accepted before it is FAILED")
       ->check(CLI::Range(1.0, 3600.0))
+      ->capture_default_str();
+  serve->add_option("--provision-attempts", s.provision_attempts,
+                    "Attempts of a provisioning run whose failure may pass (connection refused, DNS, timeout, boot "
+                    "rejected); 1 s backoff before the second, doubling")
+      ->check(CLI::Range(1, 10))
       ->capture_default_str();
   serve->add_option("--log-retention", s.log_retention, "OCPP frames kept per charger in the store")
       ->check(CLI::Range(1, 10'000'000))

@@ -24,7 +24,7 @@ std::optional<ocpp::ProtocolVersion> version_of(const std::string& text) {
 
 std::string ProvisionError::to_json() const {
   return Json{{"code", code}, {"message", message}, {"step", step}, {"param", param.empty() ? Json() : Json(param)},
-              {"retryable", retryable}}
+              {"retryable", retryable}, {"attempts", attempts}}
       .dump();
 }
 

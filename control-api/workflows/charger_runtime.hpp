@@ -28,7 +28,9 @@ namespace ocppfleet::api {
 
 struct RuntimeConfig {
   unsigned engine_threads = 0;                     // 0 = one per core
-  std::chrono::milliseconds provision_timeout{30'000}; // boot must be Accepted within this
+  std::chrono::milliseconds provision_timeout{30'000}; // boot must be Accepted within this (per attempt)
+  int provision_attempts = 3;                            // attempts for a retryable failure
+  std::chrono::milliseconds retry_backoff{1'000};        // before attempt 2; doubles per attempt
   std::size_t log_keep_per_charger = 5000;          // retention of charger_logs rows
   std::chrono::milliseconds log_flush_interval{250};
   const core::Clock* clock = nullptr;               // default: the system clock
@@ -41,6 +43,7 @@ struct ProvisionError {
   std::string step;
   std::string param;
   bool retryable = false;
+  int attempts = 1; // how many attempts the run made before it failed
   [[nodiscard]] std::string to_json() const;
 };
 
@@ -80,12 +83,15 @@ private:
   struct Job {
     std::string charger_id;
     std::string run_id;
+    int attempt = 1;
+    std::chrono::steady_clock::time_point not_before{}; // a retry waits out its backoff
   };
   struct Awaiting {
     std::string charger_id;
     std::string run_id;
     fleet::ChargerId engine_id;
     std::chrono::steady_clock::time_point deadline;
+    int attempt = 1;
   };
 
   void run_worker();
@@ -96,6 +102,9 @@ private:
   std::optional<fleet::ChargerSpec> spec_for(const store::ChargerRow& row, ProvisionError* error);
   fleet::ChargerId add_to_engine(const store::ChargerRow& row, fleet::ChargerSpec spec);
   void fail(const Awaiting& a, const ProvisionError& error, bool remove_from_engine);
+  // A retryable failure with attempts left: stop the charger, persist the attempt, and queue
+  // the run again after the backoff. False when no attempt is left.
+  bool retry(const Awaiting& a, const ProvisionError& error);
 
   store::Store& store_;
   catalog::Catalog& catalog_;

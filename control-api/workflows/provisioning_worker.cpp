@@ -40,7 +40,10 @@ void ChargerRuntime::run_worker() {
     {
       std::unique_lock lock{mutex_};
       wake_.wait_for(lock, std::chrono::milliseconds{100}, [this] { return stopping_ || !jobs_.empty(); });
-      jobs.swap(jobs_);
+      const auto now = std::chrono::steady_clock::now();
+      std::vector<Job> later;
+      for (auto& j : jobs_) (j.not_before <= now ? jobs : later).push_back(std::move(j));
+      jobs_.swap(later);
     }
     for (const auto& job : jobs) {
       try {
@@ -63,12 +66,12 @@ void ChargerRuntime::run_worker() {
 
 void ChargerRuntime::begin(const Job& job) {
   auto row = store_
-                 .submit([id = job.charger_id, run = job.run_id](store::Database& db) {
+                 .submit([id = job.charger_id, run = job.run_id, attempt = job.attempt](store::Database& db) {
                    auto found = store::find_charger(db, id, store::Secrets::include);
                    if (found && !found->deleted_at) {
-                     store::update_run(db, run, store::workflow_status::running, 1);
+                     store::update_run(db, run, store::workflow_status::running, attempt);
                      store::set_charger_status(db, id, store::charger_status::provisioning, std::nullopt, std::nullopt);
-                     store::mark_step_started(db, run, kStepValidate, 1);
+                     store::mark_step_started(db, run, kStepValidate, attempt);
                    } else {
                      store::finish_run(db, run, store::workflow_status::failed);
                    }
@@ -79,12 +82,12 @@ void ChargerRuntime::begin(const Job& job) {
   ProvisionError error;
   auto spec = spec_for(*row, &error);
   if (!spec) {
-    fail(Awaiting{row->id, job.run_id, 0, {}}, error, false);
+    fail(Awaiting{row->id, job.run_id, 0, {}, job.attempt}, error, false);
     return;
   }
-  store_.post([run = job.run_id](store::Database& db) {
+  store_.post([run = job.run_id, attempt = job.attempt](store::Database& db) {
     store::mark_step_succeeded(db, run, kStepValidate);
-    store::mark_step_started(db, run, kStepStart, 1);
+    store::mark_step_started(db, run, kStepStart, attempt);
   });
   {
     const std::lock_guard lock{mutex_};
@@ -93,15 +96,15 @@ void ChargerRuntime::begin(const Job& job) {
   remove(row->id); // a resumed run replaces whatever an earlier attempt left
   const auto engine_id = add_to_engine(*row, std::move(*spec));
   engine_->start(engine_id);
-  store_.post([run = job.run_id, id = row->id](store::Database& db) {
+  store_.post([run = job.run_id, id = row->id, attempt = job.attempt](store::Database& db) {
     store::mark_step_succeeded(db, run, kStepStart);
     store::set_runtime_state(db, id, store::runtime_state::running);
-    store::mark_step_started(db, run, kStepAwait, 1);
+    store::mark_step_started(db, run, kStepAwait, attempt);
   });
   const std::lock_guard lock{mutex_};
   steps_[row->id] = kStepAwait;
   awaiting_.push_back(Awaiting{row->id, job.run_id, engine_id,
-                               std::chrono::steady_clock::now() + config_.provision_timeout});
+                               std::chrono::steady_clock::now() + config_.provision_timeout, job.attempt});
 }
 
 void ChargerRuntime::check_awaiting() {
@@ -148,7 +151,7 @@ void ChargerRuntime::check_awaiting() {
         error = ProvisionError{std::string{transport::code_name(failure->code)}, failure->detail, kStepAwait, "ws_url",
                                transport::is_retryable(failure->code)};
       }
-      fail(a, error, true);
+      if (!error.retryable || !retry(a, error)) fail(a, error, true);
       continue;
     }
     still.push_back(std::move(a));
@@ -157,8 +160,25 @@ void ChargerRuntime::check_awaiting() {
   awaiting_.insert(awaiting_.end(), still.begin(), still.end());
 }
 
-void ChargerRuntime::fail(const Awaiting& a, const ProvisionError& error, bool remove_from_engine) {
+bool ChargerRuntime::retry(const Awaiting& a, const ProvisionError& error) {
+  if (a.attempt >= config_.provision_attempts) return false;
+  remove(a.charger_id);
+  const auto backoff = config_.retry_backoff * (1 << std::min(a.attempt - 1, 10));
+  const auto at = std::chrono::system_clock::now() + backoff;
+  store_.post([a, error, next = core::format_timestamp(at)](store::Database& db) {
+    store::mark_step_failed(db, a.run_id, error.step, error.to_json());
+    store::update_run(db, a.run_id, store::workflow_status::running, a.attempt + 1, next);
+  });
+  const std::lock_guard lock{mutex_};
+  steps_[a.charger_id] = kStepValidate;
+  jobs_.push_back(Job{a.charger_id, a.run_id, a.attempt + 1, std::chrono::steady_clock::now() + backoff});
+  return true;
+}
+
+void ChargerRuntime::fail(const Awaiting& a, const ProvisionError& failure, bool remove_from_engine) {
   if (remove_from_engine) remove(a.charger_id);
+  ProvisionError error = failure;
+  error.attempts = a.attempt;
   store_.post([a, error](store::Database& db) {
     const auto json = error.to_json();
     store::mark_step_failed(db, a.run_id, error.step, json);

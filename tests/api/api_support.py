@@ -58,7 +58,7 @@ class Peer:
 class Server:
     def __init__(self, binary, db, extra=(), provision_timeout="4"):
         self.proc = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--db", db, "--provision-timeout", provision_timeout,
-                                      "--log-level", "warn", *extra], stdout=subprocess.PIPE, text=True)
+                                      "--log-level", "warn", "--provision-attempts", "2", *extra], stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
         self.base = line.split("listening on ")[1].split(" ")[0]
         threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()

@@ -81,13 +81,15 @@ def main():
         code, created = call(base, "POST", "/ocpp/chargers", token_a, charger(peer, "API-DOWN", url="ws://127.0.0.1:1/x"))
         failed = wait_status(base, token_a, created["charger_id"])
         check(failed["status"] == "FAILED" and failed["error"]["code"] == "connection_refused" and
-              failed["error"]["step"] == "await_boot" and failed["error"]["param"] == "ws_url",
-              f"unreachable ws_url -> FAILED connection_refused ({failed})")
+              failed["error"]["step"] == "await_boot" and failed["error"]["param"] == "ws_url" and
+              failed["error"]["attempts"] == 2,
+              f"unreachable ws_url -> FAILED connection_refused after 2 attempts with backoff ({failed})")
         code, created = call(base, "POST", "/ocpp/chargers", token_a,
                              charger(peer, "API-NOPE", model=("abb", "terra-9000", "CCS2")))
         failed = wait_status(base, token_a, created["charger_id"])
         check(failed["status"] == "FAILED" and failed["error"]["code"] == "unknown_model" and
-              failed["error"]["param"] == "model_slug" and failed["error"]["retryable"] is False,
+              failed["error"]["param"] == "model_slug" and failed["error"]["retryable"] is False and
+              failed["error"]["attempts"] == 1,
               f"unknown model -> FAILED unknown_model ({failed})")
         code, body = call(base, "POST", "/ocpp/chargers", token_a, charger(peer, "API-16"))
         check(code == 409 and "API-16" in body["detail"], f"a duplicate identity is a 409 ({code} {body})")
