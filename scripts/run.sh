@@ -23,10 +23,11 @@ if [ "${1:-}" = "fleet" ]; then
 fi
 
 db="./ocppfleet.db"
+db_given=0
 prev=""
 for arg in "$@"; do
-  case "$arg" in --db=*) db="${arg#--db=}" ;; esac
-  if [ "$prev" = "--db" ]; then db="$arg"; fi
+  case "$arg" in --db=*) db="${arg#--db=}"; db_given=1 ;; esac
+  if [ "$prev" = "--db" ]; then db="$arg"; db_given=1; fi
   prev="$arg"
 done
 if [ ! -e "$db" ]; then
@@ -35,5 +36,8 @@ if [ ! -e "$db" ]; then
   echo
   echo "  export TOKEN=$token"
   echo
+fi
+if [ "$db_given" = 1 ]; then
+  exec "$bin" serve "$@"
 fi
 exec "$bin" serve --db "$db" "$@"
