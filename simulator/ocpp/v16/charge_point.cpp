@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "simulator/core/log.hpp"
+#include "simulator/ocpp/common/hardware_personality.hpp"
 #include "simulator/core/prng.hpp"
 #include "simulator/core/timestamp.hpp"
 #include "simulator/ocpp/rpc/frame.hpp"
@@ -421,7 +422,7 @@ void ChargePoint::begin_transaction(int connector_id, const std::string& id_tag,
   tx.remote_start_id = remote_start_id;
   const std::string local_id = tx.local_id;
   if (!c->start_transaction(now(), std::move(tx))) return;
-  hold_power_until_ready(*c);
+  ocpp::hold_power_until_ready(delayed_, options_, model_, *c, clock_);
   set_in_transaction(false, true);
   const auto& started = *c->transaction();
   const std::uint64_t seq = ++tx_seq_;
@@ -640,33 +641,9 @@ void ChargePoint::on_timer(std::uint32_t generation) {
   rearm();
 }
 
-// ---------------------------------------------------------------- hardware personality
-
-void ChargePoint::hold_power_until_ready(charger::Connector& c) {
-  // DC cable check / AC contactor: the transaction runs, the EV draws nothing yet
-  // (SuspendedEVSE), then power flows.
-  const auto delay = ocpp::hardware_delays(options_).start_to_charging;
-  if (delay.count() <= 0) return;
-  c.set_offered_limit_w(now(), 0.0);
-  delayed_.after(now() + delay, [this, id = c.id(), tx = c.transaction()->local_id] {
-    auto* conn = model_.connector(id);
-    if (conn != nullptr && conn->transaction() && conn->transaction()->local_id == tx)
-      conn->set_offered_limit_w(now(), std::nullopt);
-  });
-}
-
 void ChargePoint::schedule_fault() {
   faults_scheduled_ = true;
-  const auto fault = ocpp::next_fault(options_, identity(), model_.connector_count(), faults_seen_);
-  if (!fault) return;
-  delayed_.after(now() + fault->after, [this, f = *fault] {
-    ++faults_seen_;
-    inject_fault(f.connector_id, f.error_code);
-    delayed_.after(now() + f.lasts, [this, id = f.connector_id] {
-      clear_fault(id);
-      schedule_fault();
-    });
-  });
+  ocpp::schedule_fault(delayed_, *this, options_, clock_, model_.connector_count(), faults_seen_);
 }
 
 } // namespace ocppfleet::v16

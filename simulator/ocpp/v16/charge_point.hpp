@@ -137,8 +137,7 @@ private:
   std::chrono::seconds sample_interval() const;
   void set_in_transaction(bool was, bool is);
   charger::EvSpec next_ev(int connector_id); // the EV of the next session (seeded)
-  void hold_power_until_ready(charger::Connector& c); // profile start_to_charging delay
-  void schedule_fault();                               // the profile's next seeded fault
+  void schedule_fault(); // the profile's seeded faults (common/hardware_personality.hpp)
 
   boost::asio::any_io_executor executor_;
   const core::Clock& clock_;

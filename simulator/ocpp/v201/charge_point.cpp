@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "simulator/core/log.hpp"
+#include "simulator/ocpp/common/hardware_personality.hpp"
 #include "simulator/core/prng.hpp"
 #include "simulator/core/timestamp.hpp"
 #include "simulator/ocpp/rpc/frame.hpp"
@@ -491,6 +492,11 @@ void ChargePoint::on_timer(std::uint32_t generation) {
   report_status_changes();
   pump();
   rearm();
+}
+
+void ChargePoint::schedule_fault() {
+  faults_scheduled_ = true;
+  ocpp::schedule_fault(delayed_, *this, options_, clock_, model_.connector_count(), faults_seen_);
 }
 
 } // namespace ocppfleet::v201

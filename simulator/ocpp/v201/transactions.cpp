@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "simulator/core/log.hpp"
+#include "simulator/ocpp/common/hardware_personality.hpp"
 #include "simulator/core/timestamp.hpp"
 #include "simulator/ocpp/v201/charge_point.hpp"
 #include "simulator/ocpp/v201/messages.hpp"
@@ -72,7 +73,7 @@ void ChargePoint::begin_transaction(int evse_id, const Json& id_token, std::stri
   tx.started_at = clock_.wall_now();
   tx.remote_start_id = remote_start_id;
   if (!c->start_transaction(now(), std::move(tx))) return;
-  hold_power_until_ready(*c);
+  ocpp::hold_power_until_ready(delayed_, options_, model_, *c, clock_);
   set_in_transaction(false, true);
   tracks_.push_back(TxTrack{evse_id, c->transaction()->local_id, 0, {}, ++tx_cookie_seq_});
   auto& track = tracks_.back();
@@ -225,35 +226,6 @@ ChargePointSnapshot ChargePoint::snapshot() {
     s.connectors.push_back(std::move(v));
   }
   return s;
-}
-
-// ---------------------------------------------------------------- hardware personality
-
-void ChargePoint::hold_power_until_ready(charger::Connector& c) {
-  // DC cable check / AC contactor: the transaction runs, the EV draws nothing yet
-  // (SuspendedEVSE), then power flows.
-  const auto delay = ocpp::hardware_delays(options_).start_to_charging;
-  if (delay.count() <= 0) return;
-  c.set_offered_limit_w(now(), 0.0);
-  delayed_.after(now() + delay, [this, id = c.id(), tx = c.transaction()->local_id] {
-    auto* conn = model_.connector(id);
-    if (conn != nullptr && conn->transaction() && conn->transaction()->local_id == tx)
-      conn->set_offered_limit_w(now(), std::nullopt);
-  });
-}
-
-void ChargePoint::schedule_fault() {
-  faults_scheduled_ = true;
-  const auto fault = ocpp::next_fault(options_, identity(), model_.connector_count(), faults_seen_);
-  if (!fault) return;
-  delayed_.after(now() + fault->after, [this, f = *fault] {
-    ++faults_seen_;
-    inject_fault(f.connector_id, f.error_code);
-    delayed_.after(now() + f.lasts, [this, id = f.connector_id] {
-      clear_fault(id);
-      schedule_fault();
-    });
-  });
 }
 
 } // namespace ocppfleet::v201
