@@ -60,7 +60,8 @@ int validate(const std::vector<std::string>& args) {
       errors = load.errors;
       if (load.abstract) kind = "abstract profile";
     }
-    for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+    for (const auto& e : errors)
+      std::fprintf(stderr, "%s\n", e.to_string().c_str());
     if (errors.empty()) {
       std::printf("ok: %s (%s)\n", file.string().c_str(), kind);
     } else {
@@ -73,7 +74,8 @@ int validate(const std::vector<std::string>& args) {
 
 std::string join(const std::vector<std::string>& items, const char* sep) {
   std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : sep) + s;
+  for (const auto& s : items)
+    out += (out.empty() ? "" : sep) + s;
   return out;
 }
 
@@ -85,7 +87,8 @@ std::string connector_summary(const catalog::Hardware& hw) {
     for (const auto& c : evse.connectors)
       if (counts[c.type]++ == 0) order.push_back(c.type);
   std::vector<std::string> parts;
-  for (const auto& t : order) parts.push_back(counts[t] > 1 ? std::to_string(counts[t]) + "x " + t : t);
+  for (const auto& t : order)
+    parts.push_back(counts[t] > 1 ? std::to_string(counts[t]) + "x " + t : t);
   return join(parts, "+");
 }
 
@@ -142,7 +145,8 @@ void print_table(const std::vector<std::shared_ptr<const catalog::ModelProfile>>
   }
   std::vector<std::size_t> width(rows[0].size(), 0);
   for (const auto& r : rows)
-    for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+    for (std::size_t i = 0; i < r.size(); ++i)
+      width[i] = std::max(width[i], r[i].size());
   for (const auto& r : rows) {
     std::string line;
     for (std::size_t i = 0; i < r.size(); ++i) {
@@ -166,7 +170,8 @@ int list_catalog(const CatalogOptions& o, const char* argv0) {
   const catalog::EvCatalogLoad evs = cat.evs();
   std::vector<LoadError> errors = all.errors;
   std::error_code exists_ec;
-  if (fs::exists(fs::path{dir} / "evs.yaml", exists_ec)) errors.insert(errors.end(), evs.errors.begin(), evs.errors.end());
+  if (fs::exists(fs::path{dir} / "evs.yaml", exists_ec))
+    errors.insert(errors.end(), evs.errors.begin(), evs.errors.end());
 
   if (o.json) {
     std::map<std::string, std::pair<std::string, int>> brands; // slug -> (name, models)
@@ -178,12 +183,15 @@ int list_catalog(const CatalogOptions& o, const char* argv0) {
       models.push_back(to_json(*p));
     }
     nlohmann::json brand_list = nlohmann::json::array();
-    for (const auto& [slug, b] : brands) brand_list.push_back({{"slug", slug}, {"name", b.first}, {"models", b.second}});
+    for (const auto& [slug, b] : brands)
+      brand_list.push_back({{"slug", slug}, {"name", b.first}, {"models", b.second}});
     nlohmann::json ev_list = nlohmann::json::array();
     if (evs.catalog)
-      for (const auto& ev : evs.catalog->evs()) ev_list.push_back({{"id", ev.id}, {"name", ev.name}, {"weight", ev.weight}});
+      for (const auto& ev : evs.catalog->evs())
+        ev_list.push_back({{"id", ev.id}, {"name", ev.name}, {"weight", ev.weight}});
     nlohmann::json error_list = nlohmann::json::array();
-    for (const auto& e : errors) error_list.push_back(e.to_string());
+    for (const auto& e : errors)
+      error_list.push_back(e.to_string());
     const nlohmann::json out{{"brands_dir", dir},
                              {"brands", std::move(brand_list)},
                              {"models", std::move(models)},
@@ -194,12 +202,14 @@ int list_catalog(const CatalogOptions& o, const char* argv0) {
   } else {
     print_table(all.profiles);
     std::set<std::string> brands;
-    for (const auto& p : all.profiles) brands.insert(p->identity.brand_slug);
+    for (const auto& p : all.profiles)
+      brands.insert(p->identity.brand_slug);
     std::printf("%zu models from %zu brands in %s", all.profiles.size(), brands.size(), dir.c_str());
     if (evs.catalog) std::printf("; %zu EV profiles", evs.catalog->evs().size());
     std::printf("\n");
   }
-  for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+  for (const auto& e : errors)
+    std::fprintf(stderr, "%s\n", e.to_string().c_str());
   return errors.empty() ? 0 : 1;
 }
 

@@ -46,8 +46,8 @@ std::optional<FleetModels> FleetModels::make(const ModelOptions& o, std::string*
   }
   auto evs = cat.evs();
   if (!evs.catalog) {
-    *error = "EV profiles (" + dir + "/evs.yaml): " +
-             (evs.errors.empty() ? std::string{"missing"} : evs.errors.front().to_string());
+    *error = "EV profiles (" + dir +
+             "/evs.yaml): " + (evs.errors.empty() ? std::string{"missing"} : evs.errors.front().to_string());
     return std::nullopt;
   }
   models.evs_ = std::move(evs.catalog);
@@ -62,7 +62,8 @@ std::shared_ptr<const catalog::ModelProfile> FleetModels::model_of(std::uint32_t
 std::string FleetModels::describe() const {
   if (!mix_) return "generic chargers";
   std::string out;
-  for (const auto& w : *mix_) out += (out.empty() ? "" : ",") + w.slug + (mix_->size() > 1 ? "=" + std::to_string(w.weight) : "");
+  for (const auto& w : *mix_)
+    out += (out.empty() ? "" : ",") + w.slug + (mix_->size() > 1 ? "=" + std::to_string(w.weight) : "");
   return "models " + out;
 }
 

@@ -10,8 +10,9 @@ void add_protocol_options(CLI::App& run, ProtocolOptions& o) {
                  "Mixed fleet: VERSION=WEIGHT,... e.g. 1.6=70,2.0.1=30; each charger's version is a seeded pick "
                  "(same --seed, same assignment)")
       ->excludes(ocpp);
-  run.add_option("--ca-file", o.ca_file, "PEM CA bundle to verify a wss:// CSMS (security profiles 2 and 3; "
-                                         "default: the system store)")
+  run.add_option("--ca-file", o.ca_file,
+                 "PEM CA bundle to verify a wss:// CSMS (security profiles 2 and 3; "
+                 "default: the system store)")
       ->check(CLI::ExistingFile);
   run.add_flag("--insecure", o.insecure, "Do not verify the CSMS certificate (testing only)");
   auto* cert = run.add_option("--client-cert", o.client_cert,

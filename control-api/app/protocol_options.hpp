@@ -33,8 +33,8 @@ class FleetLinks {
 public:
   // Checks the flags and builds the shared TLS context; nullopt with *error (a message for
   // the user) when they are inconsistent or a PEM file is unusable.
-  static std::optional<FleetLinks> make(const ProtocolOptions& o, const transport::LinkConfig& base,
-                                        std::uint64_t seed, std::string* error);
+  static std::optional<FleetLinks> make(const ProtocolOptions& o, const transport::LinkConfig& base, std::uint64_t seed,
+                                        std::string* error);
 
   [[nodiscard]] ocpp::ProtocolVersion version_of(std::uint32_t fleet_index) const;
   // The link settings of one charger; nullptr with *error when its certificate files are

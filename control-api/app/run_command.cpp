@@ -87,11 +87,11 @@ bool check_fd_capacity(std::uint64_t share, std::uint64_t fleet_count, fleet::Fl
   if (!limit.warning.empty()) std::fprintf(stderr, "warning: %s\n", limit.warning.c_str());
   const std::uint64_t fit = chargers_that_fit(limit.soft, engine_threads);
   if (share <= fit) return true;
-  const std::string what = std::to_string(share) + " chargers" +
-                           (shard.count > 1 ? " (this process's share: --count " + std::to_string(fleet_count) +
-                                                  ", --shard " + std::to_string(shard.index) + "/" +
-                                                  std::to_string(shard.count) + ")"
-                                            : std::string{});
+  const std::string what =
+      std::to_string(share) + " chargers" +
+      (shard.count > 1 ? " (this process's share: --count " + std::to_string(fleet_count) + ", --shard " +
+                             std::to_string(shard.index) + "/" + std::to_string(shard.count) + ")"
+                       : std::string{});
   std::fprintf(stderr,
                "error: %s do not fit in one process: each charger holds one socket, the open-file limit is %llu "
                "(hard limit %llu) and %llu descriptors stay reserved for the process, so at most %llu chargers "
@@ -116,7 +116,8 @@ void warn_about_ports(const std::vector<fleet::PlannedCharger>& plan, const tran
   const auto range = local_port_range();
   if (!range || range->size() == 0) return;
   std::vector<std::uint64_t> per_address(pool != nullptr ? pool->size() : 1, 0);
-  for (const auto& c : plan) ++per_address[pool != nullptr ? c.source_index : 0];
+  for (const auto& c : plan)
+    ++per_address[pool != nullptr ? c.source_index : 0];
   const auto busiest = std::max_element(per_address.begin(), per_address.end());
   if (*busiest <= range->size()) return;
   const std::string from =
@@ -130,8 +131,8 @@ void warn_about_ports(const std::vector<fleet::PlannedCharger>& plan, const tran
                "loopback) or widen net.ipv4.ip_local_port_range (see docs/scaling.md).\n",
                static_cast<ull>(*busiest), from.c_str(), range->first, range->last, range->size(),
                static_cast<ull>(needed), static_cast<ull>(std::min<std::uint64_t>(needed, 254)));
-  const auto used = static_cast<std::size_t>(std::count_if(per_address.begin(), per_address.end(),
-                                                           [](std::uint64_t n) { return n > 0; }));
+  const auto used = static_cast<std::size_t>(
+      std::count_if(per_address.begin(), per_address.end(), [](std::uint64_t n) { return n > 0; }));
   if (pool != nullptr && used < pool->size()) {
     std::fprintf(stderr,
                  "         This process uses only %zu of the %zu pool addresses: addresses go by global charger index "
@@ -172,7 +173,9 @@ void add_run_command(CLI::App& app, RunOptions& o) {
       ->capture_default_str();
   run->add_option("--identity-prefix", o.identity_prefix, "Charger identities are PREFIX-00001, ...")
       ->capture_default_str();
-  run->add_option("--connectors", o.connectors, "Connectors per charger")->check(CLI::Range(1, 32))->capture_default_str();
+  run->add_option("--connectors", o.connectors, "Connectors per charger")
+      ->check(CLI::Range(1, 32))
+      ->capture_default_str();
   run->add_flag("--sessions", o.sessions, "After boot, plug an EV and start a transaction on connector 1");
   run->add_option("--id-tag", o.id_tag, "idTag used by --sessions")->capture_default_str();
   run->add_option("--shards", o.shards, "Engine threads (0 = one per core)")->capture_default_str();
@@ -193,8 +196,7 @@ void add_run_command(CLI::App& app, RunOptions& o) {
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
   run->add_option("--summary-json", o.summary_json, "Also write the summary as JSON to this file");
-  run->add_flag("--exit-when-booted", o.exit_when_booted,
-                "Stop as soon as every charger is booted (for benchmarks)");
+  run->add_flag("--exit-when-booted", o.exit_when_booted, "Stop as soon as every charger is booted (for benchmarks)");
   add_protocol_options(*run, o.protocol);
   add_model_options(*run, o.models);
   add_scaling_options(*run, o);
@@ -236,8 +238,8 @@ int run_fleet(const RunOptions& o) {
   }
   const unsigned engine_threads = o.shards != 0 ? o.shards : std::max(1u, std::thread::hardware_concurrency());
   if (!check_fd_capacity(share, fleet_count, *shard, engine_threads)) return 2;
-  const auto plan = fleet::plan_fleet(fleet::FleetPlanOptions{o.seed, o.identity_prefix, fleet_count, *shard,
-                                                               pool ? pool->size() : 0});
+  const auto plan = fleet::plan_fleet(
+      fleet::FleetPlanOptions{o.seed, o.identity_prefix, fleet_count, *shard, pool ? pool->size() : 0});
   warn_about_ports(plan, pool.get(), *shard);
   const int total = static_cast<int>(plan.size()); // this process's chargers
   transport::LinkConfig link;
@@ -277,8 +279,9 @@ int run_fleet(const RunOptions& o) {
       catalog::apply_profile_identity(*spec.profile, o.seed, planned.index, spec.identity);
       const std::string version{ocpp::to_string(spec.version)};
       if (!spec.profile->hardware.supports(version)) {
-        std::fprintf(stderr, "error: model %s does not speak OCPP %s (charger %s); pick --ocpp or a --version-mix it supports\n",
-                     spec.profile->identity.slug().c_str(), version.c_str(), planned.identity.c_str());
+        std::fprintf(
+            stderr, "error: model %s does not speak OCPP %s (charger %s); pick --ocpp or a --version-mix it supports\n",
+            spec.profile->identity.slug().c_str(), version.c_str(), planned.identity.c_str());
         return 2;
       }
     }
@@ -313,8 +316,8 @@ int run_fleet(const RunOptions& o) {
   if (o.protocol.version_mix)
     version_note += ": " + std::to_string(static_cast<std::size_t>(total) - v201_count) + " x 1.6, " +
                     std::to_string(v201_count) + " x 2.0.1";
-  std::printf("ocppfleet: %d chargers%s -> %s (%s, %u engine threads%s)\n", total, shard_note.c_str(),
-              o.ws_url.c_str(), version_note.c_str(), engine.shard_count(), pool_note.c_str());
+  std::printf("ocppfleet: %d chargers%s -> %s (%s, %u engine threads%s)\n", total, shard_note.c_str(), o.ws_url.c_str(),
+              version_note.c_str(), engine.shard_count(), pool_note.c_str());
   if (const auto shaped = describe(shaping); !shaped.empty()) std::printf("load shaping: %s\n", shaped.c_str());
   engine.start_all(); // with a connect gate this is the ramp-up
   StormSchedule storms{shaping};
@@ -399,8 +402,7 @@ int run_fleet(const RunOptions& o) {
   getrusage(RUSAGE_SELF, &usage);
   const double cpu_user_s = static_cast<double>(usage.ru_utime.tv_sec) + usage.ru_utime.tv_usec / 1e6;
   const double cpu_system_s = static_cast<double>(usage.ru_stime.tv_sec) + usage.ru_stime.tv_usec / 1e6;
-  const double per_charger =
-      total > 0 ? static_cast<double>(rss_after - std::min(rss_after, rss_before)) / total : 0.0;
+  const double per_charger = total > 0 ? static_cast<double>(rss_after - std::min(rss_after, rss_before)) / total : 0.0;
   std::printf("memory: RSS %.1f MiB before chargers, %.1f MiB at end: %.0f bytes per charger\n",
               static_cast<double>(rss_before) / 1048576.0, static_cast<double>(rss_after) / 1048576.0, per_charger);
   if (o.summary_json) {

@@ -81,13 +81,14 @@ int serve(const ServeOptions& o) {
     return 2;
   }
   catalog::Catalog catalog{o.brands_dir ? *o.brands_dir : default_brands_dir("/proc/self/exe")};
-  auth::Authenticator authenticator{[&store](std::string hash, std::function<void(std::optional<auth::TokenRecord>)> done) {
-    store->post([hash = std::move(hash), done = std::move(done)](store::Database& db) {
-      const auto row = store::find_token(db, hash);
-      if (!row) return done(std::nullopt);
-      done(auth::TokenRecord{row->token_hash, row->org_id, row->admin, row->revoked});
-    });
-  }};
+  auth::Authenticator authenticator{
+      [&store](std::string hash, std::function<void(std::optional<auth::TokenRecord>)> done) {
+        store->post([hash = std::move(hash), done = std::move(done)](store::Database& db) {
+          const auto row = store::find_token(db, hash);
+          if (!row) return done(std::nullopt);
+          done(auth::TokenRecord{row->token_hash, row->org_id, row->admin, row->revoked});
+        });
+      }};
   api::RuntimeConfig runtime_config;
   runtime_config.engine_threads = o.shards;
   runtime_config.provision_timeout = std::chrono::milliseconds{static_cast<std::int64_t>(o.provision_timeout_s * 1000)};
@@ -139,8 +140,8 @@ int serve(const ServeOptions& o) {
   io.run();
   second.join();
   bulk_runner.reset(); // before the runtime it provisions into
-  runtime.reset(); // stops chargers gracefully, flushes the last logs
-  store.reset();   // drains queued writes
+  runtime.reset();     // stops chargers gracefully, flushes the last logs
+  store.reset();       // drains queued writes
   return 0;
 }
 
@@ -151,13 +152,15 @@ void add_serve_commands(CLI::App& app, ServeOptions& s, TokenOptions& t) {
   serve->add_option("--listen", s.listen, "HOST:PORT to listen on")->capture_default_str();
   serve->add_option("--db", s.db, "SQLite database file (created if missing; WAL)")->capture_default_str();
   serve->add_option("--brands-dir", s.brands_dir, "Brand/model profiles (default: the brands/ of the source tree)");
-  serve->add_option("--provision-timeout", s.provision_timeout_s,
-                    "Seconds a new charger has to get its BootNotification accepted before it is FAILED")
+  serve
+      ->add_option("--provision-timeout", s.provision_timeout_s,
+                   "Seconds a new charger has to get its BootNotification accepted before it is FAILED")
       ->check(CLI::Range(1.0, 3600.0))
       ->capture_default_str();
-  serve->add_option("--provision-attempts", s.provision_attempts,
-                    "Attempts of a provisioning run whose failure may pass (connection refused, DNS, timeout, boot "
-                    "rejected); 1 s backoff before the second, doubling")
+  serve
+      ->add_option("--provision-attempts", s.provision_attempts,
+                   "Attempts of a provisioning run whose failure may pass (connection refused, DNS, timeout, boot "
+                   "rejected); 1 s backoff before the second, doubling")
       ->check(CLI::Range(1, 10))
       ->capture_default_str();
   serve->add_option("--log-retention", s.log_retention, "OCPP frames kept per charger in the store")
@@ -173,7 +176,8 @@ void add_serve_commands(CLI::App& app, ServeOptions& s, TokenOptions& t) {
 
   auto* token = app.add_subcommand("token", "API tokens");
   token->require_subcommand(1);
-  auto* create = token->add_subcommand("create", "Mint a bearer token for an organisation (printed once, stored hashed)");
+  auto* create =
+      token->add_subcommand("create", "Mint a bearer token for an organisation (printed once, stored hashed)");
   create->add_option("--org", t.org, "Organisation name (created if new)")->required();
   create->add_option("--db", t.db, "SQLite database file of `ocppfleet serve`")->capture_default_str();
   create->add_flag("--admin", t.admin, "Admin token: may act for any organisation via X-Organization-Id");

@@ -14,7 +14,7 @@ struct ServeOptions {
   std::string db = "./ocppfleet.db";
   std::optional<std::string> brands_dir;
   double provision_timeout_s = 30;
-  int provision_attempts = 3; // attempts for a retryable failure (connection refused, timeout, ...)
+  int provision_attempts = 3;       // attempts for a retryable failure (connection refused, timeout, ...)
   std::size_t log_retention = 5000; // OCPP frames kept per charger
   unsigned shards = 0;
   std::size_t max_body_bytes = 1 << 20;

@@ -22,10 +22,10 @@ HttpResponse error_response(unsigned status, std::string detail);
 // ["query","limit"]; type is pydantic's ("missing", "string_type", "value_error",
 // "json_invalid", ...). input is emitted only when set (pydantic always sends it; routes may).
 struct FieldError {
-    nlohmann::json loc = nlohmann::json::array();
-    std::string msg;
-    std::string type;
-    std::optional<nlohmann::json> input;
+  nlohmann::json loc = nlohmann::json::array();
+  std::string msg;
+  std::string type;
+  std::optional<nlohmann::json> input;
 };
 
 // 422 {"detail":[{"type":...,"loc":[...],"msg":...}, ...]}

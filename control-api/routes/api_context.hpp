@@ -39,8 +39,7 @@ void with_principal(ApiContext& ctx, http::HttpRequest& request, http::Responder
 
 // Runs `work(db)` on the store thread and sends the response it returns. A full store queue
 // is 503; any other exception a 500 (logged), never a hung request.
-template <class Work>
-void respond_from_store(ApiContext& ctx, http::Responder responder, Work work) {
+template <class Work> void respond_from_store(ApiContext& ctx, http::Responder responder, Work work) {
   try {
     ctx.store.post([responder, work = std::move(work)](store::Database& db) mutable {
       try {

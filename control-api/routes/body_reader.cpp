@@ -47,7 +47,8 @@ std::optional<std::string> BodyReader::required_string(const std::string& field,
   }
   auto s = v->get<std::string>();
   if (s.size() < min_len) {
-    add_error(field, "String should have at least " + std::to_string(min_len) + " character" + (min_len == 1 ? "" : "s"),
+    add_error(field,
+              "String should have at least " + std::to_string(min_len) + " character" + (min_len == 1 ? "" : "s"),
               "string_too_short");
     return std::nullopt;
   }
@@ -137,8 +138,8 @@ std::optional<std::int64_t> read_int_query(const http::HttpRequest& request, con
     return std::nullopt;
   }
   if (v < min) {
-    errors.push_back(
-        field_error("query", name, "Input should be greater than or equal to " + std::to_string(min), "greater_than_equal"));
+    errors.push_back(field_error("query", name, "Input should be greater than or equal to " + std::to_string(min),
+                                 "greater_than_equal"));
     return std::nullopt;
   }
   if (v > max) {

@@ -118,7 +118,8 @@ std::vector<std::string> read_identities(const Json& entry, const Json& where, c
     return out;
   }
   if (ids.empty() || ids.size() > static_cast<std::size_t>(kMaxChargers)) {
-    errors.add(ids_loc, "List should have 1 to " + std::to_string(kMaxChargers) + " items", ids.empty() ? "too_short" : "too_long");
+    errors.add(ids_loc, "List should have 1 to " + std::to_string(kMaxChargers) + " items",
+               ids.empty() ? "too_short" : "too_long");
     return out;
   }
   for (std::size_t j = 0; j < ids.size(); ++j) {
@@ -191,37 +192,43 @@ void create_job(ApiContext& ctx, BulkJobRunner& runner, const auth::Principal& w
   const std::string location_id = req.path_params["location_id"];
   auto input = read_request(req, location_id);
   if (auto* error = std::get_if<http::HttpResponse>(&input)) return res.send(std::move(*error));
-  respond_from_store(ctx, res, [&runner, org = who.org_id, location_id,
-                                groups = std::move(std::get<std::vector<Group>>(input))](store::Database& db) {
-    const auto location = store::get_location(db, org, location_id);
-    if (!location) return error_response(404, "Location not found");
-    Json plan{{"location_id", location_id}, {"location_name", location->name}, {"groups", Json::array()}};
-    std::vector<std::string> identities;
-    for (const auto& g : groups) {
-      plan["groups"].push_back({{"first", identities.size()}, {"count", g.identities.size()}, {"template", g.tmpl}});
-      identities.insert(identities.end(), g.identities.begin(), g.identities.end());
-    }
-    store::BulkJobRow job;
-    job.org_id = org;
-    job.location_id = location_id;
-    job.request_json = plan.dump();
-    job = store::create_bulk_job(db, std::move(job), identities);
-    runner.submit(org, job.id); // durable: the runner takes it from here (or resume() after a crash)
-    return json_response(202, Json{{"job_id", job.id},
-                                   {"location_id", location_id},
-                                   {"status", job.status},
-                                   {"status_url", status_url(location_id, job.id)},
-                                   {"total", identities.size()}});
-  });
+  respond_from_store(
+      ctx, res,
+      [&runner, org = who.org_id, location_id,
+       groups = std::move(std::get<std::vector<Group>>(input))](store::Database& db) {
+        const auto location = store::get_location(db, org, location_id);
+        if (!location) return error_response(404, "Location not found");
+        Json plan{{"location_id", location_id}, {"location_name", location->name}, {"groups", Json::array()}};
+        std::vector<std::string> identities;
+        for (const auto& g : groups) {
+          plan["groups"].push_back(
+              {{"first", identities.size()}, {"count", g.identities.size()}, {"template", g.tmpl}});
+          identities.insert(identities.end(), g.identities.begin(), g.identities.end());
+        }
+        store::BulkJobRow job;
+        job.org_id = org;
+        job.location_id = location_id;
+        job.request_json = plan.dump();
+        job = store::create_bulk_job(db, std::move(job), identities);
+        runner.submit(org, job.id); // durable: the runner takes it from here (or resume() after a crash)
+        return json_response(202, Json{{"job_id", job.id},
+                                       {"location_id", location_id},
+                                       {"status", job.status},
+                                       {"status_url", status_url(location_id, job.id)},
+                                       {"total", identities.size()}});
+      });
 }
 
 Json job_json(const store::BulkJobWithItems& job) {
   std::size_t created = 0, failed = 0, pending = 0;
   Json results = Json::array();
   for (const auto& item : job.items) {
-    if (item.status == store::bulk_item_status::created) ++created;
-    else if (item.status == store::bulk_item_status::failed) ++failed;
-    else ++pending;
+    if (item.status == store::bulk_item_status::created)
+      ++created;
+    else if (item.status == store::bulk_item_status::failed)
+      ++failed;
+    else
+      ++pending;
     results.push_back({{"identity", item.identity},
                        {"status", item.status},
                        {"charger_id", item.charger_id ? Json(*item.charger_id) : Json()},
@@ -242,22 +249,31 @@ Json job_json(const store::BulkJobWithItems& job) {
 } // namespace
 
 void add_bulk_routes(http::Router& router, ApiContext& ctx, BulkJobRunner& runner) {
-  router.add("POST", "/ocpp/locations/{location_id}/chargers", [&ctx, &runner](http::HttpRequest& req, http::Responder res) {
-    with_principal(ctx, req, res, [&ctx, &runner](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-      create_job(ctx, runner, who, r, out);
-    });
-  }, "Create chargers at a location (bulk, durable)");
+  router.add(
+      "POST", "/ocpp/locations/{location_id}/chargers",
+      [&ctx, &runner](http::HttpRequest& req, http::Responder res) {
+        with_principal(ctx, req, res,
+                       [&ctx, &runner](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+                         create_job(ctx, runner, who, r, out);
+                       });
+      },
+      "Create chargers at a location (bulk, durable)");
 
-  router.add("GET", "/ocpp/locations/{location_id}/chargers/jobs/{job_id}", [&ctx](http::HttpRequest& req, http::Responder res) {
-    with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-      respond_from_store(ctx, out, [org = who.org_id, location_id = r.path_params["location_id"],
-                                    job_id = r.path_params["job_id"]](store::Database& db) {
-        const auto job = store::get_bulk_job(db, org, job_id);
-        if (!job || job->job.location_id != location_id) return error_response(404, "Bulk job not found");
-        return json_response(200, job_json(*job));
-      });
-    });
-  }, "Get bulk charger job");
+  router.add(
+      "GET", "/ocpp/locations/{location_id}/chargers/jobs/{job_id}",
+      [&ctx](http::HttpRequest& req, http::Responder res) {
+        with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+          respond_from_store(ctx, out,
+                             [org = who.org_id, location_id = r.path_params["location_id"],
+                              job_id = r.path_params["job_id"]](store::Database& db) {
+                               const auto job = store::get_bulk_job(db, org, job_id);
+                               if (!job || job->job.location_id != location_id)
+                                 return error_response(404, "Bulk job not found");
+                               return json_response(200, job_json(*job));
+                             });
+        });
+      },
+      "Get bulk charger job");
 }
 
 } // namespace ocppfleet::api

@@ -13,8 +13,8 @@ using http::error_response;
 using http::json_response;
 
 // Fields whose change needs a new connection: applied by restart-charger (or the next start).
-constexpr const char* kReconnectFields[] = {"identity", "ws_url", "ocpp_version", "password", "brand_slug", "model_slug",
-                                           "connector_type"};
+constexpr const char* kReconnectFields[] = {"identity",   "ws_url",     "ocpp_version",  "password",
+                                            "brand_slug", "model_slug", "connector_type"};
 
 std::variant<store::ChargerUpdate, http::HttpResponse> read_update(const http::HttpRequest& request,
                                                                    std::vector<std::string>& reconnect) {
@@ -55,8 +55,8 @@ std::optional<std::string> time_bound(const http::HttpRequest& r, const std::str
   if (!text) return std::nullopt;
   const auto parsed = core::parse_timestamp(*text);
   if (!parsed) {
-    errors.push_back(http::FieldError{Json::array({"query", name}), "Input should be a valid datetime", "datetime_parsing",
-                                      Json(*text)});
+    errors.push_back(http::FieldError{Json::array({"query", name}), "Input should be a valid datetime",
+                                      "datetime_parsing", Json(*text)});
     return std::nullopt;
   }
   return core::format_timestamp(*parsed);
@@ -65,54 +65,62 @@ std::optional<std::string> time_bound(const http::HttpRequest& r, const std::str
 } // namespace
 
 void add_charger_extra_routes(http::Router& router, ApiContext& ctx) {
-  router.add("PUT", "/ocpp/chargers/{charger_id}", [&ctx](http::HttpRequest& req, http::Responder res) {
-    with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-      std::vector<std::string> reconnect;
-      auto update = read_update(r, reconnect);
-      if (auto* error = std::get_if<http::HttpResponse>(&update)) return out.send(std::move(*error));
-      respond_from_store(ctx, out, [org = who.org_id, id = r.path_params["charger_id"], reconnect,
-                                    u = std::move(std::get<store::ChargerUpdate>(update))](store::Database& db) {
-        std::optional<store::ChargerRow> row;
-        try {
-          row = store::update_charger(db, org, id, u);
-        } catch (const store::DuplicateIdentity&) {
-          return error_response(409, "A charger with identity '" + u.identity.value_or("") +
-                                         "' already exists in this organisation");
-        }
-        if (!row) return error_response(404, "Charger not found");
-        Json body = charger_json(*row);
-        const bool running = row->runtime_state == store::runtime_state::running;
-        body["restart_required"] = running && !reconnect.empty();
-        body["restart_fields"] = reconnect;
-        return json_response(200, body);
-      });
-    });
-  }, "Update charger");
+  router.add(
+      "PUT", "/ocpp/chargers/{charger_id}",
+      [&ctx](http::HttpRequest& req, http::Responder res) {
+        with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+          std::vector<std::string> reconnect;
+          auto update = read_update(r, reconnect);
+          if (auto* error = std::get_if<http::HttpResponse>(&update)) return out.send(std::move(*error));
+          respond_from_store(ctx, out,
+                             [org = who.org_id, id = r.path_params["charger_id"], reconnect,
+                              u = std::move(std::get<store::ChargerUpdate>(update))](store::Database& db) {
+                               std::optional<store::ChargerRow> row;
+                               try {
+                                 row = store::update_charger(db, org, id, u);
+                               } catch (const store::DuplicateIdentity&) {
+                                 return error_response(409, "A charger with identity '" + u.identity.value_or("") +
+                                                                "' already exists in this organisation");
+                               }
+                               if (!row) return error_response(404, "Charger not found");
+                               Json body = charger_json(*row);
+                               const bool running = row->runtime_state == store::runtime_state::running;
+                               body["restart_required"] = running && !reconnect.empty();
+                               body["restart_fields"] = reconnect;
+                               return json_response(200, body);
+                             });
+        });
+      },
+      "Update charger");
 
-  router.add("GET", "/ocpp/chargers/{charger_id}/logs", [&ctx](http::HttpRequest& req, http::Responder res) {
-    with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-      std::vector<http::FieldError> errors;
-      store::LogQuery q;
-      q.charger_id = r.path_params["charger_id"];
-      q.start = time_bound(r, "start_date", errors);
-      q.end = time_bound(r, "end_date", errors);
-      q.action = r.query_param("event");
-      q.limit = read_int_query(r, "limit", 1, 1000, errors).value_or(100);
-      q.offset = read_int_query(r, "offset", 0, INT32_MAX, errors).value_or(0);
-      if (!errors.empty()) return out.send(http::validation_error(errors));
-      respond_from_store(ctx, out, [org = who.org_id, q](store::Database& db) {
-        if (!store::get_charger(db, org, q.charger_id)) return error_response(404, "Charger not found");
-        const auto page = store::query_logs(db, q);
-        Json data = Json::array();
-        for (const auto& row : page.rows)
-          data.push_back(Json{{"direction", row.direction},
-                              {"action", row.action},
-                              {"message", row.message},
-                              {"timestamp", row.timestamp}});
-        return json_response(200, Json{{"data", data}, {"total", page.total}, {"limit", q.limit}, {"offset", q.offset}});
-      });
-    });
-  }, "List charger logs");
+  router.add(
+      "GET", "/ocpp/chargers/{charger_id}/logs",
+      [&ctx](http::HttpRequest& req, http::Responder res) {
+        with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+          std::vector<http::FieldError> errors;
+          store::LogQuery q;
+          q.charger_id = r.path_params["charger_id"];
+          q.start = time_bound(r, "start_date", errors);
+          q.end = time_bound(r, "end_date", errors);
+          q.action = r.query_param("event");
+          q.limit = read_int_query(r, "limit", 1, 1000, errors).value_or(100);
+          q.offset = read_int_query(r, "offset", 0, INT32_MAX, errors).value_or(0);
+          if (!errors.empty()) return out.send(http::validation_error(errors));
+          respond_from_store(ctx, out, [org = who.org_id, q](store::Database& db) {
+            if (!store::get_charger(db, org, q.charger_id)) return error_response(404, "Charger not found");
+            const auto page = store::query_logs(db, q);
+            Json data = Json::array();
+            for (const auto& row : page.rows)
+              data.push_back(Json{{"direction", row.direction},
+                                  {"action", row.action},
+                                  {"message", row.message},
+                                  {"timestamp", row.timestamp}});
+            return json_response(200,
+                                 Json{{"data", data}, {"total", page.total}, {"limit", q.limit}, {"offset", q.offset}});
+          });
+        });
+      },
+      "List charger logs");
 }
 
 } // namespace ocppfleet::api

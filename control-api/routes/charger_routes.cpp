@@ -51,21 +51,27 @@ using RuntimeAction = http::HttpResponse (*)(ApiContext&, store::Database&, cons
 
 void add_runtime_route(http::Router& router, ApiContext& ctx, const std::string& name, RuntimeAction action,
                        const std::string& summary) {
-  router.add("POST", "/ocpp/chargers/{charger_id}/" + name, [&ctx, action](http::HttpRequest& req, http::Responder res) {
-    with_principal(ctx, req, res, [&ctx, action](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-      respond_from_store(ctx, out, [&ctx, action, org = who.org_id, id = r.path_params["charger_id"]](store::Database& db) {
-        const auto row = store::get_charger(db, org, id, store::Secrets::include);
-        if (!row) return error_response(404, kNotFound);
-        if (row->status != store::charger_status::ready)
-          return error_response(409, "Charger is not provisioned (status " + row->status + ")");
-        return action(ctx, db, *row);
-      });
-    });
-  }, summary);
+  router.add(
+      "POST", "/ocpp/chargers/{charger_id}/" + name,
+      [&ctx, action](http::HttpRequest& req, http::Responder res) {
+        with_principal(
+            ctx, req, res, [&ctx, action](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+              respond_from_store(
+                  ctx, out, [&ctx, action, org = who.org_id, id = r.path_params["charger_id"]](store::Database& db) {
+                    const auto row = store::get_charger(db, org, id, store::Secrets::include);
+                    if (!row) return error_response(404, kNotFound);
+                    if (row->status != store::charger_status::ready)
+                      return error_response(409, "Charger is not provisioned (status " + row->status + ")");
+                    return action(ctx, db, *row);
+                  });
+            });
+      },
+      summary);
 }
 
 Json runtime_answer(const store::ChargerRow& row, std::string_view state, std::string message) {
-  return {{"charger_id", row.id}, {"identity", row.identity}, {"runtime_state", state}, {"message", std::move(message)}};
+  return {
+      {"charger_id", row.id}, {"identity", row.identity}, {"runtime_state", state}, {"message", std::move(message)}};
 }
 
 http::HttpResponse start_action(ApiContext& ctx, store::Database& db, const store::ChargerRow& row) {
@@ -122,65 +128,83 @@ void create(ApiContext& ctx, const auth::Principal& who, http::HttpRequest& req,
 } // namespace
 
 void add_charger_routes(http::Router& router, ApiContext& ctx) {
-  router.add("POST", "/ocpp/chargers", [&ctx](http::HttpRequest& req, http::Responder res) {
-    with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-      create(ctx, who, r, out);
-    });
-  }, "Create charger (durable)");
+  router.add(
+      "POST", "/ocpp/chargers",
+      [&ctx](http::HttpRequest& req, http::Responder res) {
+        with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+          create(ctx, who, r, out);
+        });
+      },
+      "Create charger (durable)");
 
-  router.add("GET", "/ocpp/chargers", [&ctx](http::HttpRequest& req, http::Responder res) {
-    with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-      std::vector<http::FieldError> errors;
-      const auto page = read_page_query(r, errors);
-      if (!errors.empty()) return out.send(http::validation_error(errors));
-      respond_from_store(ctx, out, [org = who.org_id, page, location = r.query_param("location_id")](store::Database& db) {
-        const auto rows = store::list_chargers(db, org, store::PageRequest{page.page, page.limit}, location);
-        Json data = Json::array();
-        for (const auto& row : rows.rows) data.push_back(charger_json(row));
-        return json_response(200, Json{{"data", data}, {"total", rows.total}, {"page", page.page}, {"limit", page.limit}});
-      });
-    });
-  }, "List chargers");
+  router.add(
+      "GET", "/ocpp/chargers",
+      [&ctx](http::HttpRequest& req, http::Responder res) {
+        with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+          std::vector<http::FieldError> errors;
+          const auto page = read_page_query(r, errors);
+          if (!errors.empty()) return out.send(http::validation_error(errors));
+          respond_from_store(
+              ctx, out, [org = who.org_id, page, location = r.query_param("location_id")](store::Database& db) {
+                const auto rows = store::list_chargers(db, org, store::PageRequest{page.page, page.limit}, location);
+                Json data = Json::array();
+                for (const auto& row : rows.rows)
+                  data.push_back(charger_json(row));
+                return json_response(
+                    200, Json{{"data", data}, {"total", rows.total}, {"page", page.page}, {"limit", page.limit}});
+              });
+        });
+      },
+      "List chargers");
 
-  router.add("GET", "/ocpp/chargers/{charger_id}", [&ctx](http::HttpRequest& req, http::Responder res) {
-    with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-      respond_from_store(ctx, out, [org = who.org_id, id = r.path_params["charger_id"]](store::Database& db) {
-        const auto row = store::get_charger(db, org, id);
-        return row ? json_response(200, charger_json(*row)) : error_response(404, kNotFound);
-      });
-    });
-  }, "Get charger");
+  router.add(
+      "GET", "/ocpp/chargers/{charger_id}",
+      [&ctx](http::HttpRequest& req, http::Responder res) {
+        with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+          respond_from_store(ctx, out, [org = who.org_id, id = r.path_params["charger_id"]](store::Database& db) {
+            const auto row = store::get_charger(db, org, id);
+            return row ? json_response(200, charger_json(*row)) : error_response(404, kNotFound);
+          });
+        });
+      },
+      "Get charger");
 
-  router.add("GET", "/ocpp/chargers/{charger_id}/status", [&ctx](http::HttpRequest& req, http::Responder res) {
-    with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-      respond_from_store(ctx, out, [&ctx, org = who.org_id, id = r.path_params["charger_id"]](store::Database& db) {
-        const auto row = store::get_charger(db, org, id);
-        if (!row) return error_response(404, kNotFound);
-        Json body{{"charger_id", row->id},
-                  {"status", row->status},
-                  {"workflow_run_id", row->workflow_run_id ? Json(*row->workflow_run_id) : Json()},
-                  {"error", error_json(row->error_json)},
-                  {"provisioned_at", row->provisioned_at ? Json(*row->provisioned_at) : Json()}};
-        if (row->status == store::charger_status::provisioning || row->status == store::charger_status::pending)
-          body["progress"] = Json{{"current_step", ctx.runtime->current_step(row->id)}};
-        return json_response(200, body);
-      });
-    });
-  }, "Get charger provisioning status");
+  router.add(
+      "GET", "/ocpp/chargers/{charger_id}/status",
+      [&ctx](http::HttpRequest& req, http::Responder res) {
+        with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+          respond_from_store(ctx, out, [&ctx, org = who.org_id, id = r.path_params["charger_id"]](store::Database& db) {
+            const auto row = store::get_charger(db, org, id);
+            if (!row) return error_response(404, kNotFound);
+            Json body{{"charger_id", row->id},
+                      {"status", row->status},
+                      {"workflow_run_id", row->workflow_run_id ? Json(*row->workflow_run_id) : Json()},
+                      {"error", error_json(row->error_json)},
+                      {"provisioned_at", row->provisioned_at ? Json(*row->provisioned_at) : Json()}};
+            if (row->status == store::charger_status::provisioning || row->status == store::charger_status::pending)
+              body["progress"] = Json{{"current_step", ctx.runtime->current_step(row->id)}};
+            return json_response(200, body);
+          });
+        });
+      },
+      "Get charger provisioning status");
 
-  router.add("DELETE", "/ocpp/chargers/{charger_id}", [&ctx](http::HttpRequest& req, http::Responder res) {
-    with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-      respond_from_store(ctx, out, [&ctx, org = who.org_id, id = r.path_params["charger_id"]](store::Database& db) {
-        const auto row = store::find_charger(db, id);
-        if (!row || row->org_id != org) return error_response(404, kNotFound);
-        if (!row->deleted_at) store::soft_delete_charger(db, org, id);
-        ctx.runtime->remove(id); // idempotent: a second DELETE is a 204 too
-        http::HttpResponse done;
-        done.status = 204;
-        return done;
-      });
-    });
-  }, "Delete charger");
+  router.add(
+      "DELETE", "/ocpp/chargers/{charger_id}",
+      [&ctx](http::HttpRequest& req, http::Responder res) {
+        with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+          respond_from_store(ctx, out, [&ctx, org = who.org_id, id = r.path_params["charger_id"]](store::Database& db) {
+            const auto row = store::find_charger(db, id);
+            if (!row || row->org_id != org) return error_response(404, kNotFound);
+            if (!row->deleted_at) store::soft_delete_charger(db, org, id);
+            ctx.runtime->remove(id); // idempotent: a second DELETE is a 204 too
+            http::HttpResponse done;
+            done.status = 204;
+            return done;
+          });
+        });
+      },
+      "Delete charger");
 
   add_runtime_route(router, ctx, "start-charger", start_action, "Start charger runtime");
   add_runtime_route(router, ctx, "stop-charger", stop_action, "Stop charger runtime");

@@ -37,9 +37,9 @@ void note(bool applied, const ocpp::ChargePointBase& cp, std::string_view what) 
 }
 
 // In charger::StopReason order.
-constexpr std::array<std::string_view, 11> kStopReasons{"Local",  "Remote",        "EVDisconnected", "HardReset",
-                                                        "SoftReset", "PowerLoss", "Reboot",         "UnlockCommand",
-                                                        "DeAuthorized", "EmergencyStop", "Other"};
+constexpr std::array<std::string_view, 11> kStopReasons{
+    "Local",  "Remote",        "EVDisconnected", "HardReset",     "SoftReset", "PowerLoss",
+    "Reboot", "UnlockCommand", "DeAuthorized",   "EmergencyStop", "Other"};
 
 // A scalar `value` as text (numbers and booleans too: "MeterValueSampleInterval": 1).
 std::optional<std::string> scalar_text(BodyReader& ev, const Json& event, const std::string& field) {
@@ -54,63 +54,76 @@ struct Command {
 };
 
 const std::array<Command, 13> kCommands{{
-    {"plug-connector", [](BodyReader& ev, const Json&) -> Action {
+    {"plug-connector",
+     [](BodyReader& ev, const Json&) -> Action {
        return [id = connector(ev)](ocpp::ChargePointBase& cp) { note(cp.plug(id), cp, "plug-connector"); };
      }},
-    {"unplug-connector", [](BodyReader& ev, const Json&) -> Action {
+    {"unplug-connector",
+     [](BodyReader& ev, const Json&) -> Action {
        return [id = connector(ev)](ocpp::ChargePointBase& cp) { note(cp.unplug(id), cp, "unplug-connector"); };
      }},
-    {"authorize", [](BodyReader& ev, const Json&) -> Action {
+    {"authorize",
+     [](BodyReader& ev, const Json&) -> Action {
        return [id = connector(ev), tag = id_tag(ev)](ocpp::ChargePointBase& cp) {
          note(cp.authorize(id, tag), cp, "authorize");
        };
      }},
-    {"start-session", [](BodyReader& ev, const Json&) -> Action {
+    {"start-session",
+     [](BodyReader& ev, const Json&) -> Action {
        return [id = connector(ev), tag = id_tag(ev)](ocpp::ChargePointBase& cp) {
          note(cp.start_session(id, tag), cp, "start-session");
        };
      }},
-    {"stop-session", [](BodyReader& ev, const Json&) -> Action {
+    {"stop-session",
+     [](BodyReader& ev, const Json&) -> Action {
        return [id = connector(ev)](ocpp::ChargePointBase& cp) { note(cp.stop_session(id), cp, "stop-session"); };
      }},
-    {"start-transaction", [](BodyReader& ev, const Json&) -> Action {
+    {"start-transaction",
+     [](BodyReader& ev, const Json&) -> Action {
        return [id = connector(ev), tag = id_tag(ev)](ocpp::ChargePointBase& cp) {
          note(cp.start_transaction(id, tag), cp, "start-transaction");
        };
      }},
-    {"stop-transaction", [](BodyReader& ev, const Json&) -> Action {
+    {"stop-transaction",
+     [](BodyReader& ev, const Json&) -> Action {
        const int id = connector(ev);
-       const auto reason = ev.optional_enum("reason", {"Local", "Remote", "EVDisconnected", "HardReset", "SoftReset",
-                                                        "PowerLoss", "Reboot", "UnlockCommand", "DeAuthorized",
-                                                        "EmergencyStop", "Other"})
-                               .value_or("Local");
+       const auto reason =
+           ev.optional_enum("reason", {"Local", "Remote", "EVDisconnected", "HardReset", "SoftReset", "PowerLoss",
+                                       "Reboot", "UnlockCommand", "DeAuthorized", "EmergencyStop", "Other"})
+               .value_or("Local");
        const auto index = std::find(kStopReasons.begin(), kStopReasons.end(), reason) - kStopReasons.begin();
        return [id, why = static_cast<charger::StopReason>(index)](ocpp::ChargePointBase& cp) {
          note(cp.stop_transaction(id, why), cp, "stop-transaction");
        };
      }},
-    {"reset", [](BodyReader& ev, const Json&) -> Action {
+    {"reset",
+     [](BodyReader& ev, const Json&) -> Action {
        const auto type = ev.optional_enum("type", {"soft", "hard", "Soft", "Hard"}).value_or("soft");
        return [hard = type == "hard" || type == "Hard"](ocpp::ChargePointBase& cp) { cp.reset(hard); };
      }},
-    {"unlock-connector", [](BodyReader& ev, const Json&) -> Action {
+    {"unlock-connector",
+     [](BodyReader& ev, const Json&) -> Action {
        return [id = connector(ev)](ocpp::ChargePointBase& cp) { note(cp.unlock(id), cp, "unlock-connector"); };
      }},
-    {"set-configuration", [](BodyReader& ev, const Json& event) -> Action {
+    {"set-configuration",
+     [](BodyReader& ev, const Json& event) -> Action {
        auto key = ev.required_string("key", 1, 128).value_or("");
        auto value = scalar_text(ev, event, "value").value_or("");
        return [key = std::move(key), value = std::move(value)](ocpp::ChargePointBase& cp) {
          note(cp.set_configuration(key, value), cp, "set-configuration " + key);
        };
      }},
-    {"inject-fault", [](BodyReader& ev, const Json&) -> Action {
+    {"inject-fault",
+     [](BodyReader& ev, const Json&) -> Action {
        return [id = connector(ev), code = ev.optional_string("error_code", 1, 50).value_or("OtherError")](
                   ocpp::ChargePointBase& cp) { cp.inject_fault(id, code); };
      }},
-    {"clear-fault", [](BodyReader& ev, const Json&) -> Action {
+    {"clear-fault",
+     [](BodyReader& ev, const Json&) -> Action {
        return [id = connector(ev)](ocpp::ChargePointBase& cp) { cp.clear_fault(id); };
      }},
-    {"proxy-message", [](BodyReader& ev, const Json& event) -> Action {
+    {"proxy-message",
+     [](BodyReader& ev, const Json& event) -> Action {
        auto action = ev.required_string("action", 1, 64).value_or("");
        Json payload = Json::object();
        if (ev.has("payload")) {
@@ -147,7 +160,8 @@ struct Request {
 void nest(std::vector<http::FieldError>& out, const BodyReader& reader, const char* name) {
   for (auto error : reader.errors()) {
     Json loc = Json::array({"body", name});
-    for (std::size_t i = 1; i < error.loc.size(); ++i) loc.push_back(error.loc[i]);
+    for (std::size_t i = 1; i < error.loc.size(); ++i)
+      loc.push_back(error.loc[i]);
     error.loc = std::move(loc);
     out.push_back(std::move(error));
   }
@@ -173,7 +187,8 @@ std::variant<Request, http::HttpResponse> read_request(const http::HttpRequest& 
         const Json& ids = target["charger_ids"];
         std::vector<std::string> list;
         if (ids.is_array() && std::all_of(ids.begin(), ids.end(), [](const Json& v) { return v.is_string(); })) {
-          for (const auto& v : ids) list.push_back(v.get<std::string>());
+          for (const auto& v : ids)
+            list.push_back(v.get<std::string>());
           out.target.charger_ids = std::move(list);
         } else {
           t.add_error("charger_ids", "Input should be a valid list of strings", "list_type");
@@ -209,7 +224,8 @@ http::HttpResponse queue_on(ApiContext& ctx, const std::vector<store::ChargerRow
     }
   }
   Json failures = Json::array();
-  for (auto& [id, error] : failed) failures.push_back(Json{{"charger_id", id}, {"error", error}});
+  for (auto& [id, error] : failed)
+    failures.push_back(Json{{"charger_id", id}, {"error", error}});
   return json_response(200, Json{{"targeted_count", results.size() + failures.size()},
                                  {"queued_count", results.size()},
                                  {"failed_count", failures.size()},
@@ -229,7 +245,8 @@ http::HttpResponse run(ApiContext& ctx, store::Database& db, const std::string& 
   for (int page = 1;; ++page) {
     auto chunk = store::list_chargers(db, org, store::PageRequest{page, 100}, target.location_id);
     const bool last = chunk.rows.size() < 100;
-    for (auto& row : chunk.rows) at_location.push_back(std::move(row));
+    for (auto& row : chunk.rows)
+      at_location.push_back(std::move(row));
     if (last || chunk.rows.empty()) break;
   }
   if (!target.charger_ids) return queue_on(ctx, at_location, {}, req.action);
@@ -238,8 +255,8 @@ http::HttpResponse run(ApiContext& ctx, store::Database& db, const std::string& 
   std::set<std::string> seen;
   for (const auto& id : *target.charger_ids) {
     if (!seen.insert(id).second) continue;
-    const auto it = std::find_if(at_location.begin(), at_location.end(),
-                                 [&](const store::ChargerRow& r) { return r.id == id; });
+    const auto it =
+        std::find_if(at_location.begin(), at_location.end(), [&](const store::ChargerRow& r) { return r.id == id; });
     if (it == at_location.end()) {
       failed.emplace_back(id, "charger not found at this location");
     } else {
@@ -252,17 +269,22 @@ http::HttpResponse run(ApiContext& ctx, store::Database& db, const std::string& 
 } // namespace
 
 void add_command_routes(http::Router& router, ApiContext& ctx) {
-  router.add("POST", "/ocpp/commands/{name}", [&ctx](http::HttpRequest& req, http::Responder res) {
-    with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-      const std::string name = r.path_params["name"];
-      const Command* command = find_command(name);
-      if (command == nullptr) return out.send(error_response(404, "Unknown command '" + name + "'"));
-      auto parsed = read_request(r, *command);
-      if (auto* error = std::get_if<http::HttpResponse>(&parsed)) return out.send(std::move(*error));
-      respond_from_store(ctx, out, [&ctx, org = who.org_id, request = std::move(std::get<Request>(parsed))](
-                                       store::Database& db) { return run(ctx, db, org, request); });
-    });
-  }, "Send a command to chargers");
+  router.add(
+      "POST", "/ocpp/commands/{name}",
+      [&ctx](http::HttpRequest& req, http::Responder res) {
+        with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+          const std::string name = r.path_params["name"];
+          const Command* command = find_command(name);
+          if (command == nullptr) return out.send(error_response(404, "Unknown command '" + name + "'"));
+          auto parsed = read_request(r, *command);
+          if (auto* error = std::get_if<http::HttpResponse>(&parsed)) return out.send(std::move(*error));
+          respond_from_store(
+              ctx, out, [&ctx, org = who.org_id, request = std::move(std::get<Request>(parsed))](store::Database& db) {
+                return run(ctx, db, org, request);
+              });
+        });
+      },
+      "Send a command to chargers");
 }
 
 } // namespace ocppfleet::api

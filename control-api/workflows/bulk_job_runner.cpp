@@ -88,10 +88,9 @@ std::optional<Created> create_item(store::Database& db, const Plan& plan, const 
     item_tx.commit();
     return Created{stored.id, run.id};
   } catch (const store::DuplicateIdentity&) {
-    store::set_bulk_item_result(
-        db, item.job_id, item.seq, store::bulk_item_status::failed, std::nullopt,
-        item_error("duplicate_identity",
-                   "A charger with identity '" + item.identity + "' already exists in this organisation"));
+    store::set_bulk_item_result(db, item.job_id, item.seq, store::bulk_item_status::failed, std::nullopt,
+                                item_error("duplicate_identity", "A charger with identity '" + item.identity +
+                                                                     "' already exists in this organisation"));
     return std::nullopt;
   }
 }
@@ -145,14 +144,15 @@ void BulkJobRunner::run_worker() {
 }
 
 void BulkJobRunner::run_job(const std::string& org_id, const std::string& job_id) {
-  auto loaded = store_.submit([org_id, job_id](store::Database& db) {
-                        auto job = store::get_bulk_job(db, org_id, job_id);
-                        if (job && job->job.status == store::workflow_status::pending) {
-                          store::set_bulk_job_status(db, job_id, store::workflow_status::running);
-                          job->job.status = store::workflow_status::running;
-                        }
-                        return job;
-                      })
+  auto loaded = store_
+                    .submit([org_id, job_id](store::Database& db) {
+                      auto job = store::get_bulk_job(db, org_id, job_id);
+                      if (job && job->job.status == store::workflow_status::pending) {
+                        store::set_bulk_job_status(db, job_id, store::workflow_status::running);
+                        job->job.status = store::workflow_status::running;
+                      }
+                      return job;
+                    })
                     .get();
   if (!loaded || loaded->job.status != store::workflow_status::running) return; // finished or gone
 
@@ -175,35 +175,38 @@ void BulkJobRunner::run_job(const std::string& org_id, const std::string& job_id
       if (stopping_) return; // resumed on the next start
     }
     std::vector<store::BulkJobItemRow> batch(pending.begin() + static_cast<std::ptrdiff_t>(at),
-                                             pending.begin() + static_cast<std::ptrdiff_t>(std::min(at + kBatch, pending.size())));
-    const auto created = store_.submit([&plan, batch = std::move(batch)](store::Database& db) {
-                                 std::vector<Created> out;
-                                 store::Transaction tx{db};
-                                 for (const auto& item : batch)
-                                   if (auto c = create_item(db, plan, item)) out.push_back(std::move(*c));
-                                 tx.commit();
-                                 return out;
-                               })
+                                             pending.begin() +
+                                                 static_cast<std::ptrdiff_t>(std::min(at + kBatch, pending.size())));
+    const auto created = store_
+                             .submit([&plan, batch = std::move(batch)](store::Database& db) {
+                               std::vector<Created> out;
+                               store::Transaction tx{db};
+                               for (const auto& item : batch)
+                                 if (auto c = create_item(db, plan, item)) out.push_back(std::move(*c));
+                               tx.commit();
+                               return out;
+                             })
                              .get();
     // Durable now: each run proceeds on the provisioning worker.
     for (const auto& c : created)
       runtime_.provision(c.charger_id, c.run_id);
   }
 
-  const auto status = store_.submit([org_id, job_id](store::Database& db) {
-                               const auto job = store::get_bulk_job(db, org_id, job_id);
-                               if (!job) return std::string{};
-                               std::size_t failed = 0;
-                               for (const auto& item : job->items) {
-                                 if (item.status == store::bulk_item_status::pending) return std::string{};
-                                 if (item.status == store::bulk_item_status::failed) ++failed;
-                               }
-                               const auto done = !job->items.empty() && failed == job->items.size()
-                                                     ? store::workflow_status::failed
-                                                     : store::workflow_status::succeeded;
-                               store::set_bulk_job_status(db, job_id, done);
-                               return std::string{done};
-                             })
+  const auto status = store_
+                          .submit([org_id, job_id](store::Database& db) {
+                            const auto job = store::get_bulk_job(db, org_id, job_id);
+                            if (!job) return std::string{};
+                            std::size_t failed = 0;
+                            for (const auto& item : job->items) {
+                              if (item.status == store::bulk_item_status::pending) return std::string{};
+                              if (item.status == store::bulk_item_status::failed) ++failed;
+                            }
+                            const auto done = !job->items.empty() && failed == job->items.size()
+                                                  ? store::workflow_status::failed
+                                                  : store::workflow_status::succeeded;
+                            store::set_bulk_job_status(db, job_id, done);
+                            return std::string{done};
+                          })
                           .get();
   core::logger()->info("control API: bulk job {} ({} items) {}", job_id, loaded->items.size(),
                        status.empty() ? "left unfinished" : status);

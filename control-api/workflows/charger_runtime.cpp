@@ -23,7 +23,8 @@ std::optional<ocpp::ProtocolVersion> version_of(const std::string& text) {
 } // namespace
 
 std::string ProvisionError::to_json() const {
-  return Json{{"code", code}, {"message", message}, {"step", step}, {"param", param.empty() ? Json() : Json(param)},
+  return Json{{"code", code},           {"message", message},
+              {"step", step},           {"param", param.empty() ? Json() : Json(param)},
               {"retryable", retryable}, {"attempts", attempts}}
       .dump();
 }
@@ -68,7 +69,8 @@ void ChargerRuntime::resume() {
       core::logger()->warn("control API: charger {} not restarted: {}", row.id, error);
     }
   }
-  core::logger()->info("control API: resumed {} provisioning runs, restarted {} chargers", unfinished.size(), restarted);
+  core::logger()->info("control API: resumed {} provisioning runs, restarted {} chargers", unfinished.size(),
+                       restarted);
 }
 
 std::optional<fleet::ChargerSpec> ChargerRuntime::spec_for(const store::ChargerRow& row, ProvisionError* error) {
@@ -99,7 +101,8 @@ std::optional<fleet::ChargerSpec> ChargerRuntime::spec_for(const store::ChargerR
       bool found = false;
       for (int n = 1; n <= lookup.profile->hardware.connector_count(); ++n)
         found = found || lookup.profile->hardware.connector(n)->type == *row.connector_type;
-      if (!found) return fail("unknown_connector_type", slug + " has no " + *row.connector_type + " connector", "connector_type");
+      if (!found)
+        return fail("unknown_connector_type", slug + " has no " + *row.connector_type + " connector", "connector_type");
     }
     spec.profile = std::move(lookup.profile);
     spec.evs = evs_;

@@ -27,13 +27,13 @@
 namespace ocppfleet::api {
 
 struct RuntimeConfig {
-  unsigned engine_threads = 0;                     // 0 = one per core
+  unsigned engine_threads = 0;                         // 0 = one per core
   std::chrono::milliseconds provision_timeout{30'000}; // boot must be Accepted within this (per attempt)
-  int provision_attempts = 3;                            // attempts for a retryable failure
-  std::chrono::milliseconds retry_backoff{1'000};        // before attempt 2; doubles per attempt
-  std::size_t log_keep_per_charger = 5000;          // retention of charger_logs rows
+  int provision_attempts = 3;                          // attempts for a retryable failure
+  std::chrono::milliseconds retry_backoff{1'000};      // before attempt 2; doubles per attempt
+  std::size_t log_keep_per_charger = 5000;             // retention of charger_logs rows
   std::chrono::milliseconds log_flush_interval{250};
-  const core::Clock* clock = nullptr;               // default: the system clock
+  const core::Clock* clock = nullptr; // default: the system clock
 };
 
 // FAILED's error object: {code, message, step, param, retryable}.
@@ -114,7 +114,7 @@ private:
 
   mutable std::mutex mutex_; // guards the maps and queues below
   std::map<std::string, fleet::ChargerId> engine_ids_;
-  std::map<std::uint64_t, std::string> log_keys_; // observer key -> charger id (logs)
+  std::map<std::uint64_t, std::string> log_keys_;                             // observer key -> charger id (logs)
   std::map<std::string, std::shared_ptr<const transport::LinkConfig>> links_; // by version + URL
   std::map<std::string, std::string> steps_; // charger id -> current step while provisioning
   std::vector<Job> jobs_;

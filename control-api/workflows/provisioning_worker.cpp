@@ -42,7 +42,8 @@ void ChargerRuntime::run_worker() {
       wake_.wait_for(lock, std::chrono::milliseconds{100}, [this] { return stopping_ || !jobs_.empty(); });
       const auto now = std::chrono::steady_clock::now();
       std::vector<Job> later;
-      for (auto& j : jobs_) (j.not_before <= now ? jobs : later).push_back(std::move(j));
+      for (auto& j : jobs_)
+        (j.not_before <= now ? jobs : later).push_back(std::move(j));
       jobs_.swap(later);
     }
     for (const auto& job : jobs) {
@@ -119,7 +120,8 @@ void ChargerRuntime::check_awaiting() {
     const auto now = std::chrono::steady_clock::now();
     if (!snap) {
       // Removed meanwhile (DELETE): the run ends with the charger.
-      store_.post([run = a.run_id](store::Database& db) { store::finish_run(db, run, store::workflow_status::failed); });
+      store_.post(
+          [run = a.run_id](store::Database& db) { store::finish_run(db, run, store::workflow_status::failed); });
       const std::lock_guard lock{mutex_};
       steps_.erase(a.charger_id);
       continue;
@@ -137,8 +139,9 @@ void ChargerRuntime::check_awaiting() {
     const auto& failure = snap->last_failure;
     if (snap->link_state == transport::LinkState::Failed && failure) {
       const bool auth = failure->code == transport::LinkError::HttpUnauthorized;
-      fail(a, ProvisionError{std::string{transport::code_name(failure->code)}, failure->detail, kStepAwait,
-                             auth ? "password" : "ws_url", transport::is_retryable(failure->code)},
+      fail(a,
+           ProvisionError{std::string{transport::code_name(failure->code)}, failure->detail, kStepAwait,
+                          auth ? "password" : "ws_url", transport::is_retryable(failure->code)},
            true);
       continue;
     }

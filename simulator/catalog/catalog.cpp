@@ -51,7 +51,8 @@ Catalog::Lookup Catalog::get(std::string_view slug) {
   const auto file = dir_ / std::string{brand} / (std::string{model} + ".yaml");
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) {
-    out.errors.push_back(LoadError{file.string(), 0, 0, {}, "no profile '" + std::string{slug} + "' in " + dir_.string()});
+    out.errors.push_back(
+        LoadError{file.string(), 0, 0, {}, "no profile '" + std::string{slug} + "' in " + dir_.string()});
     return out;
   }
   ProfileLoad load = load_profile(file);

@@ -55,7 +55,8 @@ void decode_ev(const YamlNode& node, const std::string& path, FieldReader& r, Ev
     if (ev.inlets.empty()) r.error(list.mark, join_path(path, "inlets"), "must list at least one inlet");
     for (std::size_t i = 0; i < ev.inlets.size(); ++i)
       if (!contains(connector_types(), ev.inlets[i]))
-        r.error(list.items[i].mark, index_path(join_path(path, "inlets"), i), "unknown connector type '" + ev.inlets[i] + "'");
+        r.error(list.items[i].mark, index_path(join_path(path, "inlets"), i),
+                "unknown connector type '" + ev.inlets[i] + "'");
   }
   double kwh = 0.0;
   if (r.read(node, "battery_kwh", path, true, kwh, true)) ev.battery_wh = kwh * 1000.0;

@@ -8,7 +8,7 @@ namespace ocppfleet::catalog {
 
 struct LoadError {
   std::string file;
-  int line = 0;   // 0 when the problem is the file as a whole (cannot open it)
+  int line = 0; // 0 when the problem is the file as a whole (cannot open it)
   int column = 0;
   std::string path; // field path; empty for the document itself
   std::string message;

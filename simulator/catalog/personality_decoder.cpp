@@ -55,7 +55,8 @@ std::optional<std::string> typed_value(const YamlNode& v, ValueType type, const 
     if (auto b = r.boolean(v, path)) return std::string{*b ? "true" : "false"};
     return std::nullopt;
   case ValueType::Integer:
-    if (auto n = r.integer(v, path, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max())) return std::to_string(*n);
+    if (auto n = r.integer(v, path, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()))
+      return std::to_string(*n);
     return std::nullopt;
   case ValueType::Decimal:
     if (v.is_scalar() && (v.scalar_type() == ST::Integer || v.scalar_type() == ST::Decimal)) return v.scalar;
@@ -68,14 +69,14 @@ std::optional<std::string> typed_value(const YamlNode& v, ValueType type, const 
       auto items = r.string_list(v, path);
       if (!items) return std::nullopt;
       std::string joined;
-      for (const auto& s : *items) joined += (joined.empty() ? "" : ",") + s;
+      for (const auto& s : *items)
+        joined += (joined.empty() ? "" : ",") + s;
       return joined;
     }
     return r.string(v, path);
   case ValueType::String:
   case ValueType::OptionList:
-  case ValueType::DateTime:
-    return r.string(v, path);
+  case ValueType::DateTime: return r.string(v, path);
   }
   return std::nullopt;
 }
@@ -113,7 +114,8 @@ void decode_value(const YamlNode& node, const std::string& path, bool v201, Fiel
   if (!value) return;
   out.default_value = *value;
   if (out.allowed.empty()) return;
-  const auto members = is_list_type(out.type) ? split_csl(out.default_value) : std::vector<std::string>{out.default_value};
+  const auto members =
+      is_list_type(out.type) ? split_csl(out.default_value) : std::vector<std::string>{out.default_value};
   for (const auto& m : members) {
     if (std::find(out.allowed.begin(), out.allowed.end(), m) == out.allowed.end())
       r.error(def->mark, dpath, "'" + m + "' is not one of the allowed values");
@@ -134,7 +136,8 @@ void decode_config_keys(const YamlNode& list, const std::string& path, FieldRead
     if (!r.expect_map(item, ipath, {"name", "type", "default", "readonly", "allowed"})) continue;
     ConfigKey16 key;
     if (r.read(item, "name", ipath, true, key.name) && !names.insert(lower(key.name)).second)
-      r.error(item.find("name")->value.mark, join_path(ipath, "name"), "duplicate configuration key '" + key.name + "'");
+      r.error(item.find("name")->value.mark, join_path(ipath, "name"),
+              "duplicate configuration key '" + key.name + "'");
     decode_value(item, ipath, false, r, key);
     out.push_back(std::move(key));
   }
@@ -201,11 +204,13 @@ void decode_statuses(const YamlNode& node, const std::string& path, FieldReader&
     const YamlNode& list = node.find(key)->value;
     seq.clear();
     for (std::size_t i = 0; i < names.size(); ++i) {
-      if (auto s = parse_connector_status(names[i])) seq.push_back(*s);
+      if (auto s = parse_connector_status(names[i]))
+        seq.push_back(*s);
       else
         r.error(list.items[i].mark, index_path(join_path(path, key), i),
-                "'" + names[i] + "' is not a connector status (Available, Preparing, Charging, SuspendedEV, "
-                "SuspendedEVSE, Finishing, Reserved, Unavailable, Faulted)");
+                "'" + names[i] +
+                    "' is not a connector status (Available, Preparing, Charging, SuspendedEV, "
+                    "SuspendedEVSE, Finishing, Reserved, Unavailable, Faulted)");
     }
   };
   one("plug", out.plug);
@@ -216,7 +221,8 @@ void decode_statuses(const YamlNode& node, const std::string& path, FieldReader&
 }
 
 void decode_delays(const YamlNode& node, const std::string& path, FieldReader& r, Delays& out) {
-  if (!r.expect_map(node, path, {"boot_to_status", "plug_to_status", "authorize_to_start", "start_to_charging"})) return;
+  if (!r.expect_map(node, path, {"boot_to_status", "plug_to_status", "authorize_to_start", "start_to_charging"}))
+    return;
   r.read(node, "boot_to_status", path, true, out.boot_to_status_ms, 0, max_delay_ms);
   r.read(node, "plug_to_status", path, false, out.plug_to_status_ms, 0, max_delay_ms);
   r.read(node, "authorize_to_start", path, true, out.authorize_to_start_ms, 0, max_delay_ms);
@@ -251,12 +257,15 @@ void decode_personality(const YamlNode& node, const std::string& path, const Har
     decode_config_keys(*n, join_path(path, "config_keys_16"), r, out.config_keys_16);
   if (const YamlNode* n = r.get(node, "variables_201", path, hardware.supports("2.0.1")))
     decode_variables(*n, join_path(path, "variables_201"), r, out.variables_201);
-  if (const YamlNode* n = r.get(node, "metering", path, true)) decode_metering(*n, join_path(path, "metering"), r, out.metering);
+  if (const YamlNode* n = r.get(node, "metering", path, true))
+    decode_metering(*n, join_path(path, "metering"), r, out.metering);
   if (const YamlNode* n = r.get(node, "status_sequences", path, false))
     decode_statuses(*n, join_path(path, "status_sequences"), r, out.status_sequences);
-  if (const YamlNode* n = r.get(node, "delays_ms", path, true)) decode_delays(*n, join_path(path, "delays_ms"), r, out.delays);
+  if (const YamlNode* n = r.get(node, "delays_ms", path, true))
+    decode_delays(*n, join_path(path, "delays_ms"), r, out.delays);
   r.read(node, "datatransfer_vendor_id", path, false, out.datatransfer_vendor_id);
-  if (const YamlNode* n = r.get(node, "faults", path, true)) decode_faults(*n, join_path(path, "faults"), r, out.faults);
+  if (const YamlNode* n = r.get(node, "faults", path, true))
+    decode_faults(*n, join_path(path, "faults"), r, out.faults);
 }
 
 } // namespace ocppfleet::catalog

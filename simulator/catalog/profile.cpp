@@ -13,14 +13,16 @@ std::string ConnectorProfile::ocpp201_connector_type() const {
 
 int Hardware::connector_count() const {
   int n = 0;
-  for (const auto& e : evses) n += static_cast<int>(e.connectors.size());
+  for (const auto& e : evses)
+    n += static_cast<int>(e.connectors.size());
   return n;
 }
 
 double Hardware::max_power_w() const {
   double p = 0.0;
   for (const auto& e : evses)
-    for (const auto& c : e.connectors) p = std::max(p, c.spec.max_power_w);
+    for (const auto& c : e.connectors)
+      p = std::max(p, c.spec.max_power_w);
   return p;
 }
 

@@ -19,22 +19,22 @@
 namespace ocppfleet::catalog {
 
 struct Identity {
-  std::string brand_slug;        // the directory: "abb"
-  std::string brand_name;        // "ABB"
-  std::string model_slug;        // the file name: "terra-ac-w22"
-  std::string model_name;        // "Terra AC wallbox W22"
-  std::string vendor;            // 1.6 chargePointVendor / 2.0.1 vendorName (<= 20 characters)
-  std::string model;             // 1.6 chargePointModel / 2.0.1 model (<= 20 characters)
-  std::string firmware_version;  // <= 50 characters
-  SerialPattern serial_pattern;  // chargePointSerialNumber / serialNumber (<= 25 characters)
-  std::string meter_type;        // 1.6 meterType (<= 25 characters); empty = not sent
+  std::string brand_slug;       // the directory: "abb"
+  std::string brand_name;       // "ABB"
+  std::string model_slug;       // the file name: "terra-ac-w22"
+  std::string model_name;       // "Terra AC wallbox W22"
+  std::string vendor;           // 1.6 chargePointVendor / 2.0.1 vendorName (<= 20 characters)
+  std::string model;            // 1.6 chargePointModel / 2.0.1 model (<= 20 characters)
+  std::string firmware_version; // <= 50 characters
+  SerialPattern serial_pattern; // chargePointSerialNumber / serialNumber (<= 25 characters)
+  std::string meter_type;       // 1.6 meterType (<= 25 characters); empty = not sent
 
   [[nodiscard]] std::string slug() const { return brand_slug + '/' + model_slug; }
 };
 
 struct ConnectorProfile {
-  std::string type;     // connector type slug: Type1, Type2, CCS1, CCS2, CHAdeMO, GBT
-  bool cable = false;   // tethered cable (true) or socket outlet (false); DC is always a cable
+  std::string type;            // connector type slug: Type1, Type2, CCS1, CCS2, CHAdeMO, GBT
+  bool cable = false;          // tethered cable (true) or socket outlet (false); DC is always a cable
   charger::ConnectorSpec spec; // AC/DC, phases, voltage, max current, max power in W
 
   // The 2.0.1 ConnectorEnumType: cCCS2, sType2, cG105 (CHAdeMO), ...
@@ -100,10 +100,10 @@ struct StatusSequences {
 };
 
 struct Delays {
-  int boot_to_status_ms = 0;      // BootNotification accepted -> first StatusNotification
-  int plug_to_status_ms = 0;      // cable plugged -> Preparing reported
-  int authorize_to_start_ms = 0;  // Authorize accepted -> StartTransaction / TransactionEvent Started
-  int start_to_charging_ms = 0;   // transaction started -> EV draws power (DC: cable check, precharge)
+  int boot_to_status_ms = 0;     // BootNotification accepted -> first StatusNotification
+  int plug_to_status_ms = 0;     // cable plugged -> Preparing reported
+  int authorize_to_start_ms = 0; // Authorize accepted -> StartTransaction / TransactionEvent Started
+  int start_to_charging_ms = 0;  // transaction started -> EV draws power (DC: cable check, precharge)
 };
 
 struct FaultModel {

@@ -54,8 +54,9 @@ void decode_identity(const YamlNode& node, const std::string& path, FieldReader&
       out.serial_pattern = std::move(*parsed);
       if (out.serial_pattern.length() > max_serial)
         r.error(at.mark, join_path(path, "serial_pattern"),
-                "serials would be " + std::to_string(out.serial_pattern.length()) + " characters; at most 25 (OCPP "
-                "chargePointSerialNumber CiString25)");
+                "serials would be " + std::to_string(out.serial_pattern.length()) +
+                    " characters; at most 25 (OCPP "
+                    "chargePointSerialNumber CiString25)");
       else if (out.serial_pattern.length() == 0)
         r.error(at.mark, join_path(path, "serial_pattern"), "must not be empty");
     } else {
@@ -67,8 +68,7 @@ void decode_identity(const YamlNode& node, const std::string& path, FieldReader&
 // Connector items are never merged field by field (a child's evses list replaces the
 // base's), so their fields are required even in an abstract base: `r` is strict here.
 void decode_connector(const YamlNode& node, const std::string& path, FieldReader& r, ConnectorProfile& out) {
-  if (!r.expect_map(node, path,
-                    {"type", "cable", "current", "phases", "voltage_v", "max_current_a", "max_power_kw"}))
+  if (!r.expect_map(node, path, {"type", "cable", "current", "phases", "voltage_v", "max_current_a", "max_power_kw"}))
     return;
   if (r.read(node, "type", path, true, out.type) && !contains(connector_types(), out.type)) {
     r.error(node.find("type")->value.mark, join_path(path, "type"),
@@ -113,7 +113,8 @@ void decode_hardware(const YamlNode& node, const std::string& path, FieldReader&
   if (!r.expect_map(node, path, {"ocpp_versions", "evses"})) return;
   if (r.read(node, "ocpp_versions", path, true, out.ocpp_versions)) {
     const YamlNode& list = node.find("ocpp_versions")->value;
-    if (out.ocpp_versions.empty()) r.error(list.mark, join_path(path, "ocpp_versions"), "must name at least one version");
+    if (out.ocpp_versions.empty())
+      r.error(list.mark, join_path(path, "ocpp_versions"), "must name at least one version");
     for (std::size_t i = 0; i < out.ocpp_versions.size(); ++i) {
       if (out.ocpp_versions[i] != "1.6" && out.ocpp_versions[i] != "2.0.1")
         r.error(list.items[i].mark, index_path(join_path(path, "ocpp_versions"), i),

@@ -47,8 +47,8 @@ Resolved resolve(const std::filesystem::path& file, std::vector<std::filesystem:
   if (!parsed.root) return out;
   YamlNode root = std::move(*parsed.root);
   if (!root.is_map()) {
-    errors.push_back(root.mark.error({}, "a profile must be a map (identity, hardware, personality), found " +
-                                             root.describe()));
+    errors.push_back(
+        root.mark.error({}, "a profile must be a map (identity, hardware, personality), found " + root.describe()));
     return out;
   }
   FieldReader r{errors, true};
@@ -70,20 +70,21 @@ Resolved resolve(const std::filesystem::path& file, std::vector<std::filesystem:
   const auto cycle_at = std::find(chain.begin(), chain.end(), base);
   if (cycle_at != chain.end()) {
     std::string cycle;
-    for (auto it = cycle_at; it != chain.end(); ++it) cycle += it->filename().string() + " -> ";
+    for (auto it = cycle_at; it != chain.end(); ++it)
+      cycle += it->filename().string() + " -> ";
     cycle += base.filename().string();
     errors.push_back(extends_mark.error("extends", "extends cycle: " + cycle));
     return out;
   }
   if (chain.size() >= max_extends_depth) {
-    errors.push_back(extends_mark.error("extends", "more than " + std::to_string(max_extends_depth) +
-                                                       " levels of extends"));
+    errors.push_back(
+        extends_mark.error("extends", "more than " + std::to_string(max_extends_depth) + " levels of extends"));
     return out;
   }
   std::error_code ec;
   if (!std::filesystem::is_regular_file(base, ec)) {
-    errors.push_back(extends_mark.error("extends", "cannot open '" + base_name + "' (" + base_display.string() +
-                                                       "): no such file"));
+    errors.push_back(
+        extends_mark.error("extends", "cannot open '" + base_name + "' (" + base_display.string() + "): no such file"));
     return out;
   }
   chain.push_back(base);

@@ -58,11 +58,16 @@ std::optional<SerialPattern> SerialPattern::parse(std::string_view text, std::st
     const std::size_t colon = body.find(':');
     const std::string_view name = body.substr(0, colon);
     Part part;
-    if (name == "digits") part.kind = Kind::Digits;
-    else if (name == "upper") part.kind = Kind::Upper;
-    else if (name == "hex") part.kind = Kind::Hex;
-    else if (name == "alnum") part.kind = Kind::Alnum;
-    else if (name == "index") part.kind = Kind::Index;
+    if (name == "digits")
+      part.kind = Kind::Digits;
+    else if (name == "upper")
+      part.kind = Kind::Upper;
+    else if (name == "hex")
+      part.kind = Kind::Hex;
+    else if (name == "alnum")
+      part.kind = Kind::Alnum;
+    else if (name == "index")
+      part.kind = Kind::Index;
     else {
       fail(error, "unknown placeholder {" + std::string{body} + "} (digits, upper, hex, alnum, index)");
       return std::nullopt;
@@ -71,8 +76,8 @@ std::optional<SerialPattern> SerialPattern::parse(std::string_view text, std::st
     const auto [end, ec] = std::from_chars(width.data(), width.data() + width.size(), part.width);
     if (width.empty() || ec != std::errc{} || end != width.data() + width.size() || part.width < 1 ||
         part.width > max_width) {
-      fail(error, "placeholder {" + std::string{body} + "} needs a width 1.." + std::to_string(max_width) +
-                      ", e.g. {" + std::string{name} + ":6}");
+      fail(error, "placeholder {" + std::string{body} + "} needs a width 1.." + std::to_string(max_width) + ", e.g. {" +
+                      std::string{name} + ":6}");
       return std::nullopt;
     }
     out.length_ += static_cast<std::size_t>(part.width);
@@ -87,7 +92,8 @@ std::string SerialPattern::generate(std::uint64_t seed, std::uint64_t index) con
   std::string out;
   out.reserve(length_);
   const auto draw = [&](std::string_view alphabet, int n) {
-    for (int k = 0; k < n; ++k) out += alphabet[prng.below(alphabet.size())];
+    for (int k = 0; k < n; ++k)
+      out += alphabet[prng.below(alphabet.size())];
   };
   for (const Part& p : parts_) {
     switch (p.kind) {

@@ -47,7 +47,8 @@ std::optional<std::int64_t> parse_int(const std::string& s) {
 
 std::string format_number(double v) {
   std::string s = std::to_string(v);
-  while (s.size() > 1 && s.back() == '0') s.pop_back();
+  while (s.size() > 1 && s.back() == '0')
+    s.pop_back();
   if (!s.empty() && s.back() == '.') s.pop_back();
   return s;
 }
@@ -116,8 +117,8 @@ std::optional<std::int64_t> FieldReader::integer(const YamlNode& v, const std::s
     return std::nullopt;
   }
   if (*parsed < min || *parsed > max) {
-    error(v.mark, path, "must be between " + std::to_string(min) + " and " + std::to_string(max) + " (got " +
-                            v.scalar + ")");
+    error(v.mark, path,
+          "must be between " + std::to_string(min) + " and " + std::to_string(max) + " (got " + v.scalar + ")");
     return std::nullopt;
   }
   return parsed;
@@ -132,7 +133,8 @@ std::optional<double> FieldReader::number(const YamlNode& v, const std::string& 
     return std::nullopt;
   }
   if (!std::isfinite(*parsed) || (positive ? *parsed <= 0.0 : *parsed < 0.0)) {
-    error(v.mark, path, std::string{"must be "} + (positive ? "> 0" : ">= 0") + " (got " + format_number(*parsed) + ")");
+    error(v.mark, path,
+          std::string{"must be "} + (positive ? "> 0" : ">= 0") + " (got " + format_number(*parsed) + ")");
     return std::nullopt;
   }
   return parsed;
@@ -143,8 +145,10 @@ std::optional<std::vector<std::string>> FieldReader::string_list(const YamlNode&
   std::vector<std::string> out;
   bool ok = true;
   for (std::size_t i = 0; i < v.items.size(); ++i) {
-    if (auto s = string(v.items[i], index_path(path, i))) out.push_back(std::move(*s));
-    else ok = false;
+    if (auto s = string(v.items[i], index_path(path, i)))
+      out.push_back(std::move(*s));
+    else
+      ok = false;
   }
   if (!ok) return std::nullopt;
   return out;
@@ -176,8 +180,8 @@ bool FieldReader::read(const YamlNode& map, std::string_view key, const std::str
   return n.has_value();
 }
 
-bool FieldReader::read(const YamlNode& map, std::string_view key, const std::string& path, bool required,
-                       double& out, bool positive) {
+bool FieldReader::read(const YamlNode& map, std::string_view key, const std::string& path, bool required, double& out,
+                       bool positive) {
   const YamlNode* v = get(map, key, path, required);
   if (!v) return false;
   const auto n = number(*v, join_path(path, key), positive);

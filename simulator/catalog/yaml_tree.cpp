@@ -12,11 +12,13 @@ namespace ocppfleet::catalog {
 namespace {
 
 bool all_of(std::string_view s, int (*pred)(int)) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [pred](char c) { return pred(static_cast<unsigned char>(c)) != 0; });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [pred](char c) { return pred(static_cast<unsigned char>(c)) != 0; });
 }
 
 bool is_yaml_integer(std::string_view s) {
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) return all_of(s.substr(2), s[1] == 'x' ? isxdigit : isdigit);
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o'))
+    return all_of(s.substr(2), s[1] == 'x' ? isxdigit : isdigit);
   if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
   return all_of(s, isdigit);
 }
@@ -28,7 +30,8 @@ bool is_yaml_decimal(std::string_view s) {
   std::size_t i = 0;
   const auto digits = [&] {
     const std::size_t from = i;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+      ++i;
     return i - from;
   };
   const std::size_t int_digits = digits();
@@ -64,7 +67,8 @@ YamlNode convert(const YAML::Node& in, const std::shared_ptr<const std::string>&
   case YAML::NodeType::Sequence: {
     out.kind = YamlNode::Kind::Sequence;
     std::size_t i = 0;
-    for (const auto& item : in) out.items.push_back(convert(item, file, path + '[' + std::to_string(i++) + ']', errors));
+    for (const auto& item : in)
+      out.items.push_back(convert(item, file, path + '[' + std::to_string(i++) + ']', errors));
     break;
   }
   case YAML::NodeType::Map: {
@@ -91,9 +95,7 @@ YamlNode convert(const YAML::Node& in, const std::shared_ptr<const std::string>&
     break;
   }
   case YAML::NodeType::Null:
-  case YAML::NodeType::Undefined:
-    out.kind = YamlNode::Kind::Null;
-    break;
+  case YAML::NodeType::Undefined: out.kind = YamlNode::Kind::Null; break;
   }
   return out;
 }

@@ -27,14 +27,16 @@ ChargerModel::ChargerModel(ChargerIdentity identity, const std::vector<const Con
     : identity_(std::move(identity)) {
   connectors_.reserve(specs.size());
   int id = 0;
-  for (const ConnectorSpec* spec : specs) connectors_.emplace_back(++id, *spec);
+  for (const ConnectorSpec* spec : specs)
+    connectors_.emplace_back(++id, *spec);
 }
 
 ChargerModel::ChargerModel(ChargerIdentity identity, const ConnectorSpec& spec, int connector_count)
     : identity_(std::move(identity)) {
   const int n = std::max(connector_count, 0);
   connectors_.reserve(static_cast<std::size_t>(n)); // exact size: no growth slack per charger
-  for (int id = 1; id <= n; ++id) connectors_.emplace_back(id, spec);
+  for (int id = 1; id <= n; ++id)
+    connectors_.emplace_back(id, spec);
 }
 
 Connector* ChargerModel::connector(int id) noexcept {
@@ -48,8 +50,8 @@ const Connector* ChargerModel::connector(int id) const noexcept {
 ConnectorStatus ChargerModel::status() const noexcept {
   // An Inoperative request is Scheduled while any transaction runs (1.6 ChangeAvailability
   // on connector 0), so the charger turns Unavailable only when the last one has ended.
-  const bool any_transaction =
-      std::any_of(connectors_.begin(), connectors_.end(), [](const Connector& c) { return c.transaction().has_value(); });
+  const bool any_transaction = std::any_of(connectors_.begin(), connectors_.end(),
+                                           [](const Connector& c) { return c.transaction().has_value(); });
   if (availability_ == Availability::Inoperative && !any_transaction) return ConnectorStatus::Unavailable;
   return ConnectorStatus::Available;
 }
@@ -57,7 +59,8 @@ ConnectorStatus ChargerModel::status() const noexcept {
 AvailabilityChange ChargerModel::request_availability(SteadyTime now, Availability a) {
   availability_ = a;
   bool scheduled = false;
-  for (Connector& c : connectors_) scheduled |= c.request_availability(now, a) == AvailabilityChange::Scheduled;
+  for (Connector& c : connectors_)
+    scheduled |= c.request_availability(now, a) == AvailabilityChange::Scheduled;
   return scheduled ? AvailabilityChange::Scheduled : AvailabilityChange::Accepted;
 }
 
@@ -68,7 +71,8 @@ std::string ChargerModel::next_transaction_id() {
 }
 
 void ChargerModel::advance(SteadyTime now) {
-  for (Connector& c : connectors_) c.advance(now);
+  for (Connector& c : connectors_)
+    c.advance(now);
 }
 
 } // namespace ocppfleet::charger

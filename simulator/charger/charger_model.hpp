@@ -49,12 +49,12 @@ struct EvSpec {
   // Nominal pack voltage for DC; the pack's voltage rises with SoC around it, and DC power is
   // also limited by that voltage times the connector's max current. 0 = the connector's voltage.
   double battery_voltage_v = 0.0;
-  int ac_phases = 0; // phases the on-board charger draws on (1..3); 0 = all the connector has
+  int ac_phases = 0;                       // phases the on-board charger draws on (1..3); 0 = all the connector has
   const ChargingCurve* dc_curve = nullptr; // must outlive the plug; nullptr = the simple taper
 };
 
 struct Transaction {
-  std::string local_id;            // our own id (2.0.1 transactionId; unique per charger)
+  std::string local_id;                // our own id (2.0.1 transactionId; unique per charger)
   std::optional<std::int64_t> csms_id; // 1.6 transactionId assigned by the CSMS
   std::string id_tag;
   double meter_start_wh = 0.0;
@@ -67,8 +67,17 @@ enum class AvailabilityChange { Accepted, Scheduled, Rejected };
 
 // Why a transaction stopped, neutral names (1.6 "reason" values are the superset).
 enum class StopReason {
-  Local, Remote, EVDisconnected, HardReset, SoftReset, PowerLoss, Reboot, UnlockCommand, DeAuthorized,
-  EmergencyStop, Other
+  Local,
+  Remote,
+  EVDisconnected,
+  HardReset,
+  SoftReset,
+  PowerLoss,
+  Reboot,
+  UnlockCommand,
+  DeAuthorized,
+  EmergencyStop,
+  Other
 };
 std::string_view to_string(StopReason r);
 
@@ -103,7 +112,7 @@ public:
   // Physical operations. Each recomputes the operating point at `now`.
   void plug(SteadyTime now, const EvSpec& ev);
   void unplug(SteadyTime now); // ends "Finishing"; a running transaction must be stopped first by the caller
-  void set_ev_suspended(SteadyTime now, bool suspended); // EV stops/resumes drawing (SuspendedEV)
+  void set_ev_suspended(SteadyTime now, bool suspended);                   // EV stops/resumes drawing (SuspendedEV)
   void set_offered_limit_w(SteadyTime now, std::optional<double> limit_w); // 0 -> SuspendedEVSE
   void set_fault(SteadyTime now, Fault f);
   void clear_fault(SteadyTime now);

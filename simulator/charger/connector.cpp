@@ -265,8 +265,9 @@ void Connector::recompute(SteadyTime now) {
   }
 
   const bool delivering = tx_ && plugged_ && !ev_suspended_ && !fault_;
-  const EvView ev{ev_.battery_wh, ev_.max_ac_power_w, ev_.max_dc_power_w, ev_.dc_curve,
-                  static_cast<double>(ev_.battery_voltage_v), ev_.ac_phases};
+  const EvView ev{
+      ev_.battery_wh, ev_.max_ac_power_w, ev_.max_dc_power_w, ev_.dc_curve, static_cast<double>(ev_.battery_voltage_v),
+      ev_.ac_phases};
   OperatingPoint op = operating_point(*spec_, ev, ev_soc(ev_.battery_wh, ev_energy_wh_), delivering, offered_limit_w_);
   if (!plugged_) op.voltage_v = spec_->voltage_v; // nothing on the output: the supply's nominal voltage
   meter_.set_operating_point(now, op.power_w, op.voltage_v, op.current_a);

@@ -14,7 +14,7 @@ enum class ConnectorStatus {
   SuspendedEVSE, // transaction, EVSE offers no power (limit 0)
   Finishing,     // transaction ended, cable still plugged
   Reserved,
-  Unavailable,   // availability Inoperative
+  Unavailable, // availability Inoperative
   Faulted,
 };
 

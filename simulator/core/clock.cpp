@@ -19,8 +19,6 @@ Clock::SteadyTime VirtualClock::steady_now() const {
       std::chrono::nanoseconds{elapsed_ns_.load(std::memory_order_acquire)})};
 }
 
-void VirtualClock::advance(std::chrono::nanoseconds d) {
-  elapsed_ns_.fetch_add(d.count(), std::memory_order_acq_rel);
-}
+void VirtualClock::advance(std::chrono::nanoseconds d) { elapsed_ns_.fetch_add(d.count(), std::memory_order_acq_rel); }
 
 } // namespace ocppfleet::core

@@ -18,7 +18,7 @@ struct FleetCounters {
   std::atomic<std::uint64_t> boots_accepted_total{0};
   std::atomic<std::uint64_t> boots_rejected_total{0};
   std::atomic<std::uint64_t> calls_sent_total{0};
-  std::atomic<std::uint64_t> call_errors_total{0};   // CALLERROR answers to our calls
+  std::atomic<std::uint64_t> call_errors_total{0}; // CALLERROR answers to our calls
   std::atomic<std::uint64_t> call_timeouts_total{0};
   std::atomic<std::uint64_t> calls_received_total{0};
   std::atomic<std::uint64_t> transactions_started_total{0};

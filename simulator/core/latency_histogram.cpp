@@ -37,7 +37,8 @@ void LatencyHistogram::record(std::chrono::nanoseconds d) noexcept {
 
 std::chrono::microseconds LatencyHistogram::percentile(double p) const noexcept {
   std::uint64_t total = 0;
-  for (const auto& b : buckets_) total += b.load(std::memory_order_relaxed);
+  for (const auto& b : buckets_)
+    total += b.load(std::memory_order_relaxed);
   if (total == 0) return std::chrono::microseconds{0};
   const auto rank = static_cast<std::uint64_t>(std::ceil(std::clamp(p, 0.0, 1.0) * static_cast<double>(total)));
   std::uint64_t seen = 0;

@@ -12,8 +12,8 @@ namespace ocppfleet::core {
 
 class LatencyHistogram {
 public:
-  static constexpr int kSubBuckets = 8;  // per power of two
-  static constexpr int kOctaves = 28;    // 1 µs .. ~268 s
+  static constexpr int kSubBuckets = 8; // per power of two
+  static constexpr int kOctaves = 28;   // 1 µs .. ~268 s
   static constexpr int kBuckets = kSubBuckets * kOctaves + 1;
 
   void record(std::chrono::nanoseconds d) noexcept;
@@ -36,11 +36,20 @@ private:
 // One histogram per charger-initiated OCPP action (1.6 and 2.0.1 names), plus "Other".
 class ActionLatencies {
 public:
-  static constexpr std::array<std::string_view, 14> kActions{
-      "BootNotification", "Heartbeat",        "StatusNotification", "Authorize",
-      "StartTransaction", "StopTransaction",  "MeterValues",        "TransactionEvent",
-      "DataTransfer",     "NotifyReport",     "FirmwareStatusNotification",
-      "DiagnosticsStatusNotification",        "SecurityEventNotification", "Other"};
+  static constexpr std::array<std::string_view, 14> kActions{"BootNotification",
+                                                             "Heartbeat",
+                                                             "StatusNotification",
+                                                             "Authorize",
+                                                             "StartTransaction",
+                                                             "StopTransaction",
+                                                             "MeterValues",
+                                                             "TransactionEvent",
+                                                             "DataTransfer",
+                                                             "NotifyReport",
+                                                             "FirmwareStatusNotification",
+                                                             "DiagnosticsStatusNotification",
+                                                             "SecurityEventNotification",
+                                                             "Other"};
 
   void record(std::string_view action, std::chrono::nanoseconds d) noexcept { of(action).record(d); }
   [[nodiscard]] const LatencyHistogram& at(std::size_t index) const noexcept { return histograms_[index]; }

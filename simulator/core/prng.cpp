@@ -15,7 +15,8 @@ std::uint64_t SplitMix64::next() {
 
 Prng::Prng(std::uint64_t seed) {
   SplitMix64 sm{seed};
-  for (auto& w : s_) w = sm.next();
+  for (auto& w : s_)
+    w = sm.next();
 }
 
 std::uint64_t Prng::next_u64() {

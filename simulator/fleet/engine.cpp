@@ -16,7 +16,8 @@ namespace asio = boost::asio;
 Engine::Engine(EngineOptions options) : clock_(options.clock != nullptr ? options.clock : &core::system_clock()) {
   unsigned n = options.shards != 0 ? options.shards : std::max(1u, std::thread::hardware_concurrency());
   shards_.reserve(n);
-  for (unsigned i = 0; i < n; ++i) shards_.push_back(std::make_unique<Shard>(i));
+  for (unsigned i = 0; i < n; ++i)
+    shards_.push_back(std::make_unique<Shard>(i));
 }
 
 Engine::~Engine() { shutdown(); }
@@ -79,7 +80,8 @@ void Engine::remove(ChargerId id) {
 void Engine::start_all() {
   for (auto& s : shards_) {
     asio::post(s->io(), [&shard = *s] {
-      for (auto& [id, c] : shard.chargers()) c.charge_point->start();
+      for (auto& [id, c] : shard.chargers())
+        c.charge_point->start();
     });
   }
 }
@@ -87,7 +89,8 @@ void Engine::start_all() {
 void Engine::stop_all() {
   for (auto& s : shards_) {
     asio::post(s->io(), [&shard = *s] {
-      for (auto& [id, c] : shard.chargers()) c.charge_point->stop();
+      for (auto& [id, c] : shard.chargers())
+        c.charge_point->stop();
     });
   }
 }
@@ -132,7 +135,8 @@ bool Engine::wait_ramp_down(std::chrono::milliseconds timeout) {
 void Engine::drop_all_links() {
   for (auto& s : shards_) {
     asio::post(s->io(), [&shard = *s] {
-      for (auto& [id, c] : shard.chargers()) c.charge_point->drop_link();
+      for (auto& [id, c] : shard.chargers())
+        c.charge_point->drop_link();
     });
   }
 }
@@ -158,8 +162,7 @@ std::optional<std::vector<rpc::FrameRecord>> Engine::frames(ChargerId id, std::c
   Shard& shard = shard_of(id);
   asio::post(shard.io(), [&shard, id, promise] {
     const auto it = shard.chargers().find(id);
-    promise->set_value(it == shard.chargers().end() ? std::nullopt
-                                                    : std::optional{it->second.charge_point->frames()});
+    promise->set_value(it == shard.chargers().end() ? std::nullopt : std::optional{it->second.charge_point->frames()});
   });
   if (future.wait_for(timeout) != std::future_status::ready) return std::nullopt;
   return future.get();
@@ -179,13 +182,15 @@ void Engine::shutdown(std::chrono::milliseconds grace) {
   shut_down_ = true;
   for (auto& s : shards_) {
     asio::post(s->io(), [this, &shard = *s] {
-      for (auto& [id, c] : shard.chargers()) c.charge_point->link().set_listener(nullptr);
+      for (auto& [id, c] : shard.chargers())
+        c.charge_point->link().set_listener(nullptr);
       shard.chargers().clear();
       if (&shard == shards_.front().get()) ramp_.reset(); // its timer goes while the loop exists
       shard.io().stop();
     });
   }
-  for (auto& s : shards_) s->join();
+  for (auto& s : shards_)
+    s->join();
 }
 
 } // namespace ocppfleet::fleet

@@ -15,9 +15,8 @@
 #include "simulator/charger/charger_model.hpp"
 #include "simulator/core/clock.hpp"
 #include "simulator/core/fleet_counters.hpp"
-#include "simulator/ocpp/rpc/frame_log.hpp"
-#include "simulator/charger/charger_model.hpp"
 #include "simulator/ocpp/common/charge_point_base.hpp"
+#include "simulator/ocpp/rpc/frame_log.hpp"
 #include "simulator/transport/link.hpp"
 
 namespace ocppfleet::fleet {
@@ -25,13 +24,13 @@ namespace ocppfleet::fleet {
 using ChargerId = std::uint64_t;
 
 struct EngineOptions {
-  unsigned shards = 0; // 0 = one per hardware thread
+  unsigned shards = 0;                // 0 = one per hardware thread
   const core::Clock* clock = nullptr; // default: the system clock
 };
 
 struct ChargerSpec {
   charger::ChargerIdentity identity;
-  std::shared_ptr<const transport::LinkConfig> link;          // shared by the fleet
+  std::shared_ptr<const transport::LinkConfig> link;            // shared by the fleet
   std::shared_ptr<const charger::ConnectorSpec> connector_spec; // shared by the fleet (unused with a profile)
   int connectors = 1;                                           // unused with a profile
   // A brand/model profile: connectors, identity strings, configuration and supported actions
@@ -79,7 +78,7 @@ public:
   bool post(ChargerId id, std::function<void(ocpp::ChargePointBase&)> fn);
   // Runs `fn` on the charger's shard and waits (bounded). nullopt: unknown id or timeout.
   std::optional<ocpp::ChargePointSnapshot> snapshot(ChargerId id,
-                                                   std::chrono::milliseconds timeout = std::chrono::seconds{5});
+                                                    std::chrono::milliseconds timeout = std::chrono::seconds{5});
   std::optional<std::vector<rpc::FrameRecord>> frames(ChargerId id,
                                                       std::chrono::milliseconds timeout = std::chrono::seconds{5});
   // Drops every link at once (storm); each reconnects by its backoff policy, and those

@@ -13,8 +13,10 @@ std::optional<ModelMix> fail(std::string* error, std::string message) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  while (!s.empty() && s.front() == ' ')
+    s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ')
+    s.remove_suffix(1);
   return s;
 }
 
@@ -59,7 +61,8 @@ std::optional<ModelMix> parse_model_mix(std::string_view text, std::string* erro
 
 const std::string& pick_model(const ModelMix& mix, std::uint64_t seed, std::uint32_t index) {
   std::uint64_t total = 0;
-  for (const auto& w : mix) total += w.weight;
+  for (const auto& w : mix)
+    total += w.weight;
   core::Prng prng{core::derive_seed(seed, "model/" + std::to_string(index + 1))};
   std::uint64_t ticket = total > 0 ? prng.below(total) : 0;
   for (const auto& w : mix) {

@@ -13,8 +13,10 @@ std::optional<VersionMix> fail(std::string* error, std::string message) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  while (!s.empty() && s.front() == ' ')
+    s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ')
+    s.remove_suffix(1);
   return s;
 }
 
@@ -51,7 +53,8 @@ std::optional<VersionMix> parse_version_mix(std::string_view text, std::string* 
 
 ocpp::ProtocolVersion pick_version(const VersionMix& mix, std::uint64_t seed, std::uint32_t index) {
   std::uint64_t total = 0;
-  for (const auto& w : mix) total += w.weight;
+  for (const auto& w : mix)
+    total += w.weight;
   if (total == 0) return mix.empty() ? ocpp::ProtocolVersion::V16 : mix.front().version;
   core::Prng prng{core::derive_seed(seed, "ocpp-version/" + std::to_string(index + 1))};
   std::uint64_t ticket = prng.below(total);

@@ -46,5 +46,4 @@ struct LinkFailure {
 
 } // namespace ocppfleet::transport
 
-template <>
-struct std::is_error_code_enum<ocppfleet::transport::LinkError> : std::true_type {};
+template <> struct std::is_error_code_enum<ocppfleet::transport::LinkError> : std::true_type {};

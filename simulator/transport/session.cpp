@@ -14,7 +14,6 @@
 
 #include <netinet/in.h>
 
-#include <vector>
 #include <iterator>
 #include <optional>
 #include <vector>
@@ -137,8 +136,9 @@ private:
     if (forced_) return finish(*forced_, "");
     if (ec) return finish(LinkError::DnsFailure, "cannot resolve '" + config_->url.host + "': " + ec.message());
     if (config_->source_addresses) return connect_from_source(results);
-    asio::async_connect(beast::get_lowest_layer(ws_), results,
-                        [self = this->shared_from_this()](error_code ec2, const tcp::endpoint&) { self->on_connect(ec2); });
+    asio::async_connect(
+        beast::get_lowest_layer(ws_), results,
+        [self = this->shared_from_this()](error_code ec2, const tcp::endpoint&) { self->on_connect(ec2); });
   }
 
   // With a source address pool: bind to the charger's address, then connect. Asio's range
@@ -244,9 +244,8 @@ private:
         const bool verifying = (SSL_get_verify_mode(ssl) & SSL_VERIFY_PEER) != 0;
         const long verify = SSL_get_verify_result(ssl);
         if (verifying && verify != X509_V_OK)
-          return finish(LinkError::TlsVerificationFailed,
-                        "certificate of " + config_->url.host + " did not verify: " +
-                            X509_verify_cert_error_string(verify));
+          return finish(LinkError::TlsVerificationFailed, "certificate of " + config_->url.host + " did not verify: " +
+                                                              X509_verify_cert_error_string(verify));
         if (is_certificate_alert(ec))
           return finish(LinkError::TlsCertificateRejected,
                         "the CSMS refused the TLS handshake over our client certificate: " + ec.message());
@@ -260,8 +259,8 @@ private:
     const std::optional<std::string> password = link_ != nullptr ? link_->basic_auth_password() : std::nullopt;
     const std::string user = link_ != nullptr ? link_->identity() : std::string{};
     ws_.set_option(websocket::stream_base::decorator(
-        [sub = config_->subprotocol, auth = password ? basic_auth_header(user, *password) : std::string{}](
-            websocket::request_type& req) {
+        [sub = config_->subprotocol,
+         auth = password ? basic_auth_header(user, *password) : std::string{}](websocket::request_type& req) {
           req.set(http::field::user_agent, "ocppfleet");
           req.set(http::field::sec_websocket_protocol, sub);
           if (!auth.empty()) req.set(http::field::authorization, auth);
@@ -296,7 +295,7 @@ private:
                     "the server accepted the upgrade without selecting subprotocol '" + config_->subprotocol + "'");
     if (chosen != config_->subprotocol)
       return finish(LinkError::SubprotocolMismatch, "the server selected subprotocol '" + std::string{chosen} +
-                                                       "', expected '" + config_->subprotocol + "'");
+                                                        "', expected '" + config_->subprotocol + "'");
     websocket::stream_base::timeout timeouts{};
     timeouts.handshake_timeout = config_->handshake_timeout; // bounds the close handshake
     timeouts.idle_timeout = websocket::stream_base::none();
@@ -329,8 +328,10 @@ private:
       if (forced_) return finish(*forced_, "");
       if (ec == websocket::error::closed) {
         const auto& reason = ws_.reason();
-        return finish(LinkError::ClosedByPeer, "close code " + std::to_string(reason.code) +
-                                                   (reason.reason.empty() ? "" : " (" + std::string(reason.reason.data(), reason.reason.size()) + ")"));
+        return finish(
+            LinkError::ClosedByPeer,
+            "close code " + std::to_string(reason.code) +
+                (reason.reason.empty() ? "" : " (" + std::string(reason.reason.data(), reason.reason.size()) + ")"));
       }
       return finish(LinkError::ConnectionLost, ec.message());
     }

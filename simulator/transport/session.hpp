@@ -17,11 +17,11 @@ struct LinkConfig;
 class SessionBase {
 public:
   virtual ~SessionBase() = default;
-  virtual void run() = 0;                      // resolve, connect, TLS, upgrade, then read loop
-  virtual bool send(std::string frame) = 0;    // false when closing or the queue is full
+  virtual void run() = 0;                   // resolve, connect, TLS, upgrade, then read loop
+  virtual bool send(std::string frame) = 0; // false when closing or the queue is full
   virtual void ping() = 0;
-  virtual void close_graceful() = 0;           // close handshake; reports Stopped
-  virtual void abort(LinkError reason) = 0;    // close the socket now; reports `reason`
+  virtual void close_graceful() = 0;        // close handshake; reports Stopped
+  virtual void abort(LinkError reason) = 0; // close the socket now; reports `reason`
   void detach() noexcept { link_ = nullptr; }
 
 protected:

@@ -81,7 +81,8 @@ std::optional<WsUrl> parse_ws_url(std::string_view text, std::string* error) {
       return fail(error, "ws_url has an invalid port '" + std::string{port} + "'");
     url.port = std::to_string(value);
   }
-  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  while (!path.empty() && path.back() == '/')
+    path.remove_suffix(1);
   url.path = std::string{path};
   return url;
 }

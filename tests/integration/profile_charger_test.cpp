@@ -2,9 +2,9 @@
 // strings, connectors, NotSupported for what the profile leaves out, and meter physics over
 // a session on a virtual clock (DC SoC rising with power tapering; AC P = V * I * phases).
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <unistd.h>
-#include <cstdlib>
 
 #include "simulator/catalog/catalog.hpp"
 #include "simulator/catalog/charger_identity.hpp"
@@ -66,12 +66,14 @@ protected:
   // jump makes due may arrive too; the triggered one is told apart by its context).
   json sample_after(const std::string& identity, std::chrono::seconds step, int connector) {
     const auto triggered = [identity](const json& e) {
-      return e.value("event", "") == "call" && e.value("identity", "") == identity && e.value("action", "") == "MeterValues" &&
+      return e.value("event", "") == "call" && e.value("identity", "") == identity &&
+             e.value("action", "") == "MeterValues" &&
              e["params"]["meterValue"][0]["sampledValue"][0].value("context", "") == "Trigger";
     };
     clock_.advance(step);
     const auto before = peer_->count(triggered);
-    const auto r = peer_->call(identity, "TriggerMessage", {{"requestedMessage", "MeterValues"}, {"connectorId", connector}});
+    const auto r =
+        peer_->call(identity, "TriggerMessage", {{"requestedMessage", "MeterValues"}, {"connectorId", connector}});
     EXPECT_EQ(r["result"]["status"], "Accepted") << r.dump();
     if (!peer_->wait_for_count(triggered, before + 1, 5s)) return json::object();
     json last;
@@ -90,10 +92,10 @@ protected:
 
   bool status_seen(const std::string& identity, int connector, const std::string& status) {
     return peer_->count([&](const json& e) {
-             return e.value("event", "") == "call" && e.value("identity", "") == identity &&
-                    e.value("action", "") == "StatusNotification" && e["params"]["connectorId"] == connector &&
-                    e["params"]["status"] == status;
-           }) > 0;
+      return e.value("event", "") == "call" && e.value("identity", "") == identity &&
+             e.value("action", "") == "StatusNotification" && e["params"]["connectorId"] == connector &&
+             e["params"]["status"] == status;
+    }) > 0;
   }
 
   static constexpr std::uint64_t kSeed = 11;
@@ -123,7 +125,8 @@ TEST_F(ProfileChargers, terra_184_boots_with_its_identity_reports_both_outlets_a
   ASSERT_TRUE(peer_->wait_for_count(call_event("ABB-T184-1", "StatusNotification"), 3, 5s));
   std::set<int> connectors;
   for (const auto& e : peer_->events())
-    if (e.value("event", "") == "call" && e["action"] == "StatusNotification") connectors.insert(e["params"]["connectorId"].get<int>());
+    if (e.value("event", "") == "call" && e["action"] == "StatusNotification")
+      connectors.insert(e["params"]["connectorId"].get<int>());
   EXPECT_EQ(connectors, (std::set<int>{0, 1, 2}));
   auto r = peer_->call("ABB-T184-1", "GetConfiguration", {{"key", {"NumberOfConnectors", "MeterValueSampleInterval"}}});
   ASSERT_TRUE(r["ok"]) << r.dump();
@@ -168,7 +171,8 @@ TEST_F(ProfileChargers, terra_184_session_reports_soc_rising_and_power_tapering)
     soc.push_back(*s);
     power.push_back(*p);
   }
-  for (std::size_t i = 1; i < soc.size(); ++i) EXPECT_GE(soc[i], soc[i - 1]) << "SoC went down at sample " << i;
+  for (std::size_t i = 1; i < soc.size(); ++i)
+    EXPECT_GE(soc[i], soc[i - 1]) << "SoC went down at sample " << i;
   EXPECT_GT(soc.back(), soc.front() + 20) << "48 minutes of DC charging";
   const double peak = *std::max_element(power.begin(), power.end());
   EXPECT_GT(peak, 40'000.0) << "a DC session draws tens of kW";
@@ -182,7 +186,8 @@ TEST_F(ProfileChargers, ac_model_power_is_voltage_times_current_times_phases) {
   add_model("ABB-W22-1", "abb/terra-ac-w22", 3);
   ASSERT_TRUE(wait_booted(1));
   auto r = peer_->call("ABB-W22-1", "ChangeConfiguration",
-                       {{"key", "MeterValuesSampledData"}, {"value", "Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage"}});
+                       {{"key", "MeterValuesSampledData"},
+                        {"value", "Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage"}});
   ASSERT_EQ(r["result"]["status"], "Accepted") << r.dump();
   r = peer_->call("ABB-W22-1", "RemoteStartTransaction", {{"idTag", "AC-TAG"}, {"connectorId", 1}});
   ASSERT_EQ(r["result"]["status"], "Accepted");
@@ -202,7 +207,8 @@ TEST_F(ProfileChargers, ac_model_power_is_voltage_times_current_times_phases) {
   ASSERT_TRUE(session);
   const int phases = std::min(connector->spec.phases, session->ev->ac_phases);
   EXPECT_GT(*p, 1000.0);
-  EXPECT_NEAR(*p, *v * *i * phases, 0.01 * *p + 1.0) << "P=" << *p << " V=" << *v << " I=" << *i << " phases=" << phases;
+  EXPECT_NEAR(*p, *v * *i * phases, 0.01 * *p + 1.0)
+      << "P=" << *p << " V=" << *v << " I=" << *i << " phases=" << phases;
 }
 
 // The profile's fault model: a seeded Poisson process of faults. A test model with a high
@@ -248,7 +254,8 @@ TEST_F(ProfileChargers, seeded_faults_of_the_profile_come_and_go_on_schedule) {
     std::this_thread::sleep_for(200ms);
     EXPECT_FALSE(status_seen("FAULTY-1", 1, "Faulted")) << "a fault before its time";
   }
-  advance_and_kick("FAULTY-1", fault->after > 3s ? 2s : std::chrono::duration_cast<std::chrono::milliseconds>(fault->after));
+  advance_and_kick("FAULTY-1",
+                   fault->after > 3s ? 2s : std::chrono::duration_cast<std::chrono::milliseconds>(fault->after));
   ASSERT_TRUE(eventually([&] { return status_seen("FAULTY-1", 1, "Faulted"); }, 5s));
   const auto faulted = peer_->wait_for_event(
       [](const json& e) { return e.value("event", "") == "call" && e["params"].value("status", "") == "Faulted"; }, 1s);
@@ -257,9 +264,9 @@ TEST_F(ProfileChargers, seeded_faults_of_the_profile_come_and_go_on_schedule) {
   advance_and_kick("FAULTY-1", fault->lasts + 1s);
   const auto available_again = [&] {
     return peer_->count([](const json& e) {
-             return e.value("event", "") == "call" && e.value("action", "") == "StatusNotification" &&
-                    e["params"]["connectorId"] == 1 && e["params"]["status"] == "Available";
-           }) >= 2;
+      return e.value("event", "") == "call" && e.value("action", "") == "StatusNotification" &&
+             e["params"]["connectorId"] == 1 && e["params"]["status"] == "Available";
+    }) >= 2;
   };
   EXPECT_TRUE(eventually(available_again, 5s)) << "the fault clears after its duration";
   std::filesystem::remove_all(dir);

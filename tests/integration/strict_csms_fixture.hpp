@@ -52,9 +52,11 @@ protected:
 
   void TearDown() override {
     if (peer_) {
-      for (const auto& v : peer_->violations()) ADD_FAILURE() << "strict peer violation: " << v.dump();
+      for (const auto& v : peer_->violations())
+        ADD_FAILURE() << "strict peer violation: " << v.dump();
     }
-    for (auto id : ids_) expect_frames_valid(id);
+    for (auto id : ids_)
+      expect_frames_valid(id);
     engine_->shutdown();
     engine_.reset();
     peer_.reset();
@@ -77,8 +79,7 @@ protected:
     return id;
   }
 
-  template <class Pred>
-  static bool eventually(Pred pred, std::chrono::milliseconds timeout = 10s) {
+  template <class Pred> static bool eventually(Pred pred, std::chrono::milliseconds timeout = 10s) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
       if (pred()) return true;

@@ -13,13 +13,14 @@ std::vector<std::string> actions_of(const std::vector<json>& events, const std::
 
 TEST_F(V16AgainstStrictCsms, hundred_chargers_boot_with_zero_schema_violations) {
   start_peer();
-  for (int i = 0; i < 100; ++i) add_charger("BOOT-" + std::to_string(i));
+  for (int i = 0; i < 100; ++i)
+    add_charger("BOOT-" + std::to_string(i));
   ASSERT_TRUE(wait_booted(100, 30s)) << "booted " << engine_->counters().booted.load();
   // Each reports connector 0 and connector 1 once accepted.
   ASSERT_TRUE(peer_->wait_for_count(event_is("call"), 100 + 200, 15s));
   EXPECT_EQ(peer_->count([](const json& e) {
-              return e.value("event", "") == "call" && e.value("action", "") == "BootNotification";
-            }),
+    return e.value("event", "") == "call" && e.value("action", "") == "BootNotification";
+  }),
             100u);
   const auto boot = peer_->wait_for_event(call_event("BOOT-7", "BootNotification"), 1s);
   ASSERT_TRUE(boot);
@@ -72,7 +73,8 @@ TEST_F(V16AgainstStrictCsms, heartbeat_follows_the_interval_from_boot) {
 
 TEST_F(V16AgainstStrictCsms, csms_closing_every_socket_makes_all_reconnect_and_boot_again) {
   start_peer();
-  for (int i = 0; i < 20; ++i) add_charger("STORM-" + std::to_string(i));
+  for (int i = 0; i < 20; ++i)
+    add_charger("STORM-" + std::to_string(i));
   ASSERT_TRUE(wait_booted(20));
   ASSERT_TRUE(peer_->wait_for_count(event_is("connected"), 20, 5s));
   peer_->close_all(1001);
@@ -89,7 +91,8 @@ TEST_F(V16AgainstStrictCsms, csms_closing_every_socket_makes_all_reconnect_and_b
 
 TEST_F(V16AgainstStrictCsms, dropped_links_reconnect_by_backoff) {
   start_peer();
-  for (int i = 0; i < 10; ++i) add_charger("DROP-" + std::to_string(i));
+  for (int i = 0; i < 10; ++i)
+    add_charger("DROP-" + std::to_string(i));
   ASSERT_TRUE(wait_booted(10));
   engine_->drop_all_links();
   ASSERT_TRUE(peer_->wait_for_count(event_is("connected"), 20, 10s));

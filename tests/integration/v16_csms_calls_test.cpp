@@ -11,7 +11,8 @@ TEST_F(V16AgainstStrictCsms, get_and_change_configuration_round_trip) {
   auto r = peer_->call("CFG-1", "GetConfiguration", json::object());
   ASSERT_TRUE(r["ok"]) << r.dump();
   bool found = false;
-  for (const auto& k : r["result"]["configurationKey"]) found |= k["key"] == "HeartbeatInterval";
+  for (const auto& k : r["result"]["configurationKey"])
+    found |= k["key"] == "HeartbeatInterval";
   EXPECT_TRUE(found);
 
   r = peer_->call("CFG-1", "ChangeConfiguration", {{"key", "HeartbeatInterval"}, {"value", "7"}});
@@ -22,13 +23,16 @@ TEST_F(V16AgainstStrictCsms, get_and_change_configuration_round_trip) {
   EXPECT_EQ(r["result"]["configurationKey"][0]["readonly"], false);
   EXPECT_EQ(r["result"]["unknownKey"], json::array({"NoSuchKey"}));
 
-  EXPECT_EQ(peer_->call("CFG-1", "ChangeConfiguration", {{"key", "NumberOfConnectors"}, {"value", "4"}})["result"]["status"],
-            "Rejected");
+  EXPECT_EQ(
+      peer_->call("CFG-1", "ChangeConfiguration", {{"key", "NumberOfConnectors"}, {"value", "4"}})["result"]["status"],
+      "Rejected");
   EXPECT_EQ(peer_->call("CFG-1", "ChangeConfiguration", {{"key", "NoSuchKey"}, {"value", "1"}})["result"]["status"],
             "NotSupported");
-  EXPECT_EQ(peer_->call("CFG-1", "ChangeConfiguration", {{"key", "HeartbeatInterval"}, {"value", "soon"}})["result"]["status"],
+  EXPECT_EQ(peer_->call("CFG-1", "ChangeConfiguration",
+                        {{"key", "HeartbeatInterval"}, {"value", "soon"}})["result"]["status"],
             "Rejected");
-  EXPECT_EQ(peer_->call("CFG-1", "ChangeConfiguration", {{"key", "WebSocketPingInterval"}, {"value", "60"}})["result"]["status"],
+  EXPECT_EQ(peer_->call("CFG-1", "ChangeConfiguration",
+                        {{"key", "WebSocketPingInterval"}, {"value", "60"}})["result"]["status"],
             "RebootRequired");
 }
 

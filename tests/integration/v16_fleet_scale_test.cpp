@@ -11,7 +11,8 @@ bool is_call(const json& e, const std::string& identity, const std::string& acti
 
 TEST_F(V16AgainstStrictCsms, two_thousand_chargers_all_boot_with_zero_violations) {
   start_peer();
-  for (int i = 0; i < 2000; ++i) add_charger("SCALE-" + std::to_string(i));
+  for (int i = 0; i < 2000; ++i)
+    add_charger("SCALE-" + std::to_string(i));
   ASSERT_TRUE(wait_booted(2000, 90s)) << "booted " << engine_->counters().booted.load();
   // Boot + StatusNotification for connectors 0 and 1, every one schema-checked by the peer.
   ASSERT_TRUE(peer_->wait_for_count(event_is("call"), 6000, 60s));

@@ -11,7 +11,8 @@ bool is_call(const json& e, const std::string& identity, const std::string& acti
 double energy_of(const json& meter_values_params) {
   for (const auto& mv : meter_values_params["meterValue"])
     for (const auto& sv : mv["sampledValue"])
-      if (sv.value("measurand", "") == "Energy.Active.Import.Register") return std::stod(sv["value"].get<std::string>());
+      if (sv.value("measurand", "") == "Energy.Active.Import.Register")
+        return std::stod(sv["value"].get<std::string>());
   return -1;
 }
 
@@ -36,9 +37,7 @@ TEST_F(V16AgainstStrictCsms, remote_start_runs_a_full_transaction_with_meter_val
   EXPECT_EQ((*start)["params"]["connectorId"], 1);
   const auto tx_id = (*start)["response"]["transactionId"].get<std::int64_t>();
   ASSERT_TRUE(peer_->wait_for_event(
-      [](const json& e) {
-        return is_call(e, "TX-1", "StatusNotification") && e["params"]["status"] == "Charging";
-      },
+      [](const json& e) { return is_call(e, "TX-1", "StatusNotification") && e["params"]["status"] == "Charging"; },
       5s));
 
   // Periodic samples carry the transaction id and a rising energy register.
@@ -59,11 +58,10 @@ TEST_F(V16AgainstStrictCsms, remote_start_runs_a_full_transaction_with_meter_val
   ASSERT_TRUE(stop);
   EXPECT_EQ((*stop)["params"]["transactionId"], tx_id);
   EXPECT_EQ((*stop)["params"]["reason"], "Remote");
-  EXPECT_GE((*stop)["params"]["meterStop"].get<double>(), (*start)["params"]["meterStart"].get<double>() + energy.back() - energy.front());
+  EXPECT_GE((*stop)["params"]["meterStop"].get<double>(),
+            (*start)["params"]["meterStart"].get<double>() + energy.back() - energy.front());
   ASSERT_TRUE(peer_->wait_for_event(
-      [](const json& e) {
-        return is_call(e, "TX-1", "StatusNotification") && e["params"]["status"] == "Finishing";
-      },
+      [](const json& e) { return is_call(e, "TX-1", "StatusNotification") && e["params"]["status"] == "Finishing"; },
       5s));
 }
 
@@ -108,9 +106,7 @@ TEST_F(V16AgainstStrictCsms, local_session_authorizes_starts_and_stops_with_reas
   EXPECT_EQ((*stop)["params"]["reason"], "Local");
   EXPECT_TRUE((*stop)["params"].contains("transactionData"));
   ASSERT_TRUE(peer_->wait_for_event(
-      [](const json& e) {
-        return is_call(e, "LOCAL-1", "StatusNotification") && e["params"]["status"] == "Available";
-      },
+      [](const json& e) { return is_call(e, "LOCAL-1", "StatusNotification") && e["params"]["status"] == "Available"; },
       5s));
 }
 

@@ -7,7 +7,8 @@ namespace {
 
 TEST_F(V201AgainstStrictCsms, hundred_chargers_boot_and_report_every_evse) {
   start_peer();
-  for (int i = 0; i < 100; ++i) add_charger("V2-BOOT-" + std::to_string(i), i % 2 == 0 ? 1 : 2);
+  for (int i = 0; i < 100; ++i)
+    add_charger("V2-BOOT-" + std::to_string(i), i % 2 == 0 ? 1 : 2);
   ASSERT_TRUE(wait_booted(100, 30s)) << "booted " << engine_->counters().booted.load();
   // 50 chargers with one EVSE and 50 with two: 150 StatusNotifications, one per EVSE.
   ASSERT_TRUE(peer_->wait_for_count(event_is("call"), 100 + 150, 15s));
@@ -42,10 +43,9 @@ TEST_F(V201AgainstStrictCsms, pending_lets_the_csms_configure_then_accepted_star
   ASSERT_TRUE(peer_->wait_for_event(call_event("V2-PEND", "BootNotification"), 5s));
   // While Pending the CSMS may read and write the device model (B02).
   auto r = peer_->call("V2-PEND", "SetVariables",
-                       {{"setVariableData",
-                         json::array({{{"component", {{"name", "OCPPCommCtrlr"}}},
-                                       {"variable", {{"name", "HeartbeatInterval"}}},
-                                       {"attributeValue", "120"}}})}});
+                       {{"setVariableData", json::array({{{"component", {{"name", "OCPPCommCtrlr"}}},
+                                                          {"variable", {{"name", "HeartbeatInterval"}}},
+                                                          {"attributeValue", "120"}}})}});
   ASSERT_TRUE(r["ok"]) << r.dump();
   EXPECT_EQ(r["result"]["setVariableResult"][0]["attributeStatus"], "Accepted");
   // Nothing but the boot went out while Pending.
@@ -118,13 +118,12 @@ TEST_F(V201AgainstStrictCsms, trigger_availability_and_unlock_behave_per_evse) {
   r = peer_->call("V2-OPS", "TriggerMessage", {{"requestedMessage", "Heartbeat"}, {"evse", {{"id", 7}}}});
   EXPECT_EQ(r["result"]["status"], "Rejected");
 
-  r = peer_->call("V2-OPS", "ChangeAvailability",
-                  {{"operationalStatus", "Inoperative"}, {"evse", {{"id", 2}}}});
+  r = peer_->call("V2-OPS", "ChangeAvailability", {{"operationalStatus", "Inoperative"}, {"evse", {{"id", 2}}}});
   ASSERT_EQ(r["result"]["status"], "Accepted") << r.dump();
   ASSERT_TRUE(peer_->wait_for_event(
       [](const json& e) {
-        return e.value("event", "") == "call" && e["action"] == "StatusNotification" &&
-               e["params"]["evseId"] == 2 && e["params"]["connectorStatus"] == "Unavailable";
+        return e.value("event", "") == "call" && e["action"] == "StatusNotification" && e["params"]["evseId"] == 2 &&
+               e["params"]["connectorStatus"] == "Unavailable";
       },
       5s));
 

@@ -70,7 +70,8 @@ TEST_F(V201AgainstStrictCsms, set_and_get_variables_report_precise_results) {
   auto target = var("OCPPCommCtrlr", "HeartbeatInterval");
   target["attributeValue"] = "60";
   target["attributeType"] = "Target";
-  for (const auto& d : {hb, ro, unknown_component, unknown_variable, bad_value, target}) set_data.push_back(d);
+  for (const auto& d : {hb, ro, unknown_component, unknown_variable, bad_value, target})
+    set_data.push_back(d);
   auto r = peer_->call("V2-VARS", "SetVariables", {{"setVariableData", set_data}});
   ASSERT_TRUE(r["ok"]) << r.dump();
   const auto& results = r["result"]["setVariableResult"];
@@ -84,10 +85,9 @@ TEST_F(V201AgainstStrictCsms, set_and_get_variables_report_precise_results) {
   EXPECT_EQ(results[2]["component"]["name"], "FluxCapacitorCtrlr"); // echoed as asked
 
   r = peer_->call("V2-VARS", "GetVariables",
-                  {{"getVariableData", json::array({var("OCPPCommCtrlr", "HeartbeatInterval"),
-                                                    var("SecurityCtrlr", "BasicAuthPassword"),
-                                                    var("AuthCtrlr", "AuthorizeRemoteStart"),
-                                                    var("Nope", "Nothing")})}});
+                  {{"getVariableData",
+                    json::array({var("OCPPCommCtrlr", "HeartbeatInterval"), var("SecurityCtrlr", "BasicAuthPassword"),
+                                 var("AuthCtrlr", "AuthorizeRemoteStart"), var("Nope", "Nothing")})}});
   ASSERT_TRUE(r["ok"]) << r.dump();
   const auto& got = r["result"]["getVariableResult"];
   EXPECT_EQ(got[0]["attributeValue"], "45");

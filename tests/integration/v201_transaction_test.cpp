@@ -6,7 +6,8 @@ namespace ocppfleet::testing {
 namespace {
 
 bool is_tx_event(const json& e, const std::string& identity) {
-  return e.value("event", "") == "call" && e.value("identity", "") == identity && e.value("action", "") == "TransactionEvent";
+  return e.value("event", "") == "call" && e.value("identity", "") == identity &&
+         e.value("action", "") == "TransactionEvent";
 }
 
 std::vector<json> tx_events(const NodeCsmsPeer& peer, const std::string& identity) {
@@ -147,10 +148,12 @@ TEST_F(V201AgainstStrictCsms, events_queued_while_offline_arrive_after_reconnect
   // Keep the charger offline long enough to meter a few samples: the reconnect waits out
   // the backoff (raised for this test), then the CSMS drops the link mid-transaction.
   peer_->close("V2-OFF");
-  ASSERT_TRUE(eventually([&] {
-    const auto s = engine_->snapshot(id);
-    return s && s->link_state != transport::LinkState::Open;
-  }, 5s));
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto s = engine_->snapshot(id);
+        return s && s->link_state != transport::LinkState::Open;
+      },
+      5s));
   const auto online_count = tx_events(*peer_, "V2-OFF").size();
   std::this_thread::sleep_for(150ms);
   engine_->post(id, [](ocpp::ChargePointBase& cp) { cp.stop_session(1); }); // Ended, generated offline

@@ -24,16 +24,12 @@ using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
 constexpr std::size_t kStderrTailBytes = 8 * 1024;
-constexpr auto kReaderPoll = 100ms;  // bounds how long a reader thread ignores stop_readers_
+constexpr auto kReaderPoll = 100ms; // bounds how long a reader thread ignores stop_readers_
 
-std::string errno_text(std::string_view what, int err) {
-  return std::string(what) + ": " + std::strerror(err);
-}
+std::string errno_text(std::string_view what, int err) { return std::string(what) + ": " + std::strerror(err); }
 
 // Serialise without throwing on invalid UTF-8 in user-supplied strings.
-std::string dump_line(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-}
+std::string dump_line(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; }
 
 std::string event_name(const json& e) {
   if (!e.is_object()) return {};
@@ -59,7 +55,7 @@ void close_fd(int& fd) {
 
 struct Child {
   pid_t pid = -1;
-  int stdin_fd = -1;  // -1 when the child's stdin is /dev/null
+  int stdin_fd = -1; // -1 when the child's stdin is /dev/null
   int stdout_fd = -1;
   int stderr_fd = -1;
 };
@@ -72,7 +68,8 @@ Child spawn_node(const std::vector<std::string>& args, bool interactive_stdin) {
   int out_p[2] = {-1, -1};
   int err_p[2] = {-1, -1};
   auto cleanup = [&] {
-    for (int* fd : {&in_sv[0], &in_sv[1], &out_p[0], &out_p[1], &err_p[0], &err_p[1]}) close_fd(*fd);
+    for (int* fd : {&in_sv[0], &in_sv[1], &out_p[0], &out_p[1], &err_p[0], &err_p[1]})
+      close_fd(*fd);
   };
   if (interactive_stdin && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in_sv) != 0) {
     throw std::runtime_error(errno_text("socketpair", errno));
@@ -110,7 +107,8 @@ Child spawn_node(const std::vector<std::string>& args, bool interactive_stdin) {
 
   std::vector<char*> argv;
   argv.reserve(args.size() + 1);
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& a : args)
+    argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
 
   pid_t pid = -1;
@@ -140,7 +138,7 @@ int reap(pid_t pid, std::chrono::milliseconds grace) {
   for (;;) {
     const pid_t r = ::waitpid(pid, &status, WNOHANG);
     if (r == pid) return status;
-    if (r < 0 && errno != EINTR) return -1;  // already reaped elsewhere; nothing to kill
+    if (r < 0 && errno != EINTR) return -1; // already reaped elsewhere; nothing to kill
     if (Clock::now() >= deadline) break;
     std::this_thread::sleep_for(10ms);
   }
@@ -160,7 +158,7 @@ std::filesystem::path script_path(const std::string& script) {
   return path;
 }
 
-}  // namespace
+} // namespace
 
 std::filesystem::path peers_dir() {
   if (const char* dir = std::getenv("OCPPFLEET_PEERS_DIR"); dir != nullptr && *dir != '\0') {
@@ -205,13 +203,12 @@ EventPredicate call_event(std::string identity, std::string action) {
     if (event_name(e) != "call") return false;
     auto id = e.find("identity");
     auto act = e.find("action");
-    return id != e.end() && id->is_string() && id->get<std::string>() == identity &&
-           act != e.end() && act->is_string() && act->get<std::string>() == action;
+    return id != e.end() && id->is_string() && id->get<std::string>() == identity && act != e.end() &&
+           act->is_string() && act->get<std::string>() == action;
   };
 }
 
-std::unique_ptr<NodeCsmsPeer> NodeCsmsPeer::start(const PeerOptions& options,
-                                                  std::chrono::milliseconds timeout) {
+std::unique_ptr<NodeCsmsPeer> NodeCsmsPeer::start(const PeerOptions& options, std::chrono::milliseconds timeout) {
   const auto script = script_path("csms.js");
   const Child child = spawn_node({"node", script.string(), options.to_json().dump()}, true);
 
@@ -348,8 +345,7 @@ void NodeCsmsPeer::write_line(const std::string& line) {
   }
 }
 
-std::optional<json> NodeCsmsPeer::wait_for_event(const EventPredicate& pred,
-                                                 std::chrono::milliseconds timeout) const {
+std::optional<json> NodeCsmsPeer::wait_for_event(const EventPredicate& pred, std::chrono::milliseconds timeout) const {
   const auto deadline = Clock::now() + timeout;
   std::unique_lock lock(mutex_);
   std::size_t next = 0;
@@ -357,7 +353,7 @@ std::optional<json> NodeCsmsPeer::wait_for_event(const EventPredicate& pred,
     for (; next < events_.size(); ++next) {
       if (pred(events_[next])) return events_[next];
     }
-    if (eof_) return std::nullopt;  // nothing more can arrive
+    if (eof_) return std::nullopt; // nothing more can arrive
     if (cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
       for (; next < events_.size(); ++next) {
         if (pred(events_[next])) return events_[next];
@@ -367,8 +363,7 @@ std::optional<json> NodeCsmsPeer::wait_for_event(const EventPredicate& pred,
   }
 }
 
-bool NodeCsmsPeer::wait_for_count(const EventPredicate& pred, std::size_t n,
-                                  std::chrono::milliseconds timeout) const {
+bool NodeCsmsPeer::wait_for_count(const EventPredicate& pred, std::size_t n, std::chrono::milliseconds timeout) const {
   const auto deadline = Clock::now() + timeout;
   std::unique_lock lock(mutex_);
   std::size_t next = 0;
@@ -444,7 +439,10 @@ json NodeCsmsPeer::command(json cmd, std::chrono::milliseconds timeout) {
 json NodeCsmsPeer::call(const std::string& identity, const std::string& action, const json& params,
                         std::chrono::milliseconds timeout) {
   // The peer enforces `timeout`; our wait gets a margin so we see its TimeoutError result.
-  return command({{"cmd", "call"}, {"identity", identity}, {"action", action}, {"params", params},
+  return command({{"cmd", "call"},
+                  {"identity", identity},
+                  {"action", action},
+                  {"params", params},
                   {"timeout_ms", timeout.count()}},
                  timeout + 5s);
 }
@@ -471,8 +469,7 @@ json NodeCsmsPeer::stats() {
   return r.at("result");
 }
 
-NodeScriptResult run_node_script(const std::string& script, const json& args,
-                                 std::chrono::milliseconds timeout) {
+NodeScriptResult run_node_script(const std::string& script, const json& args, std::chrono::milliseconds timeout) {
   const auto path = script_path(script);
   Child child = spawn_node({"node", path.string(), args.dump()}, false);
 
@@ -522,4 +519,4 @@ NodeScriptResult run_node_script(const std::string& script, const json& args,
   return result;
 }
 
-}  // namespace ocppfleet::testing
+} // namespace ocppfleet::testing

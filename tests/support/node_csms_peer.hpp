@@ -56,11 +56,10 @@ EventPredicate event_is(std::string event, std::string identity);
 EventPredicate call_event(std::string identity, std::string action);
 
 class NodeCsmsPeer {
- public:
+public:
   // Spawns the peer and waits for its "listening" event. Throws std::runtime_error (with
   // the tail of the peer's stderr) when node is missing, the script fails, or it is late.
-  static std::unique_ptr<NodeCsmsPeer> start(const PeerOptions& options,
-                                             std::chrono::milliseconds timeout = 15s);
+  static std::unique_ptr<NodeCsmsPeer> start(const PeerOptions& options, std::chrono::milliseconds timeout = 15s);
 
   NodeCsmsPeer(const NodeCsmsPeer&) = delete;
   NodeCsmsPeer& operator=(const NodeCsmsPeer&) = delete;
@@ -68,22 +67,20 @@ class NodeCsmsPeer {
   ~NodeCsmsPeer();
 
   uint16_t port() const { return port_; }
-  std::string ws_url() const;  // "ws://127.0.0.1:<port>"; the charger appends "/<identity>"
+  std::string ws_url() const; // "ws://127.0.0.1:<port>"; the charger appends "/<identity>"
   pid_t pid() const { return pid_; }
 
   // First event (past or future) matching pred, or nullopt after timeout or once the
   // peer's stdout has closed with no match. Predicates run under the event lock: they must
   // not call back into this object. All members are safe to call from several threads.
-  std::optional<nlohmann::json> wait_for_event(const EventPredicate& pred,
-                                               std::chrono::milliseconds timeout) const;
+  std::optional<nlohmann::json> wait_for_event(const EventPredicate& pred, std::chrono::milliseconds timeout) const;
   // True once at least n events match pred (counting past events).
-  bool wait_for_count(const EventPredicate& pred, std::size_t n,
-                      std::chrono::milliseconds timeout) const;
+  bool wait_for_count(const EventPredicate& pred, std::size_t n, std::chrono::milliseconds timeout) const;
   std::size_t count(const EventPredicate& pred) const;
   std::vector<nlohmann::json> events() const;
-  std::vector<nlohmann::json> violations() const;  // all "strict_violation" events
-  std::string stderr_tail() const;                 // last few KiB the peer wrote to stderr
-  bool exited() const;                             // the peer's stdout reached EOF
+  std::vector<nlohmann::json> violations() const; // all "strict_violation" events
+  std::string stderr_tail() const;                // last few KiB the peer wrote to stderr
+  bool exited() const;                            // the peer's stdout reached EOF
 
   // Assigns "req", sends the command and returns the whole matching "result" event
   // ({"event":"result","req":N,"ok":bool,"result"|"error":...}). Throws on timeout.
@@ -91,15 +88,15 @@ class NodeCsmsPeer {
 
   // CSMS -> charger CALL; the peer waits `timeout` for the answer. Returns the result event:
   // ok=true with "result" = CALLRESULT payload, or ok=false with "error" {code, message}.
-  nlohmann::json call(const std::string& identity, const std::string& action,
-                      const nlohmann::json& params, std::chrono::milliseconds timeout = 10s);
+  nlohmann::json call(const std::string& identity, const std::string& action, const nlohmann::json& params,
+                      std::chrono::milliseconds timeout = 10s);
   nlohmann::json close_all(int code = 1000, bool terminate = false);
   nlohmann::json close(const std::string& identity, int code = 1000, bool terminate = false);
   nlohmann::json send_raw(const std::string& identity, const std::string& data);
   nlohmann::json set_boot_sequence(const std::vector<std::string>& sequence);
-  nlohmann::json stats();  // the "result" member of the stats command
+  nlohmann::json stats(); // the "result" member of the stats command
 
- private:
+private:
   NodeCsmsPeer() = default;
 
   void stdout_reader();
@@ -110,7 +107,7 @@ class NodeCsmsPeer {
 
   pid_t pid_ = -1;
   uint16_t port_ = 0;
-  int stdin_fd_ = -1;  // our end of a socketpair: send(MSG_NOSIGNAL) cannot raise SIGPIPE
+  int stdin_fd_ = -1; // our end of a socketpair: send(MSG_NOSIGNAL) cannot raise SIGPIPE
   int stdout_fd_ = -1;
   int stderr_fd_ = -1;
 
@@ -130,12 +127,12 @@ class NodeCsmsPeer {
 // Runs `node <peers_dir>/<script> '<args json>'` to completion (used for small scripted
 // clients such as test_client.js). Kills it after `timeout`.
 struct NodeScriptResult {
-  int exit_code = -1;  // -1 when killed on timeout or by a signal
+  int exit_code = -1; // -1 when killed on timeout or by a signal
   bool timed_out = false;
-  std::vector<nlohmann::json> lines;  // stdout JSON lines; other lines as {"raw": text}
+  std::vector<nlohmann::json> lines; // stdout JSON lines; other lines as {"raw": text}
   std::string stderr_text;
 };
 NodeScriptResult run_node_script(const std::string& script, const nlohmann::json& args,
                                  std::chrono::milliseconds timeout = 20s);
 
-}  // namespace ocppfleet::testing
+} // namespace ocppfleet::testing

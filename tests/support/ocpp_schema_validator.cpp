@@ -25,7 +25,7 @@
 #include <sstream>
 #include <utility>
 
-#include "support/node_csms_peer.hpp"  // peers_dir()
+#include "support/node_csms_peer.hpp" // peers_dir()
 
 namespace ocppfleet::testing {
 
@@ -38,41 +38,70 @@ struct OcppSchemaValidator::Entry {
 
 namespace {
 
-constexpr std::size_t kMaxMessageIdLength = 36;     // OCPP-J 1.6 §4.1.3, 2.0.1 §4.2.1
+constexpr std::size_t kMaxMessageIdLength = 36; // OCPP-J 1.6 §4.1.3, 2.0.1 §4.2.1
 constexpr std::size_t kMaxErrorDescription201 = 255;
 constexpr int kMaxSchemaDepth = 64;
 
 // Actions a charging station initiates; everything else in a bundle is CSMS-initiated,
 // except DataTransfer which goes both ways.
 const std::set<std::string, std::less<>> kChargerActions16 = {
-    "Authorize", "BootNotification", "DataTransfer", "DiagnosticsStatusNotification",
-    "FirmwareStatusNotification", "Heartbeat", "MeterValues", "StartTransaction",
-    "StatusNotification", "StopTransaction",
+    "Authorize", "BootNotification", "DataTransfer", "DiagnosticsStatusNotification", "FirmwareStatusNotification",
+    "Heartbeat", "MeterValues", "StartTransaction", "StatusNotification", "StopTransaction",
     // OCPP 1.6 security whitepaper extension
-    "LogStatusNotification", "SecurityEventNotification", "SignCertificate",
-    "SignedFirmwareStatusNotification"};
+    "LogStatusNotification", "SecurityEventNotification", "SignCertificate", "SignedFirmwareStatusNotification"};
 
-const std::set<std::string, std::less<>> kChargerActions201 = {
-    "Authorize", "BootNotification", "ClearedChargingLimit", "DataTransfer",
-    "FirmwareStatusNotification", "Get15118EVCertificate", "GetCertificateStatus", "Heartbeat",
-    "LogStatusNotification", "MeterValues", "NotifyChargingLimit", "NotifyCustomerInformation",
-    "NotifyDisplayMessages", "NotifyEVChargingNeeds", "NotifyEVChargingSchedule", "NotifyEvent",
-    "NotifyMonitoringReport", "NotifyReport", "PublishFirmwareStatusNotification",
-    "ReportChargingProfiles", "ReservationStatusUpdate", "SecurityEventNotification",
-    "SignCertificate", "StatusNotification", "TransactionEvent"};
+const std::set<std::string, std::less<>> kChargerActions201 = {"Authorize",
+                                                               "BootNotification",
+                                                               "ClearedChargingLimit",
+                                                               "DataTransfer",
+                                                               "FirmwareStatusNotification",
+                                                               "Get15118EVCertificate",
+                                                               "GetCertificateStatus",
+                                                               "Heartbeat",
+                                                               "LogStatusNotification",
+                                                               "MeterValues",
+                                                               "NotifyChargingLimit",
+                                                               "NotifyCustomerInformation",
+                                                               "NotifyDisplayMessages",
+                                                               "NotifyEVChargingNeeds",
+                                                               "NotifyEVChargingSchedule",
+                                                               "NotifyEvent",
+                                                               "NotifyMonitoringReport",
+                                                               "NotifyReport",
+                                                               "PublishFirmwareStatusNotification",
+                                                               "ReportChargingProfiles",
+                                                               "ReservationStatusUpdate",
+                                                               "SecurityEventNotification",
+                                                               "SignCertificate",
+                                                               "StatusNotification",
+                                                               "TransactionEvent"};
 
 // 1.6 lists "OccurenceConstraintViolation" (sic); its errata and ocpp-rpc use the correct
 // spelling, so accept both. 1.6 says FormationViolation where 2.0.1 says FormatViolation.
-const std::set<std::string, std::less<>> kErrorCodes16 = {
-    "NotImplemented", "NotSupported", "InternalError", "ProtocolError", "SecurityError",
-    "FormationViolation", "PropertyConstraintViolation", "OccurenceConstraintViolation",
-    "OccurrenceConstraintViolation", "TypeConstraintViolation", "GenericError"};
+const std::set<std::string, std::less<>> kErrorCodes16 = {"NotImplemented",
+                                                          "NotSupported",
+                                                          "InternalError",
+                                                          "ProtocolError",
+                                                          "SecurityError",
+                                                          "FormationViolation",
+                                                          "PropertyConstraintViolation",
+                                                          "OccurenceConstraintViolation",
+                                                          "OccurrenceConstraintViolation",
+                                                          "TypeConstraintViolation",
+                                                          "GenericError"};
 
-const std::set<std::string, std::less<>> kErrorCodes201 = {
-    "FormatViolation", "GenericError", "InternalError", "MessageTypeNotSupported",
-    "NotImplemented", "NotSupported", "OccurrenceConstraintViolation",
-    "PropertyConstraintViolation", "ProtocolError", "RpcFrameworkError", "SecurityError",
-    "TypeConstraintViolation"};
+const std::set<std::string, std::less<>> kErrorCodes201 = {"FormatViolation",
+                                                           "GenericError",
+                                                           "InternalError",
+                                                           "MessageTypeNotSupported",
+                                                           "NotImplemented",
+                                                           "NotSupported",
+                                                           "OccurrenceConstraintViolation",
+                                                           "PropertyConstraintViolation",
+                                                           "ProtocolError",
+                                                           "RpcFrameworkError",
+                                                           "SecurityError",
+                                                           "TypeConstraintViolation"};
 
 // Copy of a schema without the keywords we check ourselves. Only string-valued "format"
 // and number-valued "multipleOf" are keywords; a property *named* "format" has an object
@@ -80,7 +109,8 @@ const std::set<std::string, std::less<>> kErrorCodes201 = {
 json strip_own_keywords(const json& node) {
   if (node.is_array()) {
     json out = json::array();
-    for (const auto& v : node) out.push_back(strip_own_keywords(v));
+    for (const auto& v : node)
+      out.push_back(strip_own_keywords(v));
     return out;
   }
   if (!node.is_object()) return node;
@@ -103,7 +133,8 @@ bool all_digits(std::string_view s) {
 
 int to_int(std::string_view s) {
   int v = 0;
-  for (char c : s) v = v * 10 + (c - '0');
+  for (char c : s)
+    v = v * 10 + (c - '0');
   return v;
 }
 
@@ -117,8 +148,8 @@ int days_in_month(int year, int month) {
 bool is_rfc3339_date_time(std::string_view s) {
   if (s.size() < 20) return false;
   if (!all_digits(s.substr(0, 4)) || s[4] != '-' || !all_digits(s.substr(5, 2)) || s[7] != '-' ||
-      !all_digits(s.substr(8, 2)) || (s[10] != 'T' && s[10] != 't') || !all_digits(s.substr(11, 2)) ||
-      s[13] != ':' || !all_digits(s.substr(14, 2)) || s[16] != ':' || !all_digits(s.substr(17, 2))) {
+      !all_digits(s.substr(8, 2)) || (s[10] != 'T' && s[10] != 't') || !all_digits(s.substr(11, 2)) || s[13] != ':' ||
+      !all_digits(s.substr(14, 2)) || s[16] != ':' || !all_digits(s.substr(17, 2))) {
     return false;
   }
   const int year = to_int(s.substr(0, 4));
@@ -127,14 +158,15 @@ bool is_rfc3339_date_time(std::string_view s) {
   const int hour = to_int(s.substr(11, 2));
   const int minute = to_int(s.substr(14, 2));
   const int second = to_int(s.substr(17, 2));
-  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
-      minute > 59 || second > 60 || (second == 60 && minute != 59)) {
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 ||
+      second > 60 || (second == 60 && minute != 59)) {
     return false;
   }
   std::size_t pos = 19;
   if (s[pos] == '.') {
     const std::size_t start = ++pos;
-    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9')
+      ++pos;
     if (pos == start) return false;
   }
   const std::string_view offset = s.substr(pos);
@@ -176,9 +208,12 @@ std::string pointer_text(const std::string& path) { return path.empty() ? "/" : 
 std::string escape_pointer_token(const std::string& token) {
   std::string out;
   for (char c : token) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -195,7 +230,7 @@ void check_own_keywords(const json& schema, const json& root, const json& instan
       const json::json_pointer ptr(target.substr(1));
       if (root.contains(ptr)) check_own_keywords(root.at(ptr), root, instance, path, errors, depth + 1);
     }
-    return;  // draft-07: siblings of $ref are ignored
+    return; // draft-07: siblings of $ref are ignored
   }
   if (auto fmt = schema.find("format"); fmt != schema.end() && fmt->is_string() && instance.is_string()) {
     const auto& value = instance.get_ref<const std::string&>();
@@ -278,7 +313,7 @@ std::string got_value(const json& payload, const std::string& path) {
     if (text.size() > 60) text = text.substr(0, 60) + "...";
     return " (got " + text + ")";
   } catch (const std::exception&) {
-    return {};  // path from valijson that is not a valid pointer into the payload
+    return {}; // path from valijson that is not a valid pointer into the payload
   }
 }
 
@@ -291,7 +326,7 @@ std::string join(const std::vector<std::string>& parts) {
   return out;
 }
 
-}  // namespace
+} // namespace
 
 OcppSchemaValidator::OcppSchemaValidator(std::string subprotocol, const std::filesystem::path& bundle_file)
     : subprotocol_(std::move(subprotocol)) {
@@ -319,7 +354,7 @@ OcppSchemaValidator::OcppSchemaValidator(std::string subprotocol, const std::fil
     } catch (const std::exception& e) {
       throw std::runtime_error("cannot parse schema " + id + ": " + e.what());
     }
-    const std::string name = id.substr(4);  // "BootNotification.req"
+    const std::string name = id.substr(4); // "BootNotification.req"
     if (name.size() > 4 && name.compare(name.size() - 4, 4, ".req") == 0) {
       const std::string action = name.substr(0, name.size() - 4);
       (charger.count(action) != 0 ? charger_actions_ : csms_actions_).insert(action);
@@ -354,7 +389,8 @@ bool OcppSchemaValidator::has_action(std::string_view action) const {
 std::vector<std::string> OcppSchemaValidator::actions() const {
   std::vector<std::string> out;
   for (const auto& [name, entry] : schemas_) {
-    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".req") == 0) out.push_back(name.substr(0, name.size() - 4));
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".req") == 0)
+      out.push_back(name.substr(0, name.size() - 4));
   }
   return out;
 }
@@ -427,38 +463,37 @@ std::optional<std::string> OcppSchemaValidator::validate_frame(std::string_view 
   const std::string sender = outbound_from_charger ? "charging station" : "CSMS";
 
   switch (frame[0].get<int>()) {
-    case 2: {  // CALL
-      if (frame.size() != 4) return std::string("CALL must have exactly 4 elements");
-      if (!frame[2].is_string()) return std::string("CALL action must be a string");
-      const auto& action = frame[2].get_ref<const std::string&>();
-      if (!has_action(action)) return "CALL action '" + action + "' is not defined in " + subprotocol_;
-      const bool allowed = outbound_from_charger ? initiated_by_charger(action) : initiated_by_csms(action);
-      if (!allowed) return "CALL action '" + action + "' may not be sent by the " + sender + " in " + subprotocol_;
-      return validate_request(action, frame[3]);
+  case 2: { // CALL
+    if (frame.size() != 4) return std::string("CALL must have exactly 4 elements");
+    if (!frame[2].is_string()) return std::string("CALL action must be a string");
+    const auto& action = frame[2].get_ref<const std::string&>();
+    if (!has_action(action)) return "CALL action '" + action + "' is not defined in " + subprotocol_;
+    const bool allowed = outbound_from_charger ? initiated_by_charger(action) : initiated_by_csms(action);
+    if (!allowed) return "CALL action '" + action + "' may not be sent by the " + sender + " in " + subprotocol_;
+    return validate_request(action, frame[3]);
+  }
+  case 3: { // CALLRESULT
+    if (frame.size() != 3) return std::string("CALLRESULT must have exactly 3 elements");
+    if (!frame[2].is_object()) return std::string("CALLRESULT payload must be a JSON object");
+    if (result_action) return validate_response(*result_action, frame[2]);
+    return std::nullopt;
+  }
+  case 4: { // CALLERROR
+    if (frame.size() != 5) return std::string("CALLERROR must have exactly 5 elements");
+    if (!frame[2].is_string()) return std::string("CALLERROR code must be a string");
+    if (!frame[3].is_string()) return std::string("CALLERROR description must be a string");
+    if (!frame[4].is_object()) return std::string("CALLERROR details must be a JSON object");
+    const auto& code = frame[2].get_ref<const std::string&>();
+    if (error_codes_.find(code) == error_codes_.end()) {
+      return "CALLERROR code '" + code + "' is not defined in " + subprotocol_;
     }
-    case 3: {  // CALLRESULT
-      if (frame.size() != 3) return std::string("CALLRESULT must have exactly 3 elements");
-      if (!frame[2].is_object()) return std::string("CALLRESULT payload must be a JSON object");
-      if (result_action) return validate_response(*result_action, frame[2]);
-      return std::nullopt;
+    if (subprotocol_ == "ocpp2.0.1" && frame[3].get_ref<const std::string&>().size() > kMaxErrorDescription201) {
+      return "CALLERROR description longer than " + std::to_string(kMaxErrorDescription201) + " characters";
     }
-    case 4: {  // CALLERROR
-      if (frame.size() != 5) return std::string("CALLERROR must have exactly 5 elements");
-      if (!frame[2].is_string()) return std::string("CALLERROR code must be a string");
-      if (!frame[3].is_string()) return std::string("CALLERROR description must be a string");
-      if (!frame[4].is_object()) return std::string("CALLERROR details must be a JSON object");
-      const auto& code = frame[2].get_ref<const std::string&>();
-      if (error_codes_.find(code) == error_codes_.end()) {
-        return "CALLERROR code '" + code + "' is not defined in " + subprotocol_;
-      }
-      if (subprotocol_ == "ocpp2.0.1" && frame[3].get_ref<const std::string&>().size() > kMaxErrorDescription201) {
-        return "CALLERROR description longer than " + std::to_string(kMaxErrorDescription201) + " characters";
-      }
-      return std::nullopt;
-    }
-    default:
-      return "unknown message type " + frame[0].dump();
+    return std::nullopt;
+  }
+  default: return "unknown message type " + frame[0].dump();
   }
 }
 
-}  // namespace ocppfleet::testing
+} // namespace ocppfleet::testing

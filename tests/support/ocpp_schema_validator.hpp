@@ -35,7 +35,7 @@
 namespace ocppfleet::testing {
 
 class OcppSchemaValidator {
- public:
+public:
   // Lazily loaded from <peers_dir()>/node_modules/ocpp-rpc/lib/schemas/. Throw
   // std::runtime_error when the bundle is missing (run scripts/setup.sh).
   static const OcppSchemaValidator& v16();
@@ -72,22 +72,22 @@ class OcppSchemaValidator {
                                             std::optional<std::string_view> result_action = std::nullopt) const;
 
   const std::string& subprotocol() const { return subprotocol_; }
-  bool has_action(std::string_view action) const;  // a .req schema exists
-  std::vector<std::string> actions() const;        // every action with a .req schema
+  bool has_action(std::string_view action) const; // a .req schema exists
+  std::vector<std::string> actions() const;       // every action with a .req schema
   // Whether the charging station (true) or the CSMS (false) may send a CALL of `action`.
   bool initiated_by_charger(std::string_view action) const;
   bool initiated_by_csms(std::string_view action) const;
 
- private:
-  struct Entry;  // parsed valijson schema + the raw JSON it came from
+private:
+  struct Entry; // parsed valijson schema + the raw JSON it came from
 
   std::optional<std::string> validate(const std::string& schema_id, const nlohmann::json& payload) const;
 
   std::string subprotocol_;
-  std::map<std::string, std::unique_ptr<Entry>, std::less<>> schemas_;  // by "$id" minus "urn:"
+  std::map<std::string, std::unique_ptr<Entry>, std::less<>> schemas_; // by "$id" minus "urn:"
   std::set<std::string, std::less<>> charger_actions_;
   std::set<std::string, std::less<>> csms_actions_;
   std::set<std::string, std::less<>> error_codes_;
 };
 
-}  // namespace ocppfleet::testing
+} // namespace ocppfleet::testing

@@ -27,14 +27,13 @@ json boot16(std::string vendor = "ocppfleet", std::string model = "sim") {
   return {{"chargePointVendor", std::move(vendor)}, {"chargePointModel", std::move(model)}};
 }
 
-json boot201() {
-  return {{"reason", "PowerUp"}, {"chargingStation", {{"model", "sim"}, {"vendorName", "ocppfleet"}}}};
-}
+json boot201() { return {{"reason", "PowerUp"}, {"chargingStation", {{"model", "sim"}, {"vendorName", "ocppfleet"}}}}; }
 
 // Expects an error that mentions every fragment (e.g. the failing path).
 void expect_error(const std::optional<std::string>& err, std::initializer_list<std::string> fragments) {
   ASSERT_TRUE(err.has_value()) << "expected a validation error";
-  for (const auto& f : fragments) EXPECT_NE(err->find(f), std::string::npos) << "'" << f << "' not in: " << *err;
+  for (const auto& f : fragments)
+    EXPECT_NE(err->find(f), std::string::npos) << "'" << f << "' not in: " << *err;
 }
 
 // ------------------------------------------------------------------ validator ------
@@ -68,10 +67,10 @@ TEST(OcppSchemaValidator, V16BootNotificationResponseEnumAndDateTime) {
   bad_enum["status"] = "Maybe";
   expect_error(v.validate_response("BootNotification", bad_enum), {"/status"});
 
-  for (const char* bad : {"2024-01-01T00:00:00",        // no offset (ocpp-rpc accepts this)
-                          "2024-01-01 00:00:00Z",       // space separator (ocpp-rpc accepts)
-                          "2024-01-01T00:00:00+0100",   // offset without colon (ocpp-rpc accepts)
-                          "2023-02-29T00:00:00Z",       // not a leap year
+  for (const char* bad : {"2024-01-01T00:00:00",      // no offset (ocpp-rpc accepts this)
+                          "2024-01-01 00:00:00Z",     // space separator (ocpp-rpc accepts)
+                          "2024-01-01T00:00:00+0100", // offset without colon (ocpp-rpc accepts)
+                          "2023-02-29T00:00:00Z",     // not a leap year
                           "2024-01-01T24:00:00Z", "yesterday", "2024-1-01T00:00:00Z"}) {
     json bad_time = ok;
     bad_time["currentTime"] = bad;
@@ -98,7 +97,8 @@ TEST(OcppSchemaValidator, V16NestedPathsUriAndMultipleOf) {
   auto schedule = [](double limit) {
     return json{{"status", "Accepted"},
                 {"chargingSchedule",
-                 {{"chargingRateUnit", "W"}, {"chargingSchedulePeriod", json::array({{{"startPeriod", 0}, {"limit", limit}}})}}}};
+                 {{"chargingRateUnit", "W"},
+                  {"chargingSchedulePeriod", json::array({{{"startPeriod", 0}, {"limit", limit}}})}}}};
   };
   EXPECT_EQ(v.validate_response("GetCompositeSchedule", schedule(123.4)), std::nullopt);
   EXPECT_EQ(v.validate_response("GetCompositeSchedule", schedule(16)), std::nullopt);
@@ -126,7 +126,7 @@ TEST(OcppSchemaValidator, V201BootNotification) {
   expect_error(v.validate_request("BootNotification", extra), {"colour"});
 
   json too_long = boot201();
-  too_long["chargingStation"]["vendorName"] = std::string(51, 'v');  // string[0..50]
+  too_long["chargingStation"]["vendorName"] = std::string(51, 'v'); // string[0..50]
   expect_error(v.validate_request("BootNotification", too_long), {"/chargingStation/vendorName"});
 
   json bad_enum = boot201();
@@ -308,7 +308,7 @@ TEST(NodeCsmsPeer, ReportsStrictViolationsAndBadMessages) {
   const auto bad = peer->wait_for_event(event_is("bad_message", "CP-BAD"), kWait);
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->at("message"), "this is not json");
-  EXPECT_EQ(bad->at("response").at(1), "-1");  // ocpp-rpc answers garbage with message id "-1"
+  EXPECT_EQ(bad->at("response").at(1), "-1"); // ocpp-rpc answers garbage with message id "-1"
   EXPECT_EQ(peer->violations().size(), 1u);
 }
 
@@ -340,7 +340,9 @@ TEST(NodeCsmsPeer, CommandsReachConnectedChargerAndCloseAllDisconnects) {
   const json invalid = peer->call("CP-2", "Reset", {{"type", "Sideways"}});
   EXPECT_EQ(invalid.at("ok"), false);
   ASSERT_TRUE(peer->wait_for_event(
-      [](const json& e) { return e.value("event", "") == "strict_violation" && e.value("direction", "") == "outbound"; },
+      [](const json& e) {
+        return e.value("event", "") == "strict_violation" && e.value("direction", "") == "outbound";
+      },
       kWait));
 
   EXPECT_EQ(peer->stats().at("identities"), json::array({"CP-2"}));
@@ -357,10 +359,8 @@ TEST(NodeCsmsPeer, UnansweredCallTimesOut) {
   auto peer = NodeCsmsPeer::start({});
   NodeScriptResult client;
   std::thread runner([&] {
-    client = run_node_script("test_client.js", {{"url", peer->ws_url()},
-                                                {"identity", "CP-S"},
-                                                {"silent", {"Reset"}},
-                                                {"stay_ms", 8000}});
+    client = run_node_script("test_client.js",
+                             {{"url", peer->ws_url()}, {"identity", "CP-S"}, {"silent", {"Reset"}}, {"stay_ms", 8000}});
   });
   ASSERT_TRUE(peer->wait_for_event(call_event("CP-S", "BootNotification"), kWait));
   const json reset = peer->call("CP-S", "Reset", {{"type", "Soft"}}, 300ms);
@@ -375,14 +375,13 @@ TEST(NodeCsmsPeer, TerminateDropsTcpWithoutCloseHandshake) {
   auto peer = NodeCsmsPeer::start({});
   NodeScriptResult client;
   std::thread runner([&] {
-    client = run_node_script("test_client.js",
-                             {{"url", peer->ws_url()}, {"identity", "CP-T"}, {"stay_ms", 8000}});
+    client = run_node_script("test_client.js", {{"url", peer->ws_url()}, {"identity", "CP-T"}, {"stay_ms", 8000}});
   });
   ASSERT_TRUE(peer->wait_for_event(call_event("CP-T", "BootNotification"), kWait));
   EXPECT_EQ(peer->close_all(1000, /*terminate=*/true).at("ok"), true);
   const auto disconnected = peer->wait_for_event(event_is("disconnected", "CP-T"), kWait);
   ASSERT_TRUE(disconnected);
-  EXPECT_EQ(disconnected->at("code"), 1006);  // abnormal closure: no close frame exchanged
+  EXPECT_EQ(disconnected->at("code"), 1006); // abnormal closure: no close frame exchanged
   runner.join();
   EXPECT_FALSE(client.timed_out);
 }
@@ -394,7 +393,8 @@ TEST(NodeCsmsPeer, BasicAuthAndV201) {
   auto peer = NodeCsmsPeer::start(opts);
 
   const auto rejected = run_node_script(
-      "test_client.js", {{"url", peer->ws_url()}, {"identity", "CS-1"}, {"protocols", {"ocpp2.0.1"}}, {"password", "nope"}});
+      "test_client.js",
+      {{"url", peer->ws_url()}, {"identity", "CS-1"}, {"protocols", {"ocpp2.0.1"}}, {"password", "nope"}});
   EXPECT_EQ(rejected.exit_code, 3);
   const auto auth = peer->wait_for_event(event_is("auth_rejected", "CS-1"), kWait);
   ASSERT_TRUE(auth);
@@ -408,7 +408,8 @@ TEST(NodeCsmsPeer, BasicAuthAndV201) {
        {"protocols", {"ocpp2.0.1"}},
        {"password", "s3cret-pass"},
        {"calls", json::array({{{"action", "BootNotification"}, {"params", boot201()}},
-                              {{"action", "Authorize"}, {"params", {{"idToken", {{"idToken", "T1"}, {"type", "ISO14443"}}}}}}})}});
+                              {{"action", "Authorize"},
+                               {"params", {{"idToken", {{"idToken", "T1"}, {"type", "ISO14443"}}}}}}})}});
   EXPECT_EQ(accepted.exit_code, 0) << accepted.stderr_text;
   const auto connected = peer->wait_for_event(event_is("connected", "CS-1"), kWait);
   ASSERT_TRUE(connected);
@@ -428,5 +429,5 @@ TEST(NodeCsmsPeer, BasicAuthAndV201) {
   EXPECT_TRUE(peer->violations().empty());
 }
 
-}  // namespace
-}  // namespace ocppfleet::testing
+} // namespace
+} // namespace ocppfleet::testing

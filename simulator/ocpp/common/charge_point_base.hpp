@@ -36,7 +36,7 @@ std::string_view to_string(RegistrationState s);
 struct ChargePointOptions {
   std::chrono::milliseconds call_timeout{30'000};
   std::chrono::seconds boot_retry_fallback{30}; // when the CSMS gives interval 0 or no answer
-  std::chrono::milliseconds reset_delay{500};    // from the Reset answer to the reconnect
+  std::chrono::milliseconds reset_delay{500};   // from the Reset answer to the reconnect
   std::size_t frame_log_capacity = 64;
   std::size_t max_queued_calls = 64;
   std::uint64_t seed = 1;
@@ -67,7 +67,7 @@ struct ChargePointSnapshot {
     charger::ConnectorStatus status;
     double energy_wh;
     double power_w;
-    std::optional<std::string> transaction_id;      // our local id (the 2.0.1 transactionId)
+    std::optional<std::string> transaction_id;       // our local id (the 2.0.1 transactionId)
     std::optional<std::int64_t> csms_transaction_id; // 1.6 only: the id the CSMS assigned
   };
   std::vector<ConnectorView> connectors;

@@ -18,15 +18,14 @@ void schedule_fault(DelayedActions& later, ChargePointBase& cp, const ChargePoin
                     const core::Clock& clock, int connectors, std::uint32_t& faults_seen) {
   const auto fault = next_fault(options, cp.identity(), connectors, faults_seen);
   if (!fault) return;
-  later.after(clock.steady_now() + fault->after, [&later, &cp, &options, &clock, connectors, &faults_seen,
-                                                  f = *fault] {
+  later.after(clock.steady_now() + fault->after, [&later, &cp, &options, &clock, connectors, &faults_seen, f = *fault] {
     ++faults_seen;
     cp.inject_fault(f.connector_id, f.error_code);
-    later.after(clock.steady_now() + f.lasts, [&later, &cp, &options, &clock, connectors, &faults_seen,
-                                               id = f.connector_id] {
-      cp.clear_fault(id);
-      schedule_fault(later, cp, options, clock, connectors, faults_seen);
-    });
+    later.after(clock.steady_now() + f.lasts,
+                [&later, &cp, &options, &clock, connectors, &faults_seen, id = f.connector_id] {
+                  cp.clear_fault(id);
+                  schedule_fault(later, cp, options, clock, connectors, faults_seen);
+                });
   });
 }
 

@@ -33,7 +33,8 @@ std::optional<FaultEvent> next_fault(const ChargePointOptions& options, std::str
   core::Prng prng{core::derive_seed(options.seed, "fault/" + std::string{identity} + "/" + std::to_string(n))};
   // Exponential gap of a Poisson process, from our own PRNG (never std:: distributions).
   const double hours = -std::log(1.0 - prng.unit()) / rate;
-  const double capped_ms = std::min(hours * 3'600'000.0, 1e11); // beyond ~3 years is "never" (and keeps time_point math safe)
+  const double capped_ms =
+      std::min(hours * 3'600'000.0, 1e11); // beyond ~3 years is "never" (and keeps time_point math safe)
   FaultEvent e;
   e.after = std::chrono::milliseconds{static_cast<std::int64_t>(capped_ms)};
   e.connector_id = static_cast<int>(prng.between(1, connectors));
@@ -47,7 +48,8 @@ charger::ChargerModel build_charger_model(charger::ChargerIdentity identity, con
   if (options.profile == nullptr) return charger::ChargerModel{std::move(identity), fallback, count};
   std::vector<const charger::ConnectorSpec*> specs;
   for (const auto& evse : options.profile->hardware.evses)
-    for (const auto& c : evse.connectors) specs.push_back(&c.spec);
+    for (const auto& c : evse.connectors)
+      specs.push_back(&c.spec);
   return charger::ChargerModel{std::move(identity), specs};
 }
 
@@ -55,22 +57,73 @@ namespace {
 
 // Every action a CSMS may send in each version (the spec's CSMS-initiated messages, 1.6
 // with the security whitepaper's): recognised, so a profile can leave them out.
-constexpr std::string_view kCsmsActions16[] = {
-    "CancelReservation", "CertificateSigned", "ChangeAvailability", "ChangeConfiguration", "ClearCache",
-    "ClearChargingProfile", "DataTransfer", "DeleteCertificate", "ExtendedTriggerMessage", "GetCompositeSchedule",
-    "GetConfiguration", "GetDiagnostics", "GetInstalledCertificateIds", "GetLocalListVersion", "GetLog",
-    "InstallCertificate", "RemoteStartTransaction", "RemoteStopTransaction", "ReserveNow", "Reset", "SendLocalList",
-    "SetChargingProfile", "SignedUpdateFirmware", "TriggerMessage", "UnlockConnector", "UpdateFirmware"};
-constexpr std::string_view kCsmsActions201[] = {
-    "CancelReservation", "CertificateSigned", "ChangeAvailability", "ClearCache", "ClearChargingProfile",
-    "ClearDisplayMessage", "ClearVariableMonitoring", "CostUpdated", "CustomerInformation", "DataTransfer",
-    "DeleteCertificate", "GetBaseReport", "GetCertificateStatus", "GetChargingProfiles", "GetCompositeSchedule",
-    "GetDisplayMessages", "GetInstalledCertificateIds", "GetLocalListVersion", "GetLog", "GetMonitoringReport",
-    "GetReport", "GetTransactionStatus", "GetVariables", "InstallCertificate", "PublishFirmware",
-    "RequestStartTransaction", "RequestStopTransaction", "ReserveNow", "Reset", "SendLocalList",
-    "SetChargingProfile", "SetDisplayMessage", "SetMonitoringBase", "SetMonitoringLevel", "SetNetworkProfile",
-    "SetVariableMonitoring", "SetVariables", "TriggerMessage", "UnlockConnector", "UnpublishFirmware",
-    "UpdateFirmware"};
+constexpr std::string_view kCsmsActions16[] = {"CancelReservation",
+                                               "CertificateSigned",
+                                               "ChangeAvailability",
+                                               "ChangeConfiguration",
+                                               "ClearCache",
+                                               "ClearChargingProfile",
+                                               "DataTransfer",
+                                               "DeleteCertificate",
+                                               "ExtendedTriggerMessage",
+                                               "GetCompositeSchedule",
+                                               "GetConfiguration",
+                                               "GetDiagnostics",
+                                               "GetInstalledCertificateIds",
+                                               "GetLocalListVersion",
+                                               "GetLog",
+                                               "InstallCertificate",
+                                               "RemoteStartTransaction",
+                                               "RemoteStopTransaction",
+                                               "ReserveNow",
+                                               "Reset",
+                                               "SendLocalList",
+                                               "SetChargingProfile",
+                                               "SignedUpdateFirmware",
+                                               "TriggerMessage",
+                                               "UnlockConnector",
+                                               "UpdateFirmware"};
+constexpr std::string_view kCsmsActions201[] = {"CancelReservation",
+                                                "CertificateSigned",
+                                                "ChangeAvailability",
+                                                "ClearCache",
+                                                "ClearChargingProfile",
+                                                "ClearDisplayMessage",
+                                                "ClearVariableMonitoring",
+                                                "CostUpdated",
+                                                "CustomerInformation",
+                                                "DataTransfer",
+                                                "DeleteCertificate",
+                                                "GetBaseReport",
+                                                "GetCertificateStatus",
+                                                "GetChargingProfiles",
+                                                "GetCompositeSchedule",
+                                                "GetDisplayMessages",
+                                                "GetInstalledCertificateIds",
+                                                "GetLocalListVersion",
+                                                "GetLog",
+                                                "GetMonitoringReport",
+                                                "GetReport",
+                                                "GetTransactionStatus",
+                                                "GetVariables",
+                                                "InstallCertificate",
+                                                "PublishFirmware",
+                                                "RequestStartTransaction",
+                                                "RequestStopTransaction",
+                                                "ReserveNow",
+                                                "Reset",
+                                                "SendLocalList",
+                                                "SetChargingProfile",
+                                                "SetDisplayMessage",
+                                                "SetMonitoringBase",
+                                                "SetMonitoringLevel",
+                                                "SetNetworkProfile",
+                                                "SetVariableMonitoring",
+                                                "SetVariables",
+                                                "TriggerMessage",
+                                                "UnlockConnector",
+                                                "UnpublishFirmware",
+                                                "UpdateFirmware"};
 
 } // namespace
 

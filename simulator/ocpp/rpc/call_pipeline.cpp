@@ -58,7 +58,8 @@ void CallPipeline::on_disconnect() {
   if (in_flight_ && in_flight_->durable) {
     // May exceed max_queued_ by one: the bound refuses new work, it must never evict a
     // durable call that was already accepted. The resend gets a fresh id from next_frame().
-    queue_.insert(queue_.begin(), Queued{std::move(in_flight_->action), std::move(in_flight_payload_), in_flight_->cookie, true});
+    queue_.insert(queue_.begin(),
+                  Queued{std::move(in_flight_->action), std::move(in_flight_payload_), in_flight_->cookie, true});
   }
   in_flight_.reset();
   in_flight_payload_ = std::string{}; // release the capacity, not just the length

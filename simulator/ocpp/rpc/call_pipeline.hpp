@@ -5,10 +5,10 @@
 
 #include <chrono>
 #include <cstdint>
-#include <vector>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ocppfleet::rpc {
 

@@ -27,7 +27,8 @@ bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0U) ==
 // Spec lengths count characters, not bytes.
 std::size_t utf8_length(std::string_view s) {
   std::size_t chars = 0;
-  for (const char c : s) chars += is_continuation(c) ? 0 : 1;
+  for (const char c : s)
+    chars += is_continuation(c) ? 0 : 1;
   return chars;
 }
 
@@ -38,9 +39,12 @@ bool nesting_within(std::string_view text, int limit) {
   bool escaped = false;
   for (const char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {

@@ -49,7 +49,8 @@ public:
     if (ring_.size() < capacity_) return ring_;
     std::vector<FrameRecord> out;
     out.reserve(ring_.size());
-    for (std::size_t i = 0; i < ring_.size(); ++i) out.push_back(ring_[(next_ + i) % ring_.size()]);
+    for (std::size_t i = 0; i < ring_.size(); ++i)
+      out.push_back(ring_[(next_ + i) % ring_.size()]);
     return out;
   }
   [[nodiscard]] std::uint64_t total() const noexcept { return total_; }

@@ -138,8 +138,7 @@ std::int64_t require_int(const Json& obj, std::string_view field, std::int64_t m
   return as_int(required(obj, field), field, min, max);
 }
 
-std::optional<std::int64_t> optional_int(const Json& obj, std::string_view field, std::int64_t min,
-                                         std::int64_t max) {
+std::optional<std::int64_t> optional_int(const Json& obj, std::string_view field, std::int64_t min, std::int64_t max) {
   const Json* v = optional(obj, field);
   if (v == nullptr) return std::nullopt;
   return as_int(*v, field, min, max);

@@ -22,8 +22,7 @@ struct HandlerError {
 };
 using HandlerOutcome = std::variant<Json, HandlerError>;
 
-template <class Context>
-class ActionRegistry {
+template <class Context> class ActionRegistry {
 public:
   using Handler = HandlerOutcome (*)(Context&, const Json& payload);
 

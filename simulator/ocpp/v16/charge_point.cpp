@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "simulator/core/log.hpp"
-#include "simulator/ocpp/common/hardware_personality.hpp"
 #include "simulator/core/prng.hpp"
 #include "simulator/core/timestamp.hpp"
+#include "simulator/ocpp/common/hardware_personality.hpp"
 #include "simulator/ocpp/rpc/frame.hpp"
 #include "simulator/ocpp/v16/config_keys.hpp"
 #include "simulator/ocpp/v16/messages.hpp"
@@ -16,20 +16,22 @@ namespace {
 constexpr std::uint8_t kNeverReported = 0xFF;
 } // namespace
 
-ChargePoint::ChargePoint(boost::asio::any_io_executor executor, const core::Clock& clock,
-                         core::FleetCounters& counters, std::shared_ptr<const transport::LinkConfig> link_config,
-                         charger::ChargerIdentity identity, const charger::ConnectorSpec& connector_spec,
-                         int connector_count, ChargePointOptions options)
+ChargePoint::ChargePoint(boost::asio::any_io_executor executor, const core::Clock& clock, core::FleetCounters& counters,
+                         std::shared_ptr<const transport::LinkConfig> link_config, charger::ChargerIdentity identity,
+                         const charger::ConnectorSpec& connector_spec, int connector_count, ChargePointOptions options)
     : executor_(executor), clock_(clock), counters_(counters), options_(options),
-      model_(ocpp::build_charger_model(std::move(identity), connector_spec, connector_count, options)), config_(options.profile != nullptr ? config_schema_for(*options.profile) : core_config_schema()),
+      model_(ocpp::build_charger_model(std::move(identity), connector_spec, connector_count, options)),
+      config_(options.profile != nullptr ? config_schema_for(*options.profile) : core_config_schema()),
       pipeline_(options.max_queued_calls), frame_log_(options.frame_log_capacity), timer_(executor),
       reported_status_(static_cast<std::size_t>(model_.connector_count()) + 1, kNeverReported) {
   config_.set_internal("NumberOfConnectors", std::to_string(model_.connector_count()));
   if (link_config->ping_interval.count() >= 0)
-    config_.set_internal("WebSocketPingInterval",
-                         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(link_config->ping_interval).count()));
-  link_ = std::make_shared<transport::Link>(executor, std::move(link_config), model_.identity().identity,
-                                            core::derive_seed(options.seed, "link-jitter/" + model_.identity().identity));
+    config_.set_internal(
+        "WebSocketPingInterval",
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(link_config->ping_interval).count()));
+  link_ =
+      std::make_shared<transport::Link>(executor, std::move(link_config), model_.identity().identity,
+                                        core::derive_seed(options.seed, "link-jitter/" + model_.identity().identity));
   link_->set_listener(this);
 }
 
@@ -94,8 +96,8 @@ void ChargePoint::on_link_message(std::string_view text) {
   if (auto* error = std::get_if<rpc::FrameError>(&parsed)) {
     // OCPP-J 1.6 has no error for an unknown message type: such frames are ignored.
     if (error->reply && error->code != rpc::ErrorCode::MessageTypeNotSupported)
-      write_frame(rpc::serialize_call_error(error->id, rpc::to_wire(error->code, rpc::Dialect::V16),
-                                            error->description));
+      write_frame(
+          rpc::serialize_call_error(error->id, rpc::to_wire(error->code, rpc::Dialect::V16), error->description));
     return;
   }
   if (auto* call = std::get_if<rpc::Call>(&parsed)) return handle_call(*call);
@@ -148,8 +150,8 @@ void ChargePoint::handle_call(const rpc::Call& call) {
       write_frame(rpc::serialize_call_result(call.id, *payload));
     } catch (const std::exception& e) {
       deferred_.clear();
-      write_frame(rpc::serialize_call_error(call.id, rpc::to_wire(rpc::ErrorCode::InternalError, rpc::Dialect::V16),
-                                            e.what()));
+      write_frame(
+          rpc::serialize_call_error(call.id, rpc::to_wire(rpc::ErrorCode::InternalError, rpc::Dialect::V16), e.what()));
     }
   } else {
     const auto& error = std::get<rpc::HandlerError>(outcome);
@@ -203,7 +205,8 @@ void ChargePoint::run_deferred() {
         if (w.connector_id >= 0 && w.number == 1) {
           send_status(w.connector_id);
         } else {
-          for (int id = 0; id <= model_.connector_count(); ++id) send_status(id);
+          for (int id = 0; id <= model_.connector_count(); ++id)
+            send_status(id);
         }
       } else if (what == "MeterValues") {
         for (auto& c : model_.connectors())
@@ -263,10 +266,12 @@ void ChargePoint::on_accepted() {
       if (boot != boots_sent_ || !statuses_held_) return; // a later boot owns the report
       statuses_held_ = false;
       if (registration_ == RegistrationState::Accepted)
-        for (int id = 0; id <= model_.connector_count(); ++id) send_status(id);
+        for (int id = 0; id <= model_.connector_count(); ++id)
+          send_status(id);
     });
   } else {
-    for (int id = 0; id <= model_.connector_count(); ++id) send_status(id);
+    for (int id = 0; id <= model_.connector_count(); ++id)
+      send_status(id);
   }
   if (!faults_scheduled_) schedule_fault();
   heartbeat_due_ = heartbeat_interval().count() > 0 ? std::optional{now() + heartbeat_interval()} : std::nullopt;
@@ -276,7 +281,8 @@ void ChargePoint::on_accepted() {
 
 void ChargePoint::handle_result(const rpc::OutstandingCall& call, const Json& payload) {
   if (call.action == "StartTransaction") {
-    const auto it = std::find_if(tx_refs_.begin(), tx_refs_.end(), [&](const TxRef& r) { return r.seq == call.cookie; });
+    const auto it =
+        std::find_if(tx_refs_.begin(), tx_refs_.end(), [&](const TxRef& r) { return r.seq == call.cookie; });
     if (it == tx_refs_.end()) return;
     const std::int64_t csms_id = payload.value("transactionId", std::int64_t{0});
     const std::string status = payload.contains("idTagInfo") ? payload["idTagInfo"].value("status", "") : "";
@@ -445,7 +451,8 @@ void ChargePoint::end_transaction(int connector_id, charger::StopReason reason) 
   set_in_transaction(true, false);
   const auto measurands = config_.get("StopTxnSampledData").value_or("Energy.Active.Import.Register");
   Json payload = stop_transaction_payload(*tx, *c, reason, measurands, clock_.wall_now());
-  const auto it = std::find_if(tx_refs_.begin(), tx_refs_.end(), [&](const TxRef& r) { return r.local_id == tx->local_id; });
+  const auto it =
+      std::find_if(tx_refs_.begin(), tx_refs_.end(), [&](const TxRef& r) { return r.local_id == tx->local_id; });
   if (tx->csms_id) {
     payload["transactionId"] = *tx->csms_id;
     enqueue("StopTransaction", payload, 0, true);
@@ -531,7 +538,9 @@ void ChargePoint::clear_fault(int connector_id) {
 
 void ChargePoint::drop_link() { link_->drop(); }
 
-charger::EvSpec ChargePoint::next_ev(int connector_id) { return ocpp::ev_for_session(options_, connector_id, sessions_++); }
+charger::EvSpec ChargePoint::next_ev(int connector_id) {
+  return ocpp::ev_for_session(options_, connector_id, sessions_++);
+}
 
 bool ChargePoint::set_meter_interval(std::chrono::seconds interval) {
   if (config_.set("MeterValueSampleInterval", std::to_string(interval.count())) != charger::ConfigSetResult::Accepted)

@@ -54,7 +54,7 @@ public:
   bool stop_session(int connector_id) override;
   void inject_fault(int connector_id, std::string error_code) override;
   void clear_fault(int connector_id) override;
-  bool authorize(int connector_id, std::string id_tag) override;        // driver_actions.cpp
+  bool authorize(int connector_id, std::string id_tag) override; // driver_actions.cpp
   bool start_transaction(int connector_id, std::string id_tag) override;
   bool stop_transaction(int connector_id, charger::StopReason reason) override;
   void reset(bool hard) override;
@@ -88,7 +88,13 @@ public:
   const core::Clock& clock() const noexcept { return clock_; }
   SteadyTime now() const { return clock_.steady_now(); }
   enum class Deferred : std::uint8_t {
-    RemoteStart, RemoteStop, Reset, Trigger, Unlock, AvailabilityChanged, ConfigChanged
+    RemoteStart,
+    RemoteStop,
+    Reset,
+    Trigger,
+    Unlock,
+    AvailabilityChanged,
+    ConfigChanged
   };
   // Work a handler wants done after its CALLRESULT is written.
   void defer(Deferred kind, int connector_id = 0, std::string arg = {}, std::int64_t number = 0);
@@ -137,7 +143,7 @@ private:
   std::chrono::seconds sample_interval() const;
   void set_in_transaction(bool was, bool is);
   charger::EvSpec next_ev(int connector_id); // the EV of the next session (seeded)
-  void schedule_fault(); // the profile's seeded faults (common/hardware_personality.hpp)
+  void schedule_fault();                     // the profile's seeded faults (common/hardware_personality.hpp)
 
   boost::asio::any_io_executor executor_;
   const core::Clock& clock_;
@@ -154,7 +160,7 @@ private:
   RegistrationState registration_ = RegistrationState::Offline;
   std::string boot_call_id_;
   std::uint32_t boots_sent_ = 0;
-  std::optional<SteadyTime> boot_deadline_;   // retry boot / boot answer timeout
+  std::optional<SteadyTime> boot_deadline_; // retry boot / boot answer timeout
   SteadyTime boot_sent_at_{};
   std::optional<SteadyTime> heartbeat_due_;
   std::optional<SteadyTime> sample_due_;

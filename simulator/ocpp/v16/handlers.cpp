@@ -60,9 +60,7 @@ HandlerOutcome change_configuration(ChargePoint& cp, const Json& p) {
   const std::string key = rpc::require_string(p, "key", 50);
   const std::string value = rpc::require_string(p, "value", 500);
   switch (cp.config().set(key, value)) {
-  case charger::ConfigSetResult::Accepted:
-    cp.defer(Deferred::ConfigChanged, 0, key);
-    return status("Accepted");
+  case charger::ConfigSetResult::Accepted: cp.defer(Deferred::ConfigChanged, 0, key); return status("Accepted");
   case charger::ConfigSetResult::RebootRequired: return status("RebootRequired");
   case charger::ConfigSetResult::Rejected: return status("Rejected");
   case charger::ConfigSetResult::NotSupported: return status("NotSupported");
@@ -82,7 +80,8 @@ HandlerOutcome get_configuration(ChargePoint& cp, const Json& p) {
   Json unknown = Json::array();
   const auto& schema = cp.config().schema();
   if (keys == nullptr || keys->empty()) {
-    for (const auto& def : schema.keys()) known.push_back(config_entry(def, cp.config()));
+    for (const auto& def : schema.keys())
+      known.push_back(config_entry(def, cp.config()));
   } else {
     for (const auto& k : *keys) {
       if (!k.is_string()) throw rpc::PayloadError(rpc::ErrorCode::TypeConstraintViolation, "key: expected strings");
@@ -103,9 +102,9 @@ HandlerOutcome get_configuration(ChargePoint& cp, const Json& p) {
 
 HandlerOutcome trigger_message(ChargePoint& cp, const Json& p) {
   const std::string what =
-      rpc::require_enum(p, "requestedMessage", {"BootNotification", "DiagnosticsStatusNotification",
-                                                "FirmwareStatusNotification", "Heartbeat", "MeterValues",
-                                                "StatusNotification"});
+      rpc::require_enum(p, "requestedMessage",
+                        {"BootNotification", "DiagnosticsStatusNotification", "FirmwareStatusNotification", "Heartbeat",
+                         "MeterValues", "StatusNotification"});
   const auto connector_id = rpc::optional_int(p, "connectorId", 0, INT32_MAX);
   if (connector_id && *connector_id > cp.model().connector_count()) return status("Rejected");
   cp.defer(Deferred::Trigger, connector_id ? static_cast<int>(*connector_id) : 0, what, connector_id ? 1 : 0);

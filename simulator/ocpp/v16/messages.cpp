@@ -18,13 +18,14 @@ std::string number(double v, int decimals) {
   return buf;
 }
 
-template <class F>
-void for_each_member(std::string_view csv, F&& f) {
+template <class F> void for_each_member(std::string_view csv, F&& f) {
   while (!csv.empty()) {
     const auto comma = csv.find(',');
     std::string_view item = csv.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    while (!item.empty() && item.front() == ' ')
+      item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ')
+      item.remove_suffix(1);
     if (!item.empty()) f(item);
     if (comma == std::string_view::npos) break;
     csv.remove_prefix(comma + 1);
@@ -34,11 +35,22 @@ void for_each_member(std::string_view csv, F&& f) {
 } // namespace
 
 bool is_v16_error_code(std::string_view code) {
-  static constexpr std::array<std::string_view, 16> codes{
-      "ConnectorLockFailure", "EVCommunicationError", "GroundFailure",  "HighTemperature",
-      "InternalError",        "LocalListConflict",    "NoError",        "OtherError",
-      "OverCurrentFailure",   "PowerMeterFailure",    "PowerSwitchFailure", "ReaderFailure",
-      "ResetFailure",         "UnderVoltage",         "OverVoltage",    "WeakSignal"};
+  static constexpr std::array<std::string_view, 16> codes{"ConnectorLockFailure",
+                                                          "EVCommunicationError",
+                                                          "GroundFailure",
+                                                          "HighTemperature",
+                                                          "InternalError",
+                                                          "LocalListConflict",
+                                                          "NoError",
+                                                          "OtherError",
+                                                          "OverCurrentFailure",
+                                                          "PowerMeterFailure",
+                                                          "PowerSwitchFailure",
+                                                          "ReaderFailure",
+                                                          "ResetFailure",
+                                                          "UnderVoltage",
+                                                          "OverVoltage",
+                                                          "WeakSignal"};
   for (auto c : codes)
     if (c == code) return true;
   return false;

@@ -5,9 +5,9 @@
 #include <algorithm>
 
 #include "simulator/core/log.hpp"
-#include "simulator/ocpp/common/hardware_personality.hpp"
 #include "simulator/core/prng.hpp"
 #include "simulator/core/timestamp.hpp"
+#include "simulator/ocpp/common/hardware_personality.hpp"
 #include "simulator/ocpp/rpc/frame.hpp"
 #include "simulator/ocpp/v201/messages.hpp"
 #include "simulator/ocpp/v201/profile_device_model.hpp"
@@ -20,13 +20,13 @@ constexpr const char* kEnergyRegister = "Energy.Active.Import.Register";
 
 } // namespace
 
-ChargePoint::ChargePoint(boost::asio::any_io_executor executor, const core::Clock& clock,
-                         core::FleetCounters& counters, std::shared_ptr<const transport::LinkConfig> link_config,
-                         charger::ChargerIdentity identity, const charger::ConnectorSpec& connector_spec,
-                         int connector_count, ChargePointOptions options)
+ChargePoint::ChargePoint(boost::asio::any_io_executor executor, const core::Clock& clock, core::FleetCounters& counters,
+                         std::shared_ptr<const transport::LinkConfig> link_config, charger::ChargerIdentity identity,
+                         const charger::ConnectorSpec& connector_spec, int connector_count, ChargePointOptions options)
     : executor_(executor), clock_(clock), counters_(counters), options_(options),
-      model_(ocpp::build_charger_model(std::move(identity), connector_spec, connector_count, options)), device_(options.profile != nullptr ? device_model_for(*options.profile, model_.connector_count())
-                                          : standard_device_model(model_.connector_count())),
+      model_(ocpp::build_charger_model(std::move(identity), connector_spec, connector_count, options)),
+      device_(options.profile != nullptr ? device_model_for(*options.profile, model_.connector_count())
+                                         : standard_device_model(model_.connector_count())),
       pipeline_(options.max_queued_calls), frame_log_(options.frame_log_capacity), timer_(executor),
       reported_status_(static_cast<std::size_t>(model_.connector_count()) + 1, kNeverReported) {
   if (link_config->ping_interval.count() >= 0)
@@ -41,8 +41,9 @@ ChargePoint::ChargePoint(boost::asio::any_io_executor executor, const core::Cloc
         link_config->tls != nullptr && SSL_CTX_get0_certificate(link_config->tls->native_handle()) != nullptr;
     device_.set_internal("SecurityCtrlr", "SecurityProfile", client_cert ? "3" : "2");
   }
-  link_ = std::make_shared<transport::Link>(executor, std::move(link_config), model_.identity().identity,
-                                            core::derive_seed(options.seed, "link-jitter/" + model_.identity().identity));
+  link_ =
+      std::make_shared<transport::Link>(executor, std::move(link_config), model_.identity().identity,
+                                        core::derive_seed(options.seed, "link-jitter/" + model_.identity().identity));
   link_->set_listener(this);
 }
 
@@ -115,8 +116,8 @@ void ChargePoint::on_link_message(std::string_view text) {
   auto parsed = rpc::parse_frame(text);
   if (auto* error = std::get_if<rpc::FrameError>(&parsed)) {
     if (error->reply)
-      write_frame(rpc::serialize_call_error(error->id, rpc::to_wire(error->code, rpc::Dialect::V201),
-                                            error->description));
+      write_frame(
+          rpc::serialize_call_error(error->id, rpc::to_wire(error->code, rpc::Dialect::V201), error->description));
     return;
   }
   if (auto* call = std::get_if<rpc::Call>(&parsed)) return handle_call(*call);
@@ -233,7 +234,8 @@ void ChargePoint::run_deferred() {
       }
       break;
     case Deferred::BaseReport: {
-      for (auto& page : w.payload) enqueue("NotifyReport", page);
+      for (auto& page : w.payload)
+        enqueue("NotifyReport", page);
       break;
     }
     }
@@ -256,13 +258,13 @@ void ChargePoint::run_trigger(const DeferredWork& w) {
     for (auto& c : model_.connectors()) {
       if (w.evse_id != 0 && c.id() != w.evse_id) continue;
       c.advance(now());
-      enqueue("MeterValues",
-              meter_values_request(c, measurands("AlignedDataCtrlr.Measurands", kEnergyRegister), "Trigger",
-                                   clock_.wall_now()));
+      enqueue("MeterValues", meter_values_request(c, measurands("AlignedDataCtrlr.Measurands", kEnergyRegister),
+                                                  "Trigger", clock_.wall_now()));
     }
   } else if (what == "TransactionEvent") {
     for (auto& c : model_.connectors())
-      if ((w.evse_id == 0 || c.id() == w.evse_id) && c.transaction()) send_transaction_update(c.id(), "Trigger", "Trigger");
+      if ((w.evse_id == 0 || c.id() == w.evse_id) && c.transaction())
+        send_transaction_update(c.id(), "Trigger", "Trigger");
   } else if (what == "LogStatusNotification") {
     enqueue("LogStatusNotification", Json{{"status", "Idle"}});
   } else if (what == "FirmwareStatusNotification") {
@@ -302,10 +304,12 @@ void ChargePoint::on_accepted() {
       if (accept != accepts_ || !statuses_held_) return; // a later acceptance owns the report
       statuses_held_ = false;
       if (registration_ == RegistrationState::Accepted)
-        for (int id = 1; id <= model_.connector_count(); ++id) send_status(id);
+        for (int id = 1; id <= model_.connector_count(); ++id)
+          send_status(id);
     });
   } else {
-    for (int id = 1; id <= model_.connector_count(); ++id) send_status(id);
+    for (int id = 1; id <= model_.connector_count(); ++id)
+      send_status(id);
   }
   if (!faults_scheduled_) schedule_fault();
   heartbeat_due_ = heartbeat_interval().count() > 0 ? std::optional{now() + heartbeat_interval()} : std::nullopt;
@@ -487,7 +491,8 @@ void ChargePoint::on_timer(std::uint32_t generation) {
     const bool room = connected_ || pipeline_.queued() < options_.max_queued_calls / 2;
     for (auto& track : tracks_)
       if (room) send_transaction_update(track.evse_id, "MeterValuePeriodic", "Sample.Periodic");
-    sample_due_ = !tracks_.empty() && sample_interval().count() > 0 ? std::optional{t + sample_interval()} : std::nullopt;
+    sample_due_ =
+        !tracks_.empty() && sample_interval().count() > 0 ? std::optional{t + sample_interval()} : std::nullopt;
   }
   report_status_changes();
   pump();

@@ -53,7 +53,7 @@ public:
   bool stop_session(int evse_id) override;
   void inject_fault(int evse_id, std::string error_code) override;
   void clear_fault(int evse_id) override;
-  bool authorize(int evse_id, std::string id_tag) override;        // driver_actions.cpp
+  bool authorize(int evse_id, std::string id_tag) override; // driver_actions.cpp
   bool start_transaction(int evse_id, std::string id_tag) override;
   bool stop_transaction(int evse_id, charger::StopReason reason) override;
   void reset(bool hard) override;
@@ -89,7 +89,14 @@ public:
   [[nodiscard]] bool reset_scheduled() const noexcept { return reset_on_idle_; }
   void schedule_reset_on_idle() noexcept { reset_on_idle_ = true; }
   enum class Deferred : std::uint8_t {
-    RemoteStart, RemoteStop, ResetStation, ResetEvse, Trigger, AvailabilityChanged, VariablesChanged, BaseReport,
+    RemoteStart,
+    RemoteStop,
+    ResetStation,
+    ResetEvse,
+    Trigger,
+    AvailabilityChanged,
+    VariablesChanged,
+    BaseReport,
     Unlock
   };
   // Work a handler wants done after its CALLRESULT is written. `payload` carries what the
@@ -109,7 +116,7 @@ private:
     int evse_id;
     std::string transaction_id;
     std::int32_t seq_no = 0;
-    std::string charging_state; // last one reported
+    std::string charging_state;       // last one reported
     std::uint64_t started_cookie = 0; // correlates the Started event's answer (idTokenInfo)
   };
   struct PendingAuthorize {
@@ -155,7 +162,7 @@ private:
   std::string measurands(std::string_view variable, std::string_view fallback) const;
   void set_in_transaction(bool was, bool is);
   charger::EvSpec next_ev(int evse_id); // the EV of the next session (seeded)
-  void schedule_fault(); // the profile's seeded faults (common/hardware_personality.hpp)
+  void schedule_fault();                // the profile's seeded faults (common/hardware_personality.hpp)
 
   boost::asio::any_io_executor executor_;
   const core::Clock& clock_;

@@ -21,9 +21,8 @@ Json status(std::string_view s) { return Json{{"status", std::string{s}}}; }
 const Json& require_id_token(const Json& p, std::string_view field) {
   const Json& token = rpc::require_object_field(p, field);
   (void)rpc::require_string(token, "idToken", 36);
-  (void)rpc::require_enum(token, "type",
-                          {"Central", "eMAID", "ISO14443", "ISO15693", "KeyCode", "Local", "MacAddress",
-                           "NoAuthorization"});
+  (void)rpc::require_enum(
+      token, "type", {"Central", "eMAID", "ISO14443", "ISO15693", "KeyCode", "Local", "MacAddress", "NoAuthorization"});
   return token;
 }
 
@@ -127,21 +126,21 @@ HandlerOutcome unlock_connector(ChargePoint& cp, const Json& p) {
 }
 
 HandlerOutcome trigger_message(ChargePoint& cp, const Json& p) {
-  const std::string what = rpc::require_enum(
-      p, "requestedMessage",
-      {"BootNotification", "LogStatusNotification", "FirmwareStatusNotification", "Heartbeat", "MeterValues",
-       "SignChargingStationCertificate", "SignV2GCertificate", "StatusNotification", "TransactionEvent",
-       "SignCombinedCertificate", "PublishFirmwareStatusNotification"});
+  const std::string what =
+      rpc::require_enum(p, "requestedMessage",
+                        {"BootNotification", "LogStatusNotification", "FirmwareStatusNotification", "Heartbeat",
+                         "MeterValues", "SignChargingStationCertificate", "SignV2GCertificate", "StatusNotification",
+                         "TransactionEvent", "SignCombinedCertificate", "PublishFirmwareStatusNotification"});
   const int evse_id = evse_of(cp, p);
   if (evse_id < 0) return status("Rejected");
   if (what == "BootNotification") {
     // Already accepted: a new boot would only confuse the CSMS (F06.FR.17).
     if (cp.registration() == RegistrationState::Accepted) return status("Rejected");
   } else if (what == "TransactionEvent") {
-    const bool any = std::any_of(cp.model().connectors().begin(), cp.model().connectors().end(),
-                                 [&](const charger::Connector& c) {
-                                   return c.transaction() && (evse_id == 0 || c.id() == evse_id);
-                                 });
+    const bool any =
+        std::any_of(cp.model().connectors().begin(), cp.model().connectors().end(), [&](const charger::Connector& c) {
+          return c.transaction() && (evse_id == 0 || c.id() == evse_id);
+        });
     if (!any) return status("Rejected");
   } else if (what != "Heartbeat" && what != "StatusNotification" && what != "MeterValues" &&
              what != "LogStatusNotification" && what != "FirmwareStatusNotification") {
@@ -156,7 +155,8 @@ HandlerOutcome get_variables(ChargePoint& cp, const Json& p) { return get_variab
 HandlerOutcome set_variables(ChargePoint& cp, const Json& p) {
   std::vector<const VariableDef*> changed;
   Json out = set_variables_response(cp.device_model(), p, &changed);
-  for (const auto* def : changed) cp.defer(Deferred::VariablesChanged, 0, def->variable);
+  for (const auto* def : changed)
+    cp.defer(Deferred::VariablesChanged, 0, def->variable);
   return out;
 }
 

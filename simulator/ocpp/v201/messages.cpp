@@ -16,13 +16,14 @@ double rounded(double v, int decimals) {
   return std::round(v * scale) / scale;
 }
 
-template <class F>
-void for_each_member(std::string_view csv, F&& f) {
+template <class F> void for_each_member(std::string_view csv, F&& f) {
   while (!csv.empty()) {
     const auto comma = csv.find(',');
     std::string_view item = csv.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    while (!item.empty() && item.front() == ' ')
+      item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ')
+      item.remove_suffix(1);
     if (!item.empty()) f(item);
     if (comma == std::string_view::npos) break;
     csv.remove_prefix(comma + 1);
@@ -124,9 +125,7 @@ std::string_view stopped_reason(charger::StopReason reason) {
   return "Other";
 }
 
-Json local_id_token(std::string_view id_tag) {
-  return Json{{"idToken", clip(id_tag, 36)}, {"type", "ISO14443"}};
-}
+Json local_id_token(std::string_view id_tag) { return Json{{"idToken", clip(id_tag, 36)}, {"type", "ISO14443"}}; }
 
 std::string transaction_id_for(std::string_view local_id) {
   if (local_id.size() <= 36) return std::string{local_id};

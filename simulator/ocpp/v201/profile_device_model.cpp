@@ -31,7 +31,8 @@ bool same(std::string_view a, std::string_view b) {
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+  for (const auto& item : items)
+    out += (out.empty() ? "" : ",") + item;
   return out;
 }
 

@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "simulator/core/log.hpp"
-#include "simulator/ocpp/common/hardware_personality.hpp"
 #include "simulator/core/timestamp.hpp"
+#include "simulator/ocpp/common/hardware_personality.hpp"
 #include "simulator/ocpp/v201/charge_point.hpp"
 #include "simulator/ocpp/v201/messages.hpp"
 
@@ -45,12 +45,9 @@ bool ChargePoint::any_transaction() const {
 Json ChargePoint::transaction_event(std::string_view type, std::string_view trigger, TxTrack& track,
                                     const charger::Connector& c) {
   Json info{{"transactionId", track.transaction_id}, {"chargingState", std::string{charging_state(c)}}};
-  Json event{{"eventType", std::string{type}},
-             {"timestamp", core::format_timestamp(clock_.wall_now())},
-             {"triggerReason", std::string{trigger}},
-             {"seqNo", track.seq_no++},
-             {"transactionInfo", std::move(info)},
-             {"evse", Json{{"id", track.evse_id}, {"connectorId", 1}}}};
+  Json event{{"eventType", std::string{type}},        {"timestamp", core::format_timestamp(clock_.wall_now())},
+             {"triggerReason", std::string{trigger}}, {"seqNo", track.seq_no++},
+             {"transactionInfo", std::move(info)},    {"evse", Json{{"id", track.evse_id}, {"connectorId", 1}}}};
   if (!connected_) event["offline"] = true;
   track.charging_state = charging_state(c);
   return event;
@@ -80,9 +77,9 @@ void ChargePoint::begin_transaction(int evse_id, const Json& id_token, std::stri
   Json event = transaction_event("Started", trigger, track, *c);
   if (remote_start_id) event["transactionInfo"]["remoteStartId"] = *remote_start_id;
   event["idToken"] = id_token;
-  event["meterValue"] = Json::array(
-      {meter_value(*c, measurands("SampledDataCtrlr.TxStartedMeasurands", kEnergyRegister), "Transaction.Begin",
-                   clock_.wall_now())});
+  event["meterValue"] =
+      Json::array({meter_value(*c, measurands("SampledDataCtrlr.TxStartedMeasurands", kEnergyRegister),
+                               "Transaction.Begin", clock_.wall_now())});
   enqueue("TransactionEvent", event, track.started_cookie, true);
   report_status_changes();
   if (!sample_due_ && sample_interval().count() > 0) sample_due_ = now() + sample_interval();
@@ -95,9 +92,9 @@ void ChargePoint::send_transaction_update(int evse_id, std::string_view trigger,
   c->advance(now());
   Json event = transaction_event("Updated", trigger, *track, *c);
   if (!context.empty())
-    event["meterValue"] = Json::array(
-        {meter_value(*c, measurands("SampledDataCtrlr.TxUpdatedMeasurands", kDefaultUpdatedMeasurands), context,
-                     clock_.wall_now())});
+    event["meterValue"] =
+        Json::array({meter_value(*c, measurands("SampledDataCtrlr.TxUpdatedMeasurands", kDefaultUpdatedMeasurands),
+                                 context, clock_.wall_now())});
   enqueue("TransactionEvent", event, 0, true);
 }
 

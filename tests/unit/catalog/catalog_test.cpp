@@ -15,7 +15,8 @@ using ocppfleet::catalog::test::fixtures_dir;
 TEST(ShippedCatalog, every_profile_loads_without_errors) {
   Catalog catalog{brands_dir()};
   const Catalog::All all = catalog.load_all();
-  for (const auto& e : all.errors) ADD_FAILURE() << e.to_string();
+  for (const auto& e : all.errors)
+    ADD_FAILURE() << e.to_string();
   EXPECT_EQ(all.profiles.size(), catalog.model_slugs().size());
 }
 
@@ -23,7 +24,8 @@ TEST(ShippedCatalog, has_at_least_twelve_models_from_eight_brands_including_the_
   Catalog catalog{brands_dir()};
   const auto slugs = catalog.model_slugs();
   std::set<std::string> brands;
-  for (const auto& s : slugs) brands.insert(s.substr(0, s.find('/')));
+  for (const auto& s : slugs)
+    brands.insert(s.substr(0, s.find('/')));
   EXPECT_GE(slugs.size(), 12u);
   EXPECT_GE(brands.size(), 8u);
   const std::set<std::string> have(slugs.begin(), slugs.end());
@@ -63,7 +65,8 @@ TEST(ShippedCatalog, identity_strings_fit_ocpp_field_sizes_and_serials_are_gener
 TEST(ShippedCatalog, ev_profiles_load) {
   Catalog catalog{brands_dir()};
   const EvCatalogLoad evs = catalog.evs();
-  for (const auto& e : evs.errors) ADD_FAILURE() << e.to_string();
+  for (const auto& e : evs.errors)
+    ADD_FAILURE() << e.to_string();
   ASSERT_NE(evs.catalog, nullptr);
   EXPECT_GE(evs.catalog->evs().size(), 8u);
   EXPECT_EQ(catalog.evs().catalog, evs.catalog); // loaded once
@@ -74,9 +77,11 @@ TEST(CatalogCache, a_thousand_chargers_of_one_model_share_one_profile) {
   const auto first = catalog.get("abb/terra-ac-w22").profile;
   ASSERT_NE(first, nullptr);
   std::vector<std::shared_ptr<const ModelProfile>> chargers;
-  for (int i = 0; i < 1000; ++i) chargers.push_back(catalog.get("abb/terra-ac-w22").profile);
+  for (int i = 0; i < 1000; ++i)
+    chargers.push_back(catalog.get("abb/terra-ac-w22").profile);
   EXPECT_EQ(catalog.profiles_loaded(), 1u);
-  for (const auto& p : chargers) ASSERT_EQ(p.get(), first.get());
+  for (const auto& p : chargers)
+    ASSERT_EQ(p.get(), first.get());
   EXPECT_EQ(first.use_count(), 1002); // the cache, `first` and the 1,000 chargers: one object
   // The connector spec a charger keeps by address is the profile's own.
   EXPECT_EQ(&to_connector_spec(*chargers[999]->hardware.connector(1)), &first->hardware.connector(1)->spec);

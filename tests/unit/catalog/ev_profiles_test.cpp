@@ -16,7 +16,8 @@ namespace {
 
 std::shared_ptr<const EvCatalog> shipped_evs() {
   const EvCatalogLoad load = load_ev_catalog(brands_dir() / "evs.yaml");
-  for (const auto& e : load.errors) ADD_FAILURE() << e.to_string();
+  for (const auto& e : load.errors)
+    ADD_FAILURE() << e.to_string();
   return load.catalog;
 }
 
@@ -45,9 +46,11 @@ TEST(EvProfiles, picks_follow_the_weights) {
   ASSERT_NE(evs, nullptr);
   std::map<std::string, int> counts;
   constexpr int draws = 20'000;
-  for (int i = 0; i < draws; ++i) counts[evs->pick(ev_seed(9, static_cast<std::uint64_t>(i), 1, 0))->id]++;
+  for (int i = 0; i < draws; ++i)
+    counts[evs->pick(ev_seed(9, static_cast<std::uint64_t>(i), 1, 0))->id]++;
   std::uint64_t total_weight = 0;
-  for (const auto& ev : evs->evs()) total_weight += ev.weight;
+  for (const auto& ev : evs->evs())
+    total_weight += ev.weight;
   for (const auto& ev : evs->evs()) {
     const double expected = draws * static_cast<double>(ev.weight) / static_cast<double>(total_weight);
     EXPECT_NEAR(counts[ev.id], expected, 5.0 * std::sqrt(expected) + 5.0) << ev.id;
@@ -89,7 +92,8 @@ TEST(EvProfiles, curves_rise_in_soc_and_stay_within_the_dc_limit) {
     ASSERT_FALSE(ev.dc_curve.points.empty()) << ev.id;
     for (std::size_t i = 1; i < ev.dc_curve.points.size(); ++i)
       EXPECT_GT(ev.dc_curve.points[i].soc, ev.dc_curve.points[i - 1].soc) << ev.id;
-    for (const auto& pt : ev.dc_curve.points) EXPECT_LE(pt.max_power_w, ev.max_dc_power_w) << ev.id;
+    for (const auto& pt : ev.dc_curve.points)
+      EXPECT_LE(pt.max_power_w, ev.max_dc_power_w) << ev.id;
     // DC tapers towards full.
     EXPECT_LT(ev.dc_curve.max_power_at(0.95), ev.dc_curve.max_power_at(0.3)) << ev.id;
   }
@@ -118,7 +122,8 @@ TEST(EvProfiles, bad_ev_file_reports_field_and_line) {
   const EvCatalogLoad load = load_ev_catalog(file);
   EXPECT_EQ(load.catalog, nullptr);
   std::map<std::string, int> lines;
-  for (const auto& e : load.errors) lines[e.path] = e.line;
+  for (const auto& e : load.errors)
+    lines[e.path] = e.line;
   EXPECT_EQ(lines["evs[0].weight"], 4);
   EXPECT_EQ(lines["evs[0].inlets[1]"], 5);
   EXPECT_EQ(lines["evs[0].dc_curve[1][0]"], 11);

@@ -33,13 +33,13 @@ TEST(ProfileLoader, good_profile_merges_its_base_field_by_field) {
   const ModelProfile& p = *load.profile;
   EXPECT_EQ(p.identity.brand_slug, "acme");
   EXPECT_EQ(p.identity.model_slug, "good");
-  EXPECT_EQ(p.identity.brand_name, "ACME");            // from the base
-  EXPECT_EQ(p.identity.model, "GOOD-1");               // from the file
+  EXPECT_EQ(p.identity.brand_name, "ACME"); // from the base
+  EXPECT_EQ(p.identity.model, "GOOD-1");    // from the file
   EXPECT_EQ(p.identity.serial_pattern.text(), "ACME-{digits:6}");
   const ConfigKey16* hb = p.personality.config_key("HeartbeatInterval");
   ASSERT_NE(hb, nullptr);
-  EXPECT_EQ(hb->default_value, "300");                 // overridden
-  EXPECT_EQ(hb->type, ValueType::Integer);             // inherited from the base's item
+  EXPECT_EQ(hb->default_value, "300");     // overridden
+  EXPECT_EQ(hb->type, ValueType::Integer); // inherited from the base's item
   const ConfigKey16* sampled = p.personality.config_key("MeterValuesSampledData");
   ASSERT_NE(sampled, nullptr);
   EXPECT_EQ(sampled->type, ValueType::Csl);

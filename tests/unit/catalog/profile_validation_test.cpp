@@ -41,7 +41,8 @@ personality:
 class ProfileValidation : public ::testing::Test {
 protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("ocppfleet_profile_validation_" + std::to_string(::getpid())) / "test";
+    dir_ = std::filesystem::temp_directory_path() / ("ocppfleet_profile_validation_" + std::to_string(::getpid())) /
+           "test";
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_.parent_path()); }
@@ -96,8 +97,8 @@ TEST_F(ProfileValidation, unknown_connector_type) {
 }
 
 TEST_F(ProfileValidation, dc_connector_with_phases) {
-  expect_error(load_with("current: AC, phases: 3, voltage_v: 230", "current: DC, phases: 3, voltage_v: 920"), "hardware.evses[0].connectors[0].phases",
-               12, "only AC");
+  expect_error(load_with("current: AC, phases: 3, voltage_v: 230", "current: DC, phases: 3, voltage_v: 920"),
+               "hardware.evses[0].connectors[0].phases", 12, "only AC");
 }
 
 TEST_F(ProfileValidation, unknown_action_for_the_version) {
@@ -132,5 +133,6 @@ TEST_F(ProfileValidation, malformed_serial_pattern) {
 
 TEST_F(ProfileValidation, abstract_flag_and_file_name_must_agree) {
   expect_error(load_with("", "", "_base.yaml"), "abstract", 1, "abstract: true");
-  expect_error(load_with("identity:", "abstract: true\nidentity:", "concrete.yaml"), "abstract", 1, "must start with '_'");
+  expect_error(load_with("identity:", "abstract: true\nidentity:", "concrete.yaml"), "abstract", 1,
+               "must start with '_'");
 }

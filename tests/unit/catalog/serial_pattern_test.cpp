@@ -16,10 +16,13 @@ TEST(SerialPattern, generates_each_placeholder_with_its_alphabet_and_width) {
   const std::string s = p->generate(42, 17);
   ASSERT_EQ(s.size(), p->length());
   EXPECT_EQ(s.substr(0, 6), "TACW22");
-  for (int i = 6; i < 11; ++i) EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(s[i]))) << s;
+  for (int i = 6; i < 11; ++i)
+    EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(s[i]))) << s;
   EXPECT_EQ(s[11], 'T');
-  for (int i = 12; i < 14; ++i) EXPECT_TRUE(std::isupper(static_cast<unsigned char>(s[i]))) << s;
-  for (int i = 15; i < 19; ++i) EXPECT_TRUE(std::isxdigit(static_cast<unsigned char>(s[i])) && !std::islower(s[i])) << s;
+  for (int i = 12; i < 14; ++i)
+    EXPECT_TRUE(std::isupper(static_cast<unsigned char>(s[i]))) << s;
+  for (int i = 15; i < 19; ++i)
+    EXPECT_TRUE(std::isxdigit(static_cast<unsigned char>(s[i])) && !std::islower(s[i])) << s;
   EXPECT_EQ(s.substr(s.size() - 7), "#000017");
 }
 

@@ -64,10 +64,12 @@ TEST(ChargerModel, inoperative_without_transactions_applies_to_every_connector) 
   ChargerModel m = make_charger();
   EXPECT_EQ(m.request_availability(t0, Availability::Inoperative), AvailabilityChange::Accepted);
   EXPECT_EQ(m.status(), ConnectorStatus::Unavailable);
-  for (const Connector& c : m.connectors()) EXPECT_EQ(c.status(), ConnectorStatus::Unavailable);
+  for (const Connector& c : m.connectors())
+    EXPECT_EQ(c.status(), ConnectorStatus::Unavailable);
   EXPECT_EQ(m.request_availability(t0, Availability::Operative), AvailabilityChange::Accepted);
   EXPECT_EQ(m.status(), ConnectorStatus::Available);
-  for (const Connector& c : m.connectors()) EXPECT_EQ(c.status(), ConnectorStatus::Available);
+  for (const Connector& c : m.connectors())
+    EXPECT_EQ(c.status(), ConnectorStatus::Available);
 }
 
 TEST(ChargerModel, inoperative_is_scheduled_while_any_transaction_runs) {
@@ -88,7 +90,8 @@ TEST(ChargerModel, advance_moves_every_connector) {
   start_charging(*m.connector(1), t0);
   start_charging(*m.connector(2), t0);
   m.advance(t0 + 30min);
-  for (const Connector& c : m.connectors()) EXPECT_NEAR(c.meter().energy_wh(), 5'500.0, 1e-6);
+  for (const Connector& c : m.connectors())
+    EXPECT_NEAR(c.meter().energy_wh(), 5'500.0, 1e-6);
 }
 
 TEST(ChargerModel, stop_reasons_use_ocpp16_spellings) {

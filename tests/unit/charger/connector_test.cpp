@@ -394,7 +394,8 @@ TEST(ConnectorPower, one_long_advance_matches_many_short_ones) {
     c.plug(t0, ev_11kw_ac);
     ASSERT_TRUE(c.start_transaction(t0, tx()));
   }
-  for (auto t = t0 + 1s; t <= t0 + 35min; t += 1s) cs[0].advance(t);
+  for (auto t = t0 + 1s; t <= t0 + 35min; t += 1s)
+    cs[0].advance(t);
   cs[1].advance(t0 + 35min); // mid-taper
   EXPECT_NEAR(*cs[1].soc_percent(), *cs[0].soc_percent(), 0.2);
   EXPECT_NEAR(cs[1].meter().energy_wh(), cs[0].meter().energy_wh(), 0.002 * 60'000.0);

@@ -19,8 +19,8 @@ const ConnectorSpec dc_180kw_200a{CurrentType::DC, 1, 920.0, 200.0, 180'000.0};
 const ConnectorSpec dc_300kw_500a{CurrentType::DC, 1, 1000.0, 500.0, 300'000.0};
 
 // A 400 V-class car: flat 120 kW to 30 %, then down to 8 kW at 100 %.
-const ChargingCurve curve_120kw{{{0.0, 100'000.0}, {0.05, 120'000.0}, {0.30, 120'000.0}, {0.80, 50'000.0},
-                                 {1.0, 8'000.0}}};
+const ChargingCurve curve_120kw{
+    {{0.0, 100'000.0}, {0.05, 120'000.0}, {0.30, 120'000.0}, {0.80, 50'000.0}, {1.0, 8'000.0}}};
 
 EvSpec ev_400v(double soc, const ChargingCurve* curve = &curve_120kw) {
   EvSpec ev;
@@ -107,7 +107,8 @@ TEST(EvCurve, long_advance_matches_many_short_ones_on_a_curve) {
     c->plug(t0, ev_400v(0.1));
     ASSERT_TRUE(c->start_transaction(t0, tx()));
   }
-  for (auto t = t0 + 1s; t <= t0 + 40min; t += 1s) a.advance(t);
+  for (auto t = t0 + 1s; t <= t0 + 40min; t += 1s)
+    a.advance(t);
   b.advance(t0 + 40min);
   EXPECT_NEAR(*b.soc_percent(), *a.soc_percent(), 0.3);
   EXPECT_NEAR(b.meter().energy_wh(), a.meter().energy_wh(), 0.003 * 58'000.0);

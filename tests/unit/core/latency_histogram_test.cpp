@@ -13,7 +13,8 @@ TEST(LatencyHistogram, empty_reports_zero) {
 
 TEST(LatencyHistogram, percentiles_are_within_bucket_precision) {
   LatencyHistogram h;
-  for (int i = 1; i <= 1000; ++i) h.record(microseconds{i * 100}); // 100 µs .. 100 ms
+  for (int i = 1; i <= 1000; ++i)
+    h.record(microseconds{i * 100}); // 100 µs .. 100 ms
   EXPECT_EQ(h.count(), 1000u);
   const auto p50 = static_cast<double>(h.percentile(0.50).count());
   const auto p99 = static_cast<double>(h.percentile(0.99).count());

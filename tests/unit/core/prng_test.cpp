@@ -9,13 +9,15 @@ using ocppfleet::core::Prng;
 
 TEST(Prng, same_seed_gives_same_sequence) {
   Prng a{42}, b{42};
-  for (int i = 0; i < 1000; ++i) ASSERT_EQ(a.next_u64(), b.next_u64());
+  for (int i = 0; i < 1000; ++i)
+    ASSERT_EQ(a.next_u64(), b.next_u64());
 }
 
 TEST(Prng, different_seeds_give_different_sequences) {
   Prng a{1}, b{2};
   int equal = 0;
-  for (int i = 0; i < 100; ++i) equal += a.next_u64() == b.next_u64();
+  for (int i = 0; i < 100; ++i)
+    equal += a.next_u64() == b.next_u64();
   EXPECT_EQ(equal, 0);
 }
 

@@ -20,9 +20,12 @@ TEST(VersionMix, parses_versions_and_weights) {
 
 TEST(VersionMix, rejects_bad_input_with_a_message_naming_the_problem) {
   const std::pair<const char*, const char*> cases[] = {
-      {"1.5=10", "unknown OCPP version '1.5'"}, {"1.6=10,1.6=5", "given twice"},
-      {"1.6=-1", "not a non-negative integer"}, {"1.6=x", "not a non-negative integer"},
-      {"1.6", "expected VERSION=WEIGHT"},       {"1.6=0,2.0.1=0", "every weight is 0"},
+      {"1.5=10", "unknown OCPP version '1.5'"},
+      {"1.6=10,1.6=5", "given twice"},
+      {"1.6=-1", "not a non-negative integer"},
+      {"1.6=x", "not a non-negative integer"},
+      {"1.6", "expected VERSION=WEIGHT"},
+      {"1.6=0,2.0.1=0", "every weight is 0"},
       {"", "empty mix"},
   };
   for (const auto& [text, expected] : cases) {
@@ -44,13 +47,15 @@ TEST(VersionMix, same_seed_gives_the_same_assignment_and_weights_are_honoured) {
   EXPECT_GT(v201, 2'700);
   EXPECT_LT(v201, 3'300);
   int differs = 0;
-  for (std::uint32_t i = 0; i < 1'000; ++i) differs += pick_version(mix, 42, i) != pick_version(mix, 43, i);
+  for (std::uint32_t i = 0; i < 1'000; ++i)
+    differs += pick_version(mix, 42, i) != pick_version(mix, 43, i);
   EXPECT_GT(differs, 100); // another seed is another assignment
 }
 
 TEST(VersionMix, a_zero_weight_version_is_never_picked) {
   const auto mix = *parse_version_mix("1.6=0,2.0.1=1");
-  for (std::uint32_t i = 0; i < 1'000; ++i) EXPECT_EQ(pick_version(mix, 7, i), ProtocolVersion::V201);
+  for (std::uint32_t i = 0; i < 1'000; ++i)
+    EXPECT_EQ(pick_version(mix, 7, i), ProtocolVersion::V201);
 }
 
 } // namespace
@@ -69,9 +74,9 @@ TEST(ModelMix, parses_slugs_and_weights_and_rejects_bad_ones) {
   EXPECT_EQ((*mix)[1].slug, "wallbox/pulsar-plus");
   EXPECT_EQ((*mix)[1].weight, 5u);
   const std::pair<const char*, const char*> bad[] = {
-      {"terra=1", "not a brand/model slug"}, {"abb/terra=1,abb/terra=2", "given twice"},
+      {"terra=1", "not a brand/model slug"},         {"abb/terra=1,abb/terra=2", "given twice"},
       {"abb/terra=x", "not a non-negative integer"}, {"abb/terra", "expected BRAND/MODEL=WEIGHT"},
-      {"abb/terra=0", "every weight is 0"}, {"ABB/Terra=1", "not a brand/model slug"}};
+      {"abb/terra=0", "every weight is 0"},          {"ABB/Terra=1", "not a brand/model slug"}};
   for (const auto& [text, says] : bad) {
     EXPECT_FALSE(parse_model_mix(text, &error)) << text;
     EXPECT_NE(error.find(says), std::string::npos) << text << " -> " << error;

@@ -7,7 +7,8 @@ using namespace ocppfleet::rpc;
 TEST(FrameLog, keeps_the_last_frames_oldest_first) {
   FrameLog log{3};
   const auto t = std::chrono::system_clock::time_point{};
-  for (int i = 1; i <= 5; ++i) log.record(Direction::ChargerToCsms, t, std::to_string(i));
+  for (int i = 1; i <= 5; ++i)
+    log.record(Direction::ChargerToCsms, t, std::to_string(i));
   const auto frames = log.snapshot();
   ASSERT_EQ(frames.size(), 3u);
   EXPECT_EQ(frames[0].text, "3");

@@ -120,7 +120,8 @@ TEST(ParseFrame, non_integer_message_type_is_formation_violation_echoing_readabl
 // Frame depth: the outer array is level 1, the payload object level 2.
 std::string call_nested_to_depth(int depth) {
   std::string payload = "1";
-  for (int level = 2; level <= depth; ++level) payload = R"({"a":)" + payload + "}";
+  for (int level = 2; level <= depth; ++level)
+    payload = R"({"a":)" + payload + "}";
   return R"([2,"abc","DataTransfer",)" + payload + "]";
 }
 
@@ -223,8 +224,8 @@ TEST(ParseFrame, call_with_non_string_action_is_formation_violation_with_its_id)
 }
 
 TEST(ParseFrame, call_with_non_object_payload_is_formation_violation_with_its_id) {
-  for (const char* text : {R"([2,"abc","Heartbeat",[]])", R"([2,"abc","Heartbeat",null])",
-                           R"([2,"abc","Heartbeat","{}"])"}) {
+  for (const char* text :
+       {R"([2,"abc","Heartbeat",[]])", R"([2,"abc","Heartbeat",null])", R"([2,"abc","Heartbeat","{}"])"}) {
     const FrameError e = expect_frame_error(text);
     EXPECT_EQ(e.code, ErrorCode::FormationViolation) << text;
     EXPECT_EQ(e.id, "abc") << text;
@@ -242,7 +243,8 @@ TEST(ParseFrame, message_id_longer_than_36_characters_is_formation_violation_ech
 
 TEST(ParseFrame, message_id_length_counts_characters_not_bytes) {
   std::string id;
-  for (int i = 0; i < 36; ++i) id += "\xC3\xA9"; // 36 x U+00E9, 72 bytes
+  for (int i = 0; i < 36; ++i)
+    id += "\xC3\xA9"; // 36 x U+00E9, 72 bytes
   EXPECT_TRUE(std::holds_alternative<Call>(parse_frame(R"([2,")" + id + R"(","Heartbeat",{}])")));
 }
 
@@ -312,7 +314,8 @@ TEST(SerializeFrame, strings_are_json_escaped) {
 
 TEST(SerializeFrame, long_description_is_cut_to_255_characters_on_a_character_boundary) {
   std::string description = "x";
-  for (int i = 0; i < 300; ++i) description += "\xC3\xA9"; // U+00E9, two bytes each
+  for (int i = 0; i < 300; ++i)
+    description += "\xC3\xA9"; // U+00E9, two bytes each
   const ParsedFrame parsed = parse_frame(serialize_call_error("1", "InternalError", description));
   const auto* error = std::get_if<CallError>(&parsed);
   ASSERT_NE(error, nullptr);
@@ -355,10 +358,10 @@ TEST(ErrorCodeWire, v201_only_codes_fall_back_in_v16) {
 }
 
 TEST(ErrorCodeWire, shared_codes_are_spelled_alike_in_both_dialects) {
-  for (const ErrorCode code : {ErrorCode::NotImplemented, ErrorCode::NotSupported, ErrorCode::InternalError,
-                               ErrorCode::ProtocolError, ErrorCode::SecurityError,
-                               ErrorCode::PropertyConstraintViolation, ErrorCode::TypeConstraintViolation,
-                               ErrorCode::GenericError}) {
+  for (const ErrorCode code :
+       {ErrorCode::NotImplemented, ErrorCode::NotSupported, ErrorCode::InternalError, ErrorCode::ProtocolError,
+        ErrorCode::SecurityError, ErrorCode::PropertyConstraintViolation, ErrorCode::TypeConstraintViolation,
+        ErrorCode::GenericError}) {
     EXPECT_EQ(to_wire(code, Dialect::V16), to_wire(code, Dialect::V201));
     EXPECT_EQ(error_code_from_wire(to_wire(code, Dialect::V16)), code);
   }

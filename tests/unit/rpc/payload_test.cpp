@@ -64,16 +64,13 @@ TEST(Payload, missing_required_field_is_occurrence_violation_naming_the_field) {
 
 TEST(Payload, every_required_reader_reports_a_missing_field_as_occurrence_violation) {
   const std::function<void()> readers[] = {
-      [] { require_string(sample, "missing"); },
-      [] { require_int(sample, "missing"); },
-      [] { require_number(sample, "missing"); },
-      [] { require_bool(sample, "missing"); },
-      [] { require_enum(sample, "missing", {"A"}); },
-      [] { require_object_field(sample, "missing"); },
-      [] { require_array_field(sample, "missing"); },
-      [] { require_datetime(sample, "missing"); },
+      [] { require_string(sample, "missing"); },      [] { require_int(sample, "missing"); },
+      [] { require_number(sample, "missing"); },      [] { require_bool(sample, "missing"); },
+      [] { require_enum(sample, "missing", {"A"}); }, [] { require_object_field(sample, "missing"); },
+      [] { require_array_field(sample, "missing"); }, [] { require_datetime(sample, "missing"); },
   };
-  for (const auto& read : readers) EXPECT_EQ(error_of(read).code(), ErrorCode::OccurrenceConstraintViolation);
+  for (const auto& read : readers)
+    EXPECT_EQ(error_of(read).code(), ErrorCode::OccurrenceConstraintViolation);
 }
 
 TEST(Payload, null_required_field_is_type_violation) {
@@ -133,9 +130,7 @@ TEST(Payload, integer_is_read_within_range) {
   EXPECT_EQ(optional_int(sample, "meterStart", 0), 1500);
 }
 
-TEST(Payload, integer_at_range_bounds_is_accepted) {
-  EXPECT_EQ(require_int(sample, "connectorId", 2, 2), 2);
-}
+TEST(Payload, integer_at_range_bounds_is_accepted) { EXPECT_EQ(require_int(sample, "connectorId", 2, 2), 2); }
 
 TEST(Payload, string_where_integer_expected_is_type_violation) {
   const PayloadError e = error_of([] { require_int(sample, "text"); });

@@ -139,8 +139,7 @@ TEST(ActionRegistry, non_object_payload_is_formation_violation_before_the_handle
   const auto registry = make_registry();
   FakeCharger charger;
   for (const Json& payload : {Json::array(), Json(), Json("Soft")}) {
-    EXPECT_EQ(expect_error(registry.dispatch(charger, Call{"1", "Reset", payload})).code,
-              ErrorCode::FormationViolation)
+    EXPECT_EQ(expect_error(registry.dispatch(charger, Call{"1", "Reset", payload})).code, ErrorCode::FormationViolation)
         << payload.dump();
   }
   EXPECT_EQ(charger.resets, 0);
@@ -149,8 +148,7 @@ TEST(ActionRegistry, non_object_payload_is_formation_violation_before_the_handle
 TEST(ActionRegistry, unknown_action_wins_over_bad_payload) {
   const auto registry = make_registry();
   FakeCharger charger;
-  EXPECT_EQ(expect_error(registry.dispatch(charger, Call{"1", "Nope", Json::array()})).code,
-            ErrorCode::NotImplemented);
+  EXPECT_EQ(expect_error(registry.dispatch(charger, Call{"1", "Nope", Json::array()})).code, ErrorCode::NotImplemented);
 }
 
 TEST(ActionRegistry, parsed_call_dispatches_end_to_end) {

@@ -74,7 +74,8 @@ TEST(V16Messages, meter_values_validate_for_ac_and_dc_and_report_soc_only_for_dc
   const auto p = meter_values_payload(ac, 42, kDefaultMeasurands, "Sample.Periodic", kWall);
   expect_valid_request("MeterValues", p);
   EXPECT_EQ(p["transactionId"], 42);
-  for (const auto& sv : p["meterValue"][0]["sampledValue"]) EXPECT_NE(sv["measurand"], "SoC");
+  for (const auto& sv : p["meterValue"][0]["sampledValue"])
+    EXPECT_NE(sv["measurand"], "SoC");
 
   const auto spec = dc_spec();
   charger::Connector dc{1, spec};
@@ -84,14 +85,16 @@ TEST(V16Messages, meter_values_validate_for_ac_and_dc_and_report_soc_only_for_dc
   const auto q = meter_values_payload(dc, 43, kDefaultMeasurands, "Sample.Periodic", kWall);
   expect_valid_request("MeterValues", q);
   bool soc = false;
-  for (const auto& sv : q["meterValue"][0]["sampledValue"]) soc |= sv["measurand"] == "SoC";
+  for (const auto& sv : q["meterValue"][0]["sampledValue"])
+    soc |= sv["measurand"] == "SoC";
   EXPECT_TRUE(soc);
 }
 
 TEST(V16Messages, idle_meter_values_without_transaction_validate) {
   const charger::ConnectorSpec spec;
   charger::Connector c{1, spec};
-  expect_valid_request("MeterValues", meter_values_payload(c, std::nullopt, "Energy.Active.Import.Register", "Trigger", kWall));
+  expect_valid_request("MeterValues",
+                       meter_values_payload(c, std::nullopt, "Energy.Active.Import.Register", "Trigger", kWall));
 }
 
 TEST(V16Messages, stop_transaction_validates_for_every_reason_with_transaction_data) {

@@ -60,13 +60,14 @@ TEST(V201Messages, meter_values_validate_for_ac_and_dc_with_every_measurand) {
     charger::Connector c{1, *spec, 1234.0};
     c.plug(kT0, charger::EvSpec{});
     c.advance(kT0 + 30s);
-    const auto p = meter_values_request(
-        c, "Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage,SoC,Bogus", "Sample.Periodic",
-        kWall);
+    const auto p =
+        meter_values_request(c, "Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage,SoC,Bogus",
+                             "Sample.Periodic", kWall);
     expect_valid_request("MeterValues", p);
     const auto& sampled = p["meterValue"][0]["sampledValue"];
     EXPECT_EQ(sampled.size(), spec == &dc ? 5u : 4u); // SoC only for DC; unknown names skipped
-    for (const auto& sv : sampled) EXPECT_TRUE(sv["value"].is_number()) << sv.dump();
+    for (const auto& sv : sampled)
+      EXPECT_TRUE(sv["value"].is_number()) << sv.dump();
   }
 }
 
@@ -77,17 +78,16 @@ TEST(V201Messages, transaction_events_validate_in_each_phase) {
   charger::Transaction tx;
   tx.local_id = transaction_id_for("CP-1-1");
   ASSERT_TRUE(c.start_transaction(kT0, tx));
-  const auto started = Json{{"eventType", "Started"},
-                            {"timestamp", "2026-11-23T10:00:00.000Z"},
-                            {"triggerReason", "RemoteStart"},
-                            {"seqNo", 0},
-                            {"transactionInfo", {{"transactionId", tx.local_id},
-                                                 {"chargingState", std::string{charging_state(c)}},
-                                                 {"remoteStartId", 5}}},
-                            {"idToken", local_id_token("CARD")},
-                            {"evse", {{"id", 1}, {"connectorId", 1}}},
-                            {"meterValue", Json::array({meter_value(c, "Energy.Active.Import.Register",
-                                                                    "Transaction.Begin", kWall)})}};
+  const auto started =
+      Json{{"eventType", "Started"},
+           {"timestamp", "2026-11-23T10:00:00.000Z"},
+           {"triggerReason", "RemoteStart"},
+           {"seqNo", 0},
+           {"transactionInfo",
+            {{"transactionId", tx.local_id}, {"chargingState", std::string{charging_state(c)}}, {"remoteStartId", 5}}},
+           {"idToken", local_id_token("CARD")},
+           {"evse", {{"id", 1}, {"connectorId", 1}}},
+           {"meterValue", Json::array({meter_value(c, "Energy.Active.Import.Register", "Transaction.Begin", kWall)})}};
   expect_valid_request("TransactionEvent", started);
   c.stop_transaction(kT0 + 10s);
   for (auto reason : {charger::StopReason::Local, charger::StopReason::Remote, charger::StopReason::EVDisconnected,
