@@ -7,5 +7,10 @@ type="${1:-Release}"
 shift || true
 dir="$root/build/$(echo "$type" | tr '[:upper:]' '[:lower:]')"
 jobs="${OCPPFLEET_JOBS:-$(nproc)}"
+# ccache (when installed): paths under the repo are hashed relative to it and the working
+# directory is not hashed, so a fresh clone in another folder (CI) hits the same cache.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}"
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-8G}"
 cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
 cmake --build "$dir" -j "$jobs"

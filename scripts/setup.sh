@@ -14,7 +14,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   python3 curl libvalijson-dev
   python3-jsonschema python3-yaml
-  wrk
+  wrk ccache clang-format
 )
 
 sudo_cmd=()
