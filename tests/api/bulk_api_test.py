@@ -90,7 +90,8 @@ def main():
         check(code == 202 and job["status"] == "PENDING" and job["total"] == N and
               job["status_url"] == f"/ocpp/locations/{loc_id}/chargers/jobs/{job['job_id']}",
               f"bulk create answers 202 with job_id, status_url, total ({code} {job})")
-        check(took < 1.0, f"the 202 comes at once ({took * 1000:.0f} ms)")
+        # Latency is bench/api_provision.py's job; this bound only catches a 202 that waits for the job.
+        check(took < 5.0, f"the 202 does not wait for the job ({took * 1000:.0f} ms)")
         url = job["status_url"]
         seen = kill_mid_job(server, url, token_a)
         check(seen is not None, f"the server was killed (SIGKILL) mid-job, after {seen} of {N} chargers were created")
