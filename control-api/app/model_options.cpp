@@ -34,7 +34,8 @@ std::optional<FleetModels> FleetModels::make(const ModelOptions& o, std::string*
   }
   const std::string dir = o.brands_dir ? *o.brands_dir : default_brands_dir("/proc/self/exe");
   catalog::Catalog cat{dir};
-  for (const auto& w : *models.mix_) {
+  for (auto& w : *models.mix_) {
+    // abb/terra-184 and abb/abb-terra-184 name one model (Catalog::get takes both).
     auto lookup = cat.get(w.slug);
     if (!lookup.profile) {
       *error = "model " + w.slug + ": " +
@@ -42,7 +43,14 @@ std::optional<FleetModels> FleetModels::make(const ModelOptions& o, std::string*
                                       : lookup.errors.front().to_string());
       return std::nullopt;
     }
-    models.profiles_[w.slug] = std::move(lookup.profile);
+    // One spelling from here on, so both forms give byte-identical runs and a model named
+    // twice in a mix is caught whatever the spelling.
+    const std::string given = w.slug;
+    w.slug = lookup.profile->identity.slug();
+    if (!models.profiles_.emplace(w.slug, std::move(lookup.profile)).second) {
+      *error = "--model-mix: model " + w.slug + " given twice (as " + given + ")";
+      return std::nullopt;
+    }
   }
   auto evs = cat.evs();
   if (!evs.catalog) {

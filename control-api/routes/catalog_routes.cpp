@@ -19,7 +19,15 @@ using nlohmann::json;
 struct Rendered {
   std::string brands;                                     // GET /ocpp/catalog/brands
   std::map<std::string, std::string, std::less<>> models; // brand slug -> its model list
-  std::map<std::string, std::string, std::less<>> model;  // "brand/model" -> the full model
+  // "brand/file-name" -> the full model; find_model also takes the brand-prefixed slug.
+  std::map<std::string, std::string, std::less<>> model;
+
+  // Either model slug form, by the catalogue's own rule (catalog::model_file_candidates).
+  [[nodiscard]] const std::string* find_model(const std::string& brand, const std::string& slug) const {
+    for (const auto candidate : catalog::model_file_candidates(brand, slug))
+      if (const auto it = model.find(brand + '/' + std::string{candidate}); it != model.end()) return &it->second;
+    return nullptr;
+  }
 };
 
 double kw(double watts) { return watts / 1000.0; }
@@ -86,7 +94,8 @@ json model_summary_json(const catalog::ModelProfile& p) {
   for (const auto& evse : p.hardware.evses)
     for (const auto& c : evse.connectors)
       types.insert(c.type);
-  return json{{"slug", id.model_slug},
+  // One canonical slug in answers: the brand-prefixed form (both forms are accepted as input).
+  return json{{"slug", id.canonical_model_slug()},
               {"name", id.model_name},
               {"brand_slug", id.brand_slug},
               {"charge_point_vendor", id.vendor},
@@ -155,10 +164,9 @@ void add_catalog_routes(http::Router& router, ApiContext& ctx) {
   router.add("GET", "/ocpp/catalog/brands/{brand}/models/{model}",
              authenticated(ctx,
                            [rendered](const http::HttpRequest& req) {
-                             const auto slug = req.path_params.at("brand") + '/' + req.path_params.at("model");
-                             const auto it = rendered->model.find(slug);
-                             return it == rendered->model.end() ? http::error_response(404, "Model not found")
-                                                                : ok(it->second);
+                             const auto* body =
+                                 rendered->find_model(req.path_params.at("brand"), req.path_params.at("model"));
+                             return body == nullptr ? http::error_response(404, "Model not found") : ok(*body);
                            }),
              "Get a catalog model");
 }

@@ -14,7 +14,8 @@ namespace ocppfleet::api {
 // OCPP version as the API spells it ("OCPP1.6", "OCPP2.0.1") from the profile's ("1.6").
 std::string api_ocpp_version(std::string_view profile_version);
 
-// {slug, name, brand_slug, charge_point_vendor, charge_point_model, ocpp_versions,
+// {slug (canonical, brand-prefixed: "abb-terra-184"), name, brand_slug, charge_point_vendor, charge_point_model,
+// ocpp_versions,
 //  connector_types, evses, connectors, max_power_kw}
 nlohmann::json model_summary_json(const catalog::ModelProfile& profile);
 // The summary plus brand_name, firmware_version, meter_type, evses as
@@ -24,7 +25,8 @@ nlohmann::json model_summary_json(const catalog::ModelProfile& profile);
 nlohmann::json model_detail_json(const catalog::ModelProfile& profile);
 
 // Loads every profile now (ctx.catalog.load_all()); profiles with load errors are skipped
-// and logged. Registers GET /ocpp/catalog/brands, .../{brand}/models, .../{brand}/models/{model}.
+// and logged. Registers GET /ocpp/catalog/brands, .../{brand}/models, .../{brand}/models/{model};
+// {model} is either slug form ("terra-184" or "abb-terra-184").
 void add_catalog_routes(http::Router& router, ApiContext& ctx);
 
 } // namespace ocppfleet::api

@@ -164,6 +164,13 @@ bool set_runtime_state(Database& db, std::string_view id, std::string_view state
   return db.changes() > 0;
 }
 
+bool set_charger_model_slug(Database& db, std::string_view id, std::string_view model_slug) {
+  db.prepare("UPDATE chargers SET model_slug = ?, updated_at = ? WHERE id = ?")
+      .bind_all(model_slug, db.now(), id)
+      .run();
+  return db.changes() > 0;
+}
+
 bool soft_delete_charger(Database& db, std::string_view org_id, std::string_view id) {
   const auto now = db.now();
   db.prepare("UPDATE chargers SET deleted_at = ?, updated_at = ? WHERE id = ? AND org_id = ? AND deleted_at IS NULL")

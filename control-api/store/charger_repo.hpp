@@ -89,6 +89,9 @@ bool set_charger_status(Database& db, std::string_view id, std::string_view stat
                         const OptText& provisioned_at);
 bool set_charger_workflow_run(Database& db, std::string_view id, std::string_view workflow_run_id);
 bool set_runtime_state(Database& db, std::string_view id, std::string_view state);
+// The catalogue's canonical spelling of the row's model (docs/control-api.md, "Model slugs"),
+// written once the provisioning run has resolved it. False when no such charger.
+bool set_charger_model_slug(Database& db, std::string_view id, std::string_view model_slug);
 
 // Soft delete: true when a live charger of the org was deleted now; false when unknown or
 // already deleted (idempotent: a second call changes nothing). Frees the identity.

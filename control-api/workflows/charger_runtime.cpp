@@ -88,7 +88,8 @@ std::optional<fleet::ChargerSpec> ChargerRuntime::spec_for(const store::ChargerR
   spec.version = *version;
   if (row.brand_slug && row.model_slug) {
     const std::string slug = *row.brand_slug + "/" + *row.model_slug;
-    auto lookup = catalog_.get(slug);
+    // Either slug form: "terra-184" (the reference's create) or "abb-terra-184" (the catalogue's).
+    auto lookup = catalog_.resolve(*row.brand_slug, *row.model_slug);
     if (!lookup.profile) {
       const bool brand_known = std::filesystem::is_directory(catalog_.brands_dir() / *row.brand_slug);
       return fail(brand_known ? "unknown_model" : "unknown_brand",
@@ -104,6 +105,7 @@ std::optional<fleet::ChargerSpec> ChargerRuntime::spec_for(const store::ChargerR
       if (!found)
         return fail("unknown_connector_type", slug + " has no " + *row.connector_type + " connector", "connector_type");
     }
+    canonicalise_model_slug(row, *lookup.profile);
     spec.profile = std::move(lookup.profile);
     spec.evs = evs_;
   }
@@ -133,6 +135,17 @@ std::optional<fleet::ChargerSpec> ChargerRuntime::spec_for(const store::ChargerR
   spec.options.frame_observer = this;
   spec.options.observer_key = spec.options.fleet_index + 1;
   return spec;
+}
+
+void ChargerRuntime::canonicalise_model_slug(const store::ChargerRow& row, const catalog::ModelProfile& profile) {
+  // Rows answer with the one slug the catalogue uses, whichever form the client sent. A full
+  // queue skips it (the status is what matters); the next start writes it again.
+  auto canonical = profile.identity.canonical_model_slug();
+  if (row.model_slug == canonical) return;
+  if (!store_.try_post([id = row.id, slug = std::move(canonical)](store::Database& db) {
+        store::set_charger_model_slug(db, id, slug);
+      }))
+    core::logger()->warn("control API: store busy, model slug of {} left as sent", row.id);
 }
 
 fleet::ChargerId ChargerRuntime::add_to_engine(const store::ChargerRow& row, fleet::ChargerSpec spec) {

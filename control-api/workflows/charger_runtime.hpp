@@ -101,6 +101,8 @@ private:
   // Builds the engine spec from a stored row; nullopt with *error when it cannot run.
   std::optional<fleet::ChargerSpec> spec_for(const store::ChargerRow& row, ProvisionError* error);
   fleet::ChargerId add_to_engine(const store::ChargerRow& row, fleet::ChargerSpec spec);
+  // Stores the catalogue's canonical model slug on a row created with the other form.
+  void canonicalise_model_slug(const store::ChargerRow& row, const catalog::ModelProfile& profile);
   void fail(const Awaiting& a, const ProvisionError& error, bool remove_from_engine);
   // A retryable failure with attempts left: stop the charger, persist the attempt, and queue
   // the run again after the backoff. False when no attempt is left.

@@ -12,6 +12,13 @@ bool valid_slug_part(std::string_view s) {
 
 } // namespace
 
+std::vector<std::string_view> model_file_candidates(std::string_view brand, std::string_view model) {
+  std::vector<std::string_view> out{model};
+  if (model.size() > brand.size() + 1 && model.substr(0, brand.size()) == brand && model[brand.size()] == '-')
+    out.push_back(model.substr(brand.size() + 1));
+  return out;
+}
+
 Catalog::Catalog(std::filesystem::path brands_dir) : dir_(std::move(brands_dir)) {}
 
 std::vector<std::string> Catalog::model_slugs() const {
@@ -33,32 +40,56 @@ std::vector<std::string> Catalog::model_slugs() const {
 }
 
 Catalog::Lookup Catalog::get(std::string_view slug) {
-  Lookup out;
   const auto slash = slug.find('/');
-  const std::string_view brand = slug.substr(0, slash);
-  const std::string_view model = slash == std::string_view::npos ? std::string_view{} : slug.substr(slash + 1);
-  if (!valid_slug_part(brand) || !valid_slug_part(model) || brand.front() == '_' || model.front() == '_') {
+  if (slash == std::string_view::npos) {
+    Lookup out;
     out.errors.push_back(LoadError{std::string{slug}, 0, 0, {}, "not a brand/model slug (e.g. abb/terra-ac-w22)"});
     return out;
   }
+  return resolve(slug.substr(0, slash), slug.substr(slash + 1));
+}
+
+Catalog::Lookup Catalog::resolve(std::string_view brand, std::string_view model) {
+  Lookup out;
+  const std::string slug = std::string{brand} + '/' + std::string{model};
+  if (!valid_slug_part(brand) || !valid_slug_part(model) || brand.front() == '_' || model.front() == '_') {
+    out.errors.push_back(LoadError{slug, 0, 0, {}, "not a brand/model slug (e.g. abb/terra-ac-w22)"});
+    return out;
+  }
+  const auto file_for = [&](std::string_view name) {
+    return dir_ / std::string{brand} / (std::string{name} + ".yaml");
+  };
+  // The first candidate with a file; none: the last one, for the error message.
+  std::error_code ec;
+  const auto candidates = model_file_candidates(brand, model);
+  std::string_view stem = candidates.back();
+  for (const auto c : candidates) {
+    if (valid_slug_part(c) && c.front() != '_' && std::filesystem::is_regular_file(file_for(c), ec)) {
+      stem = c;
+      break;
+    }
+  }
+  if (!valid_slug_part(stem) || stem.front() == '_') {
+    out.errors.push_back(LoadError{slug, 0, 0, {}, "not a brand/model slug (e.g. abb/terra-ac-w22)"});
+    return out;
+  }
+  const std::string key = std::string{brand} + '/' + std::string{stem};
   // Loading under the lock keeps two threads from building the same profile twice; it
   // happens once per model, at start-up.
   std::lock_guard lock{mutex_};
-  if (const auto it = cache_.find(slug); it != cache_.end()) {
+  if (const auto it = cache_.find(key); it != cache_.end()) {
     out.profile = it->second;
     return out;
   }
-  const auto file = dir_ / std::string{brand} / (std::string{model} + ".yaml");
-  std::error_code ec;
+  const auto file = file_for(stem);
   if (!std::filesystem::is_regular_file(file, ec)) {
-    out.errors.push_back(
-        LoadError{file.string(), 0, 0, {}, "no profile '" + std::string{slug} + "' in " + dir_.string()});
+    out.errors.push_back(LoadError{file.string(), 0, 0, {}, "no profile '" + slug + "' in " + dir_.string()});
     return out;
   }
   ProfileLoad load = load_profile(file);
   ++loaded_;
   out.errors = std::move(load.errors);
-  if (load.profile) cache_.emplace(std::string{slug}, load.profile);
+  if (load.profile) cache_.emplace(key, load.profile);
   out.profile = std::move(load.profile);
   return out;
 }

@@ -18,6 +18,11 @@
 
 namespace ocppfleet::catalog {
 
+// The profile file names (without .yaml) a model slug of `brand` may mean, in the order to try:
+// the slug itself, then, when it starts with "<brand>-", the rest ("abb-terra-184" ->
+// "terra-184"). Catalog::resolve and the control API's pre-rendered catalogue both follow it.
+std::vector<std::string_view> model_file_candidates(std::string_view brand, std::string_view model);
+
 class Catalog {
 public:
   explicit Catalog(std::filesystem::path brands_dir);
@@ -33,7 +38,13 @@ public:
   };
   // The profile of "brand/model", loaded on the first call and the same pointer afterwards.
   // A profile that fails to load is not cached (fix the file and ask again).
+  // The model part may take either form (docs/profiles.md, "Model slugs"): the file name
+  // ("abb/terra-184", what the reference API sends) or the brand-prefixed catalogue slug
+  // ("abb/abb-terra-184", what the catalogue answers). A file named exactly as asked wins,
+  // so the prefix is only stripped when no such file exists.
   Lookup get(std::string_view slug);
+  // The same, with brand and model apart (the control API stores them in two columns).
+  Lookup resolve(std::string_view brand, std::string_view model);
 
   struct All {
     std::vector<std::shared_ptr<const ModelProfile>> profiles; // sorted by slug

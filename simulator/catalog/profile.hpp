@@ -30,6 +30,10 @@ struct Identity {
   std::string meter_type;       // 1.6 meterType (<= 25 characters); empty = not sent
 
   [[nodiscard]] std::string slug() const { return brand_slug + '/' + model_slug; }
+  // The one model slug the control API answers with: brand-prefixed, "abb-terra-184"
+  // (the catalogue of the product we match names models this way). Catalog::get/resolve
+  // accept it and the bare file name alike.
+  [[nodiscard]] std::string canonical_model_slug() const { return brand_slug + '-' + model_slug; }
 };
 
 struct ConnectorProfile {

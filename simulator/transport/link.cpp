@@ -1,5 +1,7 @@
 #include "simulator/transport/link.hpp"
 
+#include <boost/asio/post.hpp>
+
 #include <stdexcept>
 
 #include "simulator/core/log.hpp"
@@ -143,11 +145,33 @@ void Link::connect_now() {
 
 void Link::begin_attempt() {
   ++attempts_;
-  state_ = LinkState::Connecting;
   awaiting_pong_ = false;
+  if (std::string why; !config_->url.valid(&why)) {
+    refuse_invalid_url(std::move(why));
+    return;
+  }
+  state_ = LinkState::Connecting;
   session_ = make_session(executor_, *this, config_, config_->url.target_for(identity_));
   arm_timer(config_->connect_timeout, ConnectDeadline);
   session_->run();
+}
+
+void Link::refuse_invalid_url(std::string why) {
+  // A WsUrl that did not come from parse_ws_url (a LinkConfig filled by hand) is checked
+  // again here: its host and path would go into the request line and Host header as they
+  // are. Failing is final (retrying cannot fix the URL) and needs no exception on the shard.
+  release_gate();
+  ++timer_generation_;
+  timer_.cancel();
+  state_ = LinkState::Failed;
+  LinkFailure failure{LinkError::InvalidUrl, std::move(why), false};
+  last_failure_ = failure;
+  core::logger()->warn("charger {}: {} ({}); not connecting", identity_, code_name(failure.code), failure.detail);
+  // Told later, as a session would be: the caller of start() may be the listener itself.
+  boost::asio::post(executor_, [weak = weak_from_this(), failure = std::move(failure)] {
+    if (auto self = weak.lock(); self && self->state_ == LinkState::Failed && self->listener_ != nullptr)
+      self->listener_->on_link_closed(failure, false);
+  });
 }
 
 void Link::schedule_connect(std::chrono::milliseconds delay) {

@@ -113,6 +113,7 @@ private:
   void require_shared_owner() const;
   void connect_now(); // asks the gate (if any), then begin_attempt()
   void begin_attempt();
+  void refuse_invalid_url(std::string why); // -> Failed (InvalidUrl) without a session
   void release_gate() noexcept;
   void begin_close();
   void schedule_connect(std::chrono::milliseconds delay);

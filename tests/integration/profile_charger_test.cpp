@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <unistd.h>
 
 #include "simulator/catalog/catalog.hpp"
@@ -270,6 +271,79 @@ TEST_F(ProfileChargers, seeded_faults_of_the_profile_come_and_go_on_schedule) {
   };
   EXPECT_TRUE(eventually(available_again, 5s)) << "the fault clears after its duration";
   std::filesystem::remove_all(dir);
+}
+
+// The reference create example's model and version (abb / terra-184 / CCS2 / OCPP2.0.1): the
+// same profile over 2.0.1 against the strict peer, both EVSEs and the profile's device model.
+class ProfileChargersV201 : public V201AgainstStrictCsms {
+protected:
+  void SetUp() override {
+    V201AgainstStrictCsms::SetUp();
+    engine_ = std::make_unique<fleet::Engine>(fleet::EngineOptions{2, &clock_});
+    catalog_ = std::make_unique<catalog::Catalog>(brands_dir());
+  }
+
+  fleet::ChargerId add_model(const std::string& identity, const std::string& slug) {
+    auto lookup = catalog_->get(slug);
+    EXPECT_TRUE(lookup.profile) << slug;
+    fleet::ChargerSpec spec;
+    spec.identity.identity = identity;
+    spec.version = ocpp::ProtocolVersion::V201;
+    spec.profile = lookup.profile;
+    spec.evs = catalog_->evs().catalog;
+    catalog::apply_profile_identity(*spec.profile, 11, 0, spec.identity);
+    spec.link = link_;
+    spec.options.seed = 11;
+    spec.options.frame_log_capacity = 4096;
+    spec.options.call_timeout = 5s;
+    const auto id = engine_->add(std::move(spec));
+    ids_.push_back(id);
+    engine_->start(id);
+    return id;
+  }
+
+  core::VirtualClock clock_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+};
+
+TEST_F(ProfileChargersV201, terra_184_boots_over_2_0_1_with_both_evses_and_its_device_model) {
+  start_peer();
+  // The catalogue's brand-prefixed slug names the same profile as the reference's "terra-184".
+  const auto id = add_model("ABB-T184-201", "abb/abb-terra-184");
+  ASSERT_TRUE(wait_booted(1));
+  const auto boot = peer_->wait_for_event(call_event("ABB-T184-201", "BootNotification"), 5s);
+  ASSERT_TRUE(boot);
+  EXPECT_EQ((*boot)["response"]["status"], "Accepted");
+  const auto& station = (*boot)["params"]["chargingStation"];
+  EXPECT_EQ(station["vendorName"], "ABB");
+  EXPECT_EQ(station["model"], "Terra 184");
+  EXPECT_EQ(station["firmwareVersion"], "1.8.26");
+  EXPECT_EQ(station["serialNumber"].get<std::string>().rfind("TA184-", 0), 0u) << station.dump();
+  // The status report waits for the profile's 2 s boot delay (virtual time), then one per EVSE.
+  clock_.advance(2500ms);
+  const auto r = peer_->call("ABB-T184-201", "TriggerMessage", {{"requestedMessage", "Heartbeat"}});
+  ASSERT_TRUE(r["ok"]) << r.dump();
+  ASSERT_TRUE(peer_->wait_for_count(call_event("ABB-T184-201", "StatusNotification"), 2, 5s));
+  std::set<int> evses;
+  for (const auto& e : peer_->events())
+    if (e.value("event", "") == "call" && e["action"] == "StatusNotification") {
+      evses.insert(e["params"]["evseId"].get<int>());
+      EXPECT_EQ(e["params"]["connectorStatus"], "Available");
+    }
+  EXPECT_EQ(evses, (std::set<int>{1, 2}));
+  const auto get = peer_->call(
+      "ABB-T184-201", "GetVariables",
+      {{"getVariableData",
+        json::array(
+            {{{"component", {{"name", "EVSE"}, {"evse", {{"id", 2}}}}}, {"variable", {{"name", "Power"}}}},
+             {{"component", {{"name", "SampledDataCtrlr"}}}, {"variable", {{"name", "TxUpdatedInterval"}}}}})}});
+  ASSERT_TRUE(get["ok"]) << get.dump();
+  EXPECT_EQ(get["result"]["getVariableResult"][0]["attributeValue"], "180000");
+  EXPECT_EQ(get["result"]["getVariableResult"][1]["attributeValue"], "30");
+  // SetChargingProfile stays out of the Terra's 2.0.1 action list, as on 1.6.
+  peer_->send_raw("ABB-T184-201", R"([2,"np-1","SetChargingProfile",{}])");
+  ASSERT_TRUE(eventually([&] { return sent_frame_with_id(id, "np-1").has_value(); }, 5s));
+  EXPECT_EQ((*sent_frame_with_id(id, "np-1"))[2], "NotSupported");
 }
 
 } // namespace

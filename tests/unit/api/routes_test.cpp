@@ -290,7 +290,8 @@ TEST_F(RoutesTest, catalog_lists_a_brands_models_and_404s_an_unknown_brand) {
     EXPECT_FALSE(m.at("charge_point_vendor").get<std::string>().empty());
     EXPECT_GT(m.at("max_power_kw").get<double>(), 0.0);
   }
-  EXPECT_EQ(slugs, (std::vector<std::string>{"terra-184", "terra-ac-w11", "terra-ac-w22"}));
+  // The canonical, brand-prefixed slugs (the shape of the product we match).
+  EXPECT_EQ(slugs, (std::vector<std::string>{"abb-terra-184", "abb-terra-ac-w11", "abb-terra-ac-w22"}));
 
   r = call("GET", "/ocpp/catalog/brands/nope/models", token_a);
   EXPECT_EQ(r.status, 404u);
@@ -333,6 +334,22 @@ TEST_F(RoutesTest, catalog_model_carries_hardware_and_protocol_personality) {
   }
 }
 
+TEST_F(RoutesTest, catalog_model_answers_either_slug_form_with_the_one_canonical_slug) {
+  const auto bare = call("GET", "/ocpp/catalog/brands/abb/models/terra-184", token_a);
+  const auto prefixed = call("GET", "/ocpp/catalog/brands/abb/models/abb-terra-184", token_a);
+  ASSERT_EQ(bare.status, 200u);
+  ASSERT_EQ(prefixed.status, 200u);
+  EXPECT_EQ(bare.body, prefixed.body);
+  EXPECT_EQ(prefixed.json_body().at("slug"), "abb-terra-184");
+  EXPECT_EQ(prefixed.json_body().at("ocpp_versions"), json({"OCPP1.6", "OCPP2.0.1"})); // the reference's version
+  const auto wallbox = call("GET", "/ocpp/catalog/brands/wallbox/models/wallbox-pulsar-plus", token_a);
+  ASSERT_EQ(wallbox.status, 200u);
+  EXPECT_EQ(wallbox.json_body().at("slug"), "wallbox-pulsar-plus");
+  // The prefix must be the model's own brand.
+  EXPECT_EQ(call("GET", "/ocpp/catalog/brands/abb/models/wallbox-pulsar-plus", token_a).status, 404u);
+  EXPECT_EQ(call("GET", "/ocpp/catalog/brands/wallbox/models/abb-terra-184", token_a).status, 404u);
+}
+
 TEST_F(RoutesTest, catalog_skips_profiles_that_fail_to_load) {
   // The catalogue fixtures: acme/good.yaml loads; the others are broken on purpose.
   catalog::Catalog fixtures{source_dir() / "tests/unit/catalog/fixtures"};
@@ -351,7 +368,7 @@ TEST_F(RoutesTest, catalog_skips_profiles_that_fail_to_load) {
   EXPECT_EQ(brands.at("data")[0].at("models"), 1);
   const json models = get("/ocpp/catalog/brands/acme/models").json_body();
   ASSERT_EQ(models.at("data").size(), 1u);
-  EXPECT_EQ(models.at("data")[0].at("slug"), "good");
+  EXPECT_EQ(models.at("data")[0].at("slug"), "acme-good");
   EXPECT_EQ(get("/ocpp/catalog/brands/acme/models/good").status, 200u);
   EXPECT_EQ(get("/ocpp/catalog/brands/acme/models/malformed").status, 404u);
 }

@@ -107,3 +107,28 @@ TEST(CatalogCache, profiles_that_fail_are_reported_and_not_cached) {
   EXPECT_EQ(catalog.profiles_loaded(), 2u);
   EXPECT_NE(catalog.get("acme/good").profile, nullptr);
 }
+
+TEST(CatalogSlugs, file_name_and_brand_prefixed_model_slugs_resolve_to_the_same_shared_profile) {
+  Catalog catalog{brands_dir()};
+  const auto bare = catalog.get("abb/terra-184").profile;
+  const auto prefixed = catalog.get("abb/abb-terra-184").profile;
+  const auto split = catalog.resolve("abb", "abb-terra-184").profile;
+  ASSERT_NE(bare, nullptr);
+  EXPECT_EQ(prefixed.get(), bare.get());
+  EXPECT_EQ(split.get(), bare.get());
+  EXPECT_EQ(catalog.profiles_loaded(), 1u); // one cache entry for both spellings
+  EXPECT_EQ(bare->identity.model_slug, "terra-184");
+  EXPECT_EQ(bare->identity.canonical_model_slug(), "abb-terra-184");
+  EXPECT_EQ(catalog.resolve("wallbox", "wallbox-pulsar-plus").profile->identity.canonical_model_slug(),
+            "wallbox-pulsar-plus");
+}
+
+TEST(CatalogSlugs, the_prefix_is_only_the_models_own_brand_and_never_unlocks_bases_or_paths) {
+  Catalog catalog{brands_dir()};
+  EXPECT_EQ(catalog.get("abb/wallbox-pulsar-plus").profile, nullptr); // another brand's prefix
+  EXPECT_EQ(catalog.get("wallbox/abb-terra-184").profile, nullptr);
+  EXPECT_FALSE(catalog.get("abb/abb-_terra-ac-base").errors.empty()); // bases stay hidden
+  EXPECT_FALSE(catalog.get("abb/abb-..").errors.empty());
+  EXPECT_EQ(catalog.get("abb/abb-").profile, nullptr);
+  EXPECT_EQ(catalog.get("abb/abb-abb-terra-184").profile, nullptr); // stripped once, not repeatedly
+}

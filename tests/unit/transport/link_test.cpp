@@ -717,6 +717,22 @@ TEST_F(LinkTest, listener_may_send_from_the_open_callback) {
 
 // ---------------------------------------------------------------- misuse
 
+TEST_F(LinkTest, a_hand_built_url_with_crlf_never_reaches_the_server) {
+  FakeWsServer server;
+  auto config = config_for(server.url("/ocpp"));
+  config->url.path = "/ocpp\r\nX-Injected: yes"; // bypasses parse_ws_url
+  make_link(config);
+  start();
+  ASSERT_TRUE(listener.wait_for_closes(1));
+  const auto closed = listener.closed(0);
+  EXPECT_EQ(closed.failure.code, LinkError::InvalidUrl);
+  EXPECT_FALSE(closed.will_retry);
+  EXPECT_EQ(state(), LinkState::Failed);
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(server.connections(), 0u);
+  EXPECT_TRUE(server.requests().empty());
+}
+
 TEST_F(LinkTest, wss_url_without_tls_context_is_rejected_at_construction) {
   auto config = config_for("wss://127.0.0.1:1/ocpp");
   config->tls = nullptr;

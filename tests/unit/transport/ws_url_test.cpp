@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "simulator/transport/link_error.hpp"
 #include "simulator/transport/ws_url.hpp"
 
@@ -137,6 +140,84 @@ TEST(WsUrl, target_without_path_starts_with_a_slash) {
 TEST(WsUrl, error_pointer_is_optional) {
   EXPECT_FALSE(parse_ws_url("ftp://h").has_value());
   EXPECT_TRUE(parse_ws_url("ws://h").has_value());
+}
+
+TEST(WsUrl, crlf_in_the_url_is_rejected_so_it_cannot_inject_headers) {
+  // The upgrade request once carried this as "GET /ocpp\r\nX-Injected: yes/CP HTTP/1.1".
+  const auto error = parse_error("ws://h/ocpp\r\nX-Injected: yes");
+  EXPECT_NE(error.find("0x0D at offset 11"), std::string::npos) << error;
+  EXPECT_EQ(error.find('\r'), std::string::npos) << "the message must not echo the control byte";
+  parse_error("ws://h\r\nX-Injected: yes/ocpp"); // in the host (the Host header)
+  parse_error("ws://h/oc\npp");
+  parse_error("ws://h:80\r\n/ocpp");
+}
+
+TEST(WsUrl, spaces_control_characters_del_and_non_ascii_are_rejected_anywhere) {
+  const std::vector<std::string> cases{
+      "ws://h/oc pp",    "ws://h /ocpp",    " ws://h/ocpp", "ws://h/ocpp\t",      std::string{"ws://h/o\0c", 10},
+      "ws://h/ocpp\x01", "ws://h/ocpp\x7f", "ws://h\x1b/x", "ws://h/caf\xc3\xa9", "ws://h\xc3\xa9.example/x"};
+  for (const auto& bad : cases)
+    parse_error(bad);
+}
+
+TEST(WsUrl, path_characters_outside_rfc_3986_and_bad_escapes_are_rejected) {
+  for (const char* bad : {"ws://h/a\"b", "ws://h/a<b>", "ws://h/a\\b", "ws://h/a{b}", "ws://h/a|b", "ws://h/a^b",
+                          "ws://h/a`b", "ws://h/a%2", "ws://h/a%zz", "ws://h/a%"})
+    parse_error(bad);
+  // Everything RFC 3986 allows in a path stays as written.
+  EXPECT_EQ(parse_ok("ws://h/a-b._~!$&'()*+,;=:@/c%2Fd").path, "/a-b._~!$&'()*+,;=:@/c%2Fd");
+}
+
+TEST(WsUrl, hosts_with_characters_no_host_name_has_are_rejected) {
+  for (const char* bad : {"ws://h,x/ocpp", "ws://h;x/ocpp", "ws://h%0d/ocpp", "ws://[::1;x]/ocpp",
+                          "ws://[fe80::1%25eth0]/x", "ws://h'x/ocpp", "ws://h(x)/ocpp"})
+    parse_error(bad);
+  EXPECT_EQ(parse_ok("ws://csms-1.eu_west.example/x").host, "csms-1.eu_west.example");
+  EXPECT_EQ(parse_ok("ws://[::ffff:127.0.0.1]/x").host, "::ffff:127.0.0.1");
+}
+
+TEST(WsUrl, empty_sign_and_out_of_range_ports_are_rejected_and_leading_zeros_normalised) {
+  EXPECT_NE(parse_error("ws://h:/x").find("port"), std::string::npos);
+  parse_error("ws://[::1]:/x");
+  parse_error("ws://h:+80/x");
+  parse_error("ws://h: 80/x");
+  parse_error("ws://h:4294967297/x"); // wraps to 1 in 32 bits
+  parse_error("ws://h:00000/x");
+  EXPECT_EQ(parse_ok("ws://h:08080/x").port, "8080");
+  EXPECT_EQ(parse_ok("ws://h:1/x").port, "1");
+}
+
+TEST(WsUrl, a_hand_built_url_is_checked_by_valid) {
+  WsUrl url;
+  url.host = "h";
+  url.port = "80";
+  url.path = "/ocpp";
+  std::string why;
+  EXPECT_TRUE(url.valid(&why)) << why;
+  url.path = "/ocpp\r\nX-Injected: yes";
+  EXPECT_FALSE(url.valid(&why));
+  EXPECT_NE(why.find("path"), std::string::npos) << why;
+  url.path = "ocpp"; // a request target must start with '/'
+  EXPECT_FALSE(url.valid());
+  url.path = "/ocpp";
+  url.host = "h\r\nX: y";
+  EXPECT_FALSE(url.valid());
+  url.host = "";
+  EXPECT_FALSE(url.valid());
+  url.host = "h";
+  for (const char* port : {"0", "65536", "x", "", "-1"}) {
+    url.port = port;
+    EXPECT_FALSE(url.valid()) << port;
+  }
+  url.port = "65535";
+  EXPECT_TRUE(url.valid());
+}
+
+TEST(WsUrl, the_identity_is_percent_encoded_so_it_cannot_split_the_request_line) {
+  const auto url = parse_ok("ws://h/ocpp");
+  EXPECT_EQ(url.target_for("CP\r\nX-Injected: yes"), "/ocpp/CP%0D%0AX-Injected%3A%20yes");
+  EXPECT_EQ(url.target_for("caf\xc3\xa9"), "/ocpp/caf%C3%A9");
+  EXPECT_EQ(url.target_for(std::string{"a\0b", 3}), "/ocpp/a%00b");
 }
 
 TEST(LinkErrorCodes, have_stable_names_messages_and_retry_classes) {
