@@ -18,6 +18,7 @@
 #include "simulator/core/log.hpp"
 #include "simulator/fleet/engine.hpp"
 #include "simulator/fleet/fleet_plan.hpp"
+#include "simulator/fleet/id_tags.hpp"
 #include "simulator/transport/source_address_pool.hpp"
 #include "simulator/transport/tls_context.hpp"
 
@@ -177,7 +178,13 @@ void add_run_command(CLI::App& app, RunOptions& o) {
       ->check(CLI::Range(1, 32))
       ->capture_default_str();
   run->add_flag("--sessions", o.sessions, "After boot, plug an EV and start a transaction on connector 1");
-  run->add_option("--id-tag", o.id_tag, "idTag used by --sessions")->capture_default_str();
+  auto* tag = run->add_option("--id-tag", o.id_tag,
+                              "idTag template for --sessions, one tag per charger: {n} (fleet index from 1), "
+                              "{identity}, {hex8} / {hex14} (seeded card UID); at most 20 characters")
+                  ->capture_default_str();
+  run->add_option("--id-tag-file", o.id_tag_file,
+                  "File of idTags for --sessions, one per line ('#' comments); dealt to chargers in a seeded order")
+      ->excludes(tag);
   run->add_option("--shards", o.shards, "Engine threads (0 = one per core)")->capture_default_str();
   run->add_option("--password", o.password, "HTTP Basic auth password (security profile 1); user = identity");
   run->add_option("--ping-interval", o.ping_interval_s, "WebSocket ping interval in seconds (0 = off)")
@@ -259,6 +266,13 @@ int run_fleet(const RunOptions& o) {
     std::fprintf(stderr, "error: %s\n", link_error.c_str());
     return 2;
   }
+  std::string tag_error;
+  const auto tag_source = o.id_tag_file ? fleet::IdTagSource::from_file(*o.id_tag_file, &tag_error)
+                                        : fleet::IdTagSource::from_template(o.id_tag, &tag_error);
+  if (!tag_source) {
+    std::fprintf(stderr, "error: %s: %s\n", o.id_tag_file ? "--id-tag-file" : "--id-tag", tag_error.c_str());
+    return 2;
+  }
   auto connector = std::make_shared<charger::ConnectorSpec>();
   const std::uint64_t rss_before = rss_bytes();
 
@@ -267,6 +281,8 @@ int run_fleet(const RunOptions& o) {
   fleet::Engine engine{fleet::EngineOptions{engine_threads, nullptr}};
   std::vector<fleet::ChargerId> ids;
   ids.reserve(plan.size());
+  std::vector<std::string> id_tags; // per charger, for --sessions
+  id_tags.reserve(o.sessions ? plan.size() : 0);
   std::size_t v201_count = 0;
   for (const auto& planned : plan) {
     fleet::ChargerSpec spec;
@@ -282,6 +298,14 @@ int run_fleet(const RunOptions& o) {
         std::fprintf(
             stderr, "error: model %s does not speak OCPP %s (charger %s); pick --ocpp or a --version-mix it supports\n",
             spec.profile->identity.slug().c_str(), version.c_str(), planned.identity.c_str());
+        return 2;
+      }
+    }
+    if (o.sessions) {
+      id_tags.push_back(tag_source->for_charger(o.seed, planned.index, planned.identity));
+      if (id_tags.back().size() > fleet::kMaxIdTagLength) {
+        std::fprintf(stderr, "error: --id-tag: charger %s's idTag '%s' is longer than %zu characters\n",
+                     planned.identity.c_str(), id_tags.back().c_str(), fleet::kMaxIdTagLength);
         return 2;
       }
     }
@@ -348,7 +372,7 @@ int run_fleet(const RunOptions& o) {
         if (session_started[i]) continue;
         auto snap = engine.snapshot(ids[i], std::chrono::milliseconds{500});
         if (snap && snap->registration == ocpp::RegistrationState::Accepted) {
-          engine.post(ids[i], [tag = o.id_tag](ocpp::ChargePointBase& cp) { cp.start_session(1, tag); });
+          engine.post(ids[i], [tag = id_tags[i]](ocpp::ChargePointBase& cp) { cp.start_session(1, tag); });
           session_started[i] = true;
           ++sessions_requested;
         }

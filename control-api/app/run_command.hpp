@@ -20,7 +20,9 @@ struct RunOptions {
   std::string identity_prefix = "CP";
   int connectors = 1;
   bool sessions = false;
-  std::string id_tag = "DEMO-TAG";
+  // --sessions idTags: a template per charger (fleet::IdTagSource) or a list file.
+  std::string id_tag = "{hex8}";
+  std::optional<std::string> id_tag_file;
   unsigned shards = 0;
   std::optional<std::string> password;
   double ping_interval_s = 30;

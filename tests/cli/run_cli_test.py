@@ -184,6 +184,25 @@ def check_protocol_flags(binary, peers):
         started = peer.wait_for(lambda e: e.get("event") == "call" and e.get("action") == "TransactionEvent" and
                                 e["identity"].startswith("V2-") and e["params"]["eventType"] == "Started", 6)
         check(len(started) == 6, f"--sessions starts a 2.0.1 transaction on each ({len(started)})")
+        tokens = {e["params"]["idToken"]["idToken"]: e["params"]["idToken"]["type"] for e in started}
+        check(len(tokens) == 6 and set(tokens.values()) == {"ISO14443"} and
+              all(len(t) == 8 and all(c in "0123456789ABCDEF" for c in t) for t in tokens),
+              f"each charger has its own default idToken, an 8-hex-digit ISO14443 UID ({tokens})")
+
+        # Per-charger tags from a template and from a list file (1.6: Authorize idTag).
+        tag_file = os.path.join(tempfile.mkdtemp(prefix="ocppfleet-tags-"), "tags.txt")
+        with open(tag_file, "w") as f:
+            f.write("# cards\nCARD-A\nCARD-B\nCARD-C\n")
+        for prefix, flag, want in (("TT", ["--id-tag", "TAG-{n}"], {"TAG-1", "TAG-2", "TAG-3"}),
+                                   ("TF", ["--id-tag-file", tag_file], {"CARD-A", "CARD-B", "CARD-C"})):
+            r = run([binary, "run", "--ws-url", peer.url(), "--count", "3", "--identity-prefix", prefix,
+                     "--sessions", "--duration", "3"] + flag, timeout=60)
+            auths = peer.wait_for(lambda e, p=prefix: e.get("event") == "call" and e.get("action") == "Authorize" and
+                                  e["identity"].startswith(p + "-"), 3)
+            got = {e["params"]["idTag"] for e in auths}
+            check(r.returncode == 0 and got == want, f"{flag[0]} gives each charger its own idTag ({got})")
+        r = run([binary, "run", "--ws-url", peer.url(), "--count", "1", "--sessions", "--id-tag", "T-{bogus}"])
+        check(r.returncode == 2 and "unknown placeholder" in r.stderr, f"a bad --id-tag template is refused ({r.stderr.strip()})")
 
         mix = ["--ws-url", peer.url(), "--version-mix", "1.6=50,2.0.1=50", "--count", "40", "--exit-when-booted",
                "--duration", "30"]

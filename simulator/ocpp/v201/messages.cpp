@@ -1,5 +1,6 @@
 #include "simulator/ocpp/v201/messages.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -125,7 +126,31 @@ std::string_view stopped_reason(charger::StopReason reason) {
   return "Other";
 }
 
-Json local_id_token(std::string_view id_tag) { return Json{{"idToken", clip(id_tag, 36)}, {"type", "ISO14443"}}; }
+std::string_view id_token_type_for(std::string_view id_tag) {
+  const auto all = [&](auto pred) {
+    for (const char c : id_tag)
+      if (!pred(static_cast<unsigned char>(c))) return false;
+    return true;
+  };
+  const bool hex = !id_tag.empty() && all([](unsigned char c) { return std::isxdigit(c) != 0; });
+  if (hex && (id_tag.size() == 8 || id_tag.size() == 14)) return "ISO14443";
+  if (hex && id_tag.size() == 16) return "ISO15693";
+  // eMAID (ISO 15118 / eMI3): 2 letters, 3 alphanumerics, then 9 alphanumerics and an
+  // optional check character, with optional dashes between the parts.
+  std::string compact;
+  for (const char c : id_tag)
+    if (c != '-') compact.push_back(c);
+  const bool upper_alnum =
+      all([](unsigned char c) { return c == '-' || std::isdigit(c) != 0 || std::isupper(c) != 0; });
+  if (upper_alnum && (compact.size() == 14 || compact.size() == 15) &&
+      std::isalpha(static_cast<unsigned char>(compact[0])) && std::isalpha(static_cast<unsigned char>(compact[1])))
+    return "eMAID";
+  return "Local";
+}
+
+Json local_id_token(std::string_view id_tag) {
+  return Json{{"idToken", clip(id_tag, 36)}, {"type", id_token_type_for(id_tag)}};
+}
 
 std::string transaction_id_for(std::string_view local_id) {
   if (local_id.size() <= 36) return std::string{local_id};

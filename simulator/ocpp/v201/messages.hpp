@@ -34,7 +34,12 @@ Json meter_values_request(const charger::Connector& c, std::string_view measuran
                           WallTime at);
 // ReasonEnumType for TransactionEvent Ended.
 std::string_view stopped_reason(charger::StopReason reason);
-// IdTokenType for a local idTag (an RFID card).
+// IdTokenEnumType from the tag's form, because real CSMSs check it: 8 or 14 hex digits is
+// an ISO 14443 card UID (4 or 7 bytes), 16 hex digits ISO 15693, an eMAID-shaped id
+// (country, provider, instance: "FRABC123456789" or "FR-ABC-123456789") eMAID, anything
+// else Local (an id the station made up).
+std::string_view id_token_type_for(std::string_view id_tag);
+// IdTokenType for a local idTag: the tag (at most 36 characters) and its type.
 Json local_id_token(std::string_view id_tag);
 // A 2.0.1 transactionId (at most 36 characters) from our local id: kept when it fits,
 // else a stable compact form (hash of the charger's identity + counter).

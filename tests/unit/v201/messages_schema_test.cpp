@@ -19,6 +19,20 @@ void expect_valid_request(std::string_view action, const Json& payload) {
   EXPECT_FALSE(err) << action << ": " << payload.dump() << "\n" << err.value_or("");
 }
 
+// Real CSMSs check an ISO14443 token's form (8 or 14 hex digits), so the type follows it.
+TEST(V201Messages, id_token_type_follows_the_tags_form) {
+  EXPECT_EQ(id_token_type_for("04A2B3C4"), "ISO14443");
+  EXPECT_EQ(id_token_type_for("04a2b3c4d5e6f7"), "ISO14443");
+  EXPECT_EQ(id_token_type_for("E004A2B3C4D5E6F7"), "ISO15693");
+  EXPECT_EQ(id_token_type_for("FRABC123456789"), "eMAID");
+  EXPECT_EQ(id_token_type_for("FR-ABC-C12345678-9"), "eMAID");
+  EXPECT_EQ(id_token_type_for("DEMO-TAG"), "Local");
+  EXPECT_EQ(id_token_type_for("TAG-12"), "Local");
+  EXPECT_EQ(id_token_type_for("04A2B3C"), "Local") << "7 hex digits is no card UID";
+  for (const char* tag : {"04A2B3C4", "DEMO-TAG", "FRABC123456789"})
+    expect_valid_request("Authorize", Json{{"idToken", local_id_token(tag)}});
+}
+
 TEST(V201Messages, boot_notification_validates_and_clips_long_strings) {
   charger::ChargerIdentity id;
   id.identity = "CP-1";
