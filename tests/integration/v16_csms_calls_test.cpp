@@ -46,6 +46,10 @@ TEST_F(V16AgainstStrictCsms, unknown_action_from_csms_gets_not_implemented) {
   const auto reply = *sent_frame_with_id(id, "raw-1");
   EXPECT_EQ(reply[0], 4);
   EXPECT_EQ(reply[2], "NotImplemented");
+  // A 1.6 action the spec defines and we do not implement is recognised: NotSupported.
+  const auto r = peer_->call("UNK-1", "GetLocalListVersion", json::object());
+  EXPECT_FALSE(r["ok"]);
+  EXPECT_EQ(r["error"]["code"], "NotSupported") << r.dump();
 }
 
 TEST_F(V16AgainstStrictCsms, garbage_frame_gets_callerror_and_the_charger_stays_alive) {

@@ -154,5 +154,11 @@ bool is_csms_action(ProtocolVersion version, std::string_view action);
 // True when the charger's profile leaves out `action`, a recognised CSMS action: answered
 // NotSupported (an unknown action stays NotImplemented). Without a profile: false.
 bool action_disabled(const ChargePointOptions& options, ProtocolVersion version, std::string_view action);
+// The CALLERROR for a CSMS action we will not run: NotSupported for an action the spec
+// defines ("recognised but not supported", OCPP-J §4.2.3) that the profile leaves out or we
+// do not implement (`implemented` = the adapter has a handler); nullopt otherwise (an unknown
+// action is NotImplemented through the dispatch table).
+std::optional<std::string> not_supported_reason(const ChargePointOptions& options, ProtocolVersion version,
+                                                std::string_view action, bool implemented);
 
 } // namespace ocppfleet::ocpp

@@ -144,4 +144,12 @@ bool action_disabled(const ChargePointOptions& options, ProtocolVersion version,
   return version == ProtocolVersion::V16 ? !personality.supports_16(action) : !personality.supports_201(action);
 }
 
+std::optional<std::string> not_supported_reason(const ChargePointOptions& options, ProtocolVersion version,
+                                                std::string_view action, bool implemented) {
+  if (action_disabled(options, version, action)) return std::string{action} + " is not supported by this charger model";
+  if (!implemented && is_csms_action(version, action))
+    return std::string{action} + " is not supported by this simulated charger";
+  return std::nullopt;
+}
+
 } // namespace ocppfleet::ocpp

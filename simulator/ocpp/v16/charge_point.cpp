@@ -138,10 +138,11 @@ void ChargePoint::handle_call(const rpc::Call& call) {
                                           "charge point is not registered"));
     return;
   }
-  if (ocpp::action_disabled(options_, ocpp::ProtocolVersion::V16, call.action)) {
-    // A spec action this model's firmware does not offer (whether we implement it or not).
-    write_frame(rpc::serialize_call_error(call.id, rpc::to_wire(rpc::ErrorCode::NotSupported, rpc::Dialect::V16),
-                                          call.action + " is not supported by this charger model"));
+  if (auto reason = ocpp::not_supported_reason(options_, ocpp::ProtocolVersion::V16, call.action,
+                                               csms_actions().find(call.action) != nullptr)) {
+    // A spec action this model's firmware does not offer, or one we do not implement.
+    write_frame(
+        rpc::serialize_call_error(call.id, rpc::to_wire(rpc::ErrorCode::NotSupported, rpc::Dialect::V16), *reason));
     return;
   }
   const auto outcome = csms_actions().dispatch(*this, call);
