@@ -10,6 +10,9 @@ void add_protocol_options(CLI::App& run, ProtocolOptions& o) {
                  "Mixed fleet: VERSION=WEIGHT,... e.g. 1.6=70,2.0.1=30; each charger's version is a seeded pick "
                  "(same --seed, same assignment)")
       ->excludes(ocpp);
+  run.add_option("--ws-url-201", o.ws_url_201,
+                 "CSMS WebSocket URL of the OCPP 2.0.1 chargers when it differs from --ws-url (a CSMS that serves "
+                 "one version per endpoint); the identity is appended");
   run.add_option("--ca-file", o.ca_file,
                  "PEM CA bundle to verify a wss:// CSMS (security profiles 2 and 3; "
                  "default: the system store)")
@@ -45,13 +48,22 @@ std::optional<FleetLinks> FleetLinks::make(const ProtocolOptions& o, const trans
     *error = "--client-cert and --client-key go together (security profile 3)";
     return std::nullopt;
   }
+  if (o.ws_url_201) {
+    std::string why;
+    links.url_201_ = transport::parse_ws_url(*o.ws_url_201, &why);
+    if (!links.url_201_) {
+      *error = "--ws-url-201: " + why;
+      return std::nullopt;
+    }
+  }
+  const bool any_tls = base.url.tls || (links.url_201_ && links.url_201_->tls);
   const bool client_certs = o.client_cert || o.client_cert_dir;
-  if (client_certs && !base.url.tls) {
-    *error = "client certificates (security profile 3) need a wss:// URL";
+  if (client_certs && (!base.url.tls || (links.url_201_ && !links.url_201_->tls))) {
+    *error = "client certificates (security profile 3) need wss:// URLs";
     return std::nullopt;
   }
   links.tls_ = transport::TlsOptions{!o.insecure, o.ca_file, o.client_cert, o.client_key};
-  if (base.url.tls && !o.client_cert_dir) {
+  if (any_tls && !o.client_cert_dir) {
     try {
       links.base_.tls = transport::shared_client_tls_context(links.tls_);
     } catch (const std::exception& e) {
@@ -73,6 +85,7 @@ std::shared_ptr<const transport::LinkConfig> FleetLinks::link_for(ocpp::Protocol
     if (!shared) {
       auto config = std::make_shared<transport::LinkConfig>(base_);
       config->subprotocol = std::string{ocpp::subprotocol(version)};
+      if (version == ocpp::ProtocolVersion::V201 && url_201_) config->url = *url_201_;
       shared = std::move(config);
     }
     return shared;
@@ -82,6 +95,7 @@ std::shared_ptr<const transport::LinkConfig> FleetLinks::link_for(ocpp::Protocol
   try {
     auto config = std::make_shared<transport::LinkConfig>(base_);
     config->subprotocol = std::string{ocpp::subprotocol(version)};
+    if (version == ocpp::ProtocolVersion::V201 && url_201_) config->url = *url_201_;
     config->tls = transport::shared_client_tls_context(
         transport::tls_options_for_identity(tls_, *options_.client_cert_dir, identity));
     return config;
@@ -92,6 +106,12 @@ std::shared_ptr<const transport::LinkConfig> FleetLinks::link_for(ocpp::Protocol
 }
 
 std::string FleetLinks::describe() const {
+  const std::string url_note =
+      url_201_ && (mix_ || single_ == ocpp::ProtocolVersion::V201) ? " (2.0.1 at " + *options_.ws_url_201 + ")" : "";
+  return describe_versions() + url_note;
+}
+
+std::string FleetLinks::describe_versions() const {
   if (!mix_) return "OCPP " + std::string{ocpp::to_string(single_)};
   std::string out = "OCPP mix ";
   for (const auto& w : *mix_) {

@@ -20,6 +20,9 @@ namespace ocppfleet::app {
 struct ProtocolOptions {
   std::string ocpp = "1.6";
   std::optional<std::string> version_mix; // "1.6=70,2.0.1=30"
+  // The 2.0.1 chargers' CSMS endpoint when it is not --ws-url's (many CSMSs serve one OCPP
+  // version per endpoint, so a mixed fleet needs two).
+  std::optional<std::string> ws_url_201;
   std::optional<std::string> ca_file;
   bool insecure = false;
   std::optional<std::string> client_cert;     // PEM, shared by every charger (SP3)
@@ -45,12 +48,14 @@ public:
 
 private:
   FleetLinks() = default;
+  [[nodiscard]] std::string describe_versions() const;
 
   ProtocolOptions options_;
   std::uint64_t seed_ = 1;
   std::optional<fleet::VersionMix> mix_;
   ocpp::ProtocolVersion single_ = ocpp::ProtocolVersion::V16;
   transport::LinkConfig base_;
+  std::optional<transport::WsUrl> url_201_;
   transport::TlsOptions tls_;
   std::map<ocpp::ProtocolVersion, std::shared_ptr<const transport::LinkConfig>> shared_;
 };

@@ -217,6 +217,25 @@ def check_protocol_flags(binary, peers):
         check(len(assignments[0]) == 40 and 8 <= counts[0] <= 32, f"both versions appear in a 50/50 mix ({counts})")
         check(assignments[0] == assignments[1], "the same seed assigns the same version to the same charger")
         check(assignments[0] != assignments[2], "another seed gives another assignment")
+
+        # A CSMS that serves one version per endpoint: --ws-url-201 sends the 2.0.1 chargers
+        # to their own endpoint, so the whole mixed fleet boots.
+        only_201 = Peer(peers, {"heartbeat_interval": 60, "protocols": ["ocpp2.0.1"]})
+        only_16 = Peer(peers, {"heartbeat_interval": 60, "protocols": ["ocpp1.6"]})
+        try:
+            r = run([binary, "run", "--ws-url", only_16.url(), "--ws-url-201", only_201.url(), "--version-mix",
+                     "1.6=50,2.0.1=50", "--count", "20", "--identity-prefix", "WU", "--seed", "3",
+                     "--exit-when-booted", "--duration", "30"], timeout=60)
+            seen16 = {e["identity"]: e["protocol"] for e in only_16.snapshot("connected")}
+            seen201 = {e["identity"]: e["protocol"] for e in only_201.snapshot("connected")}
+            check(r.returncode == 0 and "2.0.1 at" in r.stdout and len(seen16) + len(seen201) == 20 and
+                  set(seen16.values()) == {"ocpp1.6"} and set(seen201.values()) == {"ocpp2.0.1"},
+                  f"--ws-url-201: every charger boots at its version's endpoint (rc {r.returncode}; "
+                  f"{len(seen16)} x 1.6, {len(seen201)} x 2.0.1; {r.stderr[-200:]})")
+            check(2 <= len(seen201) <= 18, f"a 50/50 mix sends some chargers to each endpoint ({len(seen201)} x 2.0.1)")
+        finally:
+            only_201.close()
+            only_16.close()
         check(not peer.snapshot("strict_violation"), "zero strict schema violations in the protocol runs")
     finally:
         peer.close()
