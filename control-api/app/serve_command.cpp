@@ -3,6 +3,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <thread>
 
@@ -73,9 +75,17 @@ int serve(const ServeOptions& o) {
     std::fprintf(stderr, "error: --listen '%s': expected HOST:PORT, e.g. 127.0.0.1:8080\n", o.listen.c_str());
     return 2;
   }
+  const auto retention = parse_retention(o.deleted_retention);
+  if (!retention) {
+    std::fprintf(stderr, "error: --deleted-retention '%s': expected e.g. 24h, 30m, 7d, 90s, 0 or forever\n",
+                 o.deleted_retention.c_str());
+    return 2;
+  }
   std::unique_ptr<store::Store> store;
   try {
-    store = store::Store::open(o.db);
+    store::StoreOptions store_options;
+    store_options.deleted_retention = *retention;
+    store = store::Store::open(o.db, store_options);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: --db %s: %s\n", o.db.c_str(), e.what());
     return 2;
@@ -147,6 +157,27 @@ int serve(const ServeOptions& o) {
 
 } // namespace
 
+std::optional<std::optional<std::chrono::seconds>> parse_retention(std::string_view text) {
+  if (text == "forever") return std::optional<std::chrono::seconds>{};
+  std::int64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  const char* const last = text.data() + text.size();
+  if (ec != std::errc{} || n < 0 || last - end > 1) return std::nullopt;
+  const std::string_view unit{end, static_cast<std::size_t>(last - end)};
+  std::int64_t scale = 1;
+  if (unit == "m") {
+    scale = 60;
+  } else if (unit == "h") {
+    scale = 3600;
+  } else if (unit == "d") {
+    scale = 86'400;
+  } else if (!unit.empty() && unit != "s") {
+    return std::nullopt;
+  }
+  if (n > INT64_MAX / scale / 1000) return std::nullopt; // the store subtracts it from a time point
+  return std::optional{std::chrono::seconds{n * scale}};
+}
+
 void add_serve_commands(CLI::App& app, ServeOptions& s, TokenOptions& t) {
   auto* serve = app.add_subcommand("serve", "Run the control API (REST) with the fleet engine and its SQLite store");
   serve->add_option("--listen", s.listen, "HOST:PORT to listen on")->capture_default_str();
@@ -165,6 +196,11 @@ void add_serve_commands(CLI::App& app, ServeOptions& s, TokenOptions& t) {
       ->capture_default_str();
   serve->add_option("--log-retention", s.log_retention, "OCPP frames kept per charger in the store")
       ->check(CLI::Range(1, 10'000'000))
+      ->capture_default_str();
+  serve
+      ->add_option("--deleted-retention", s.deleted_retention,
+                   "How long a deleted charger (password already scrubbed), its logs and runs stay before they "
+                   "are purged and the file shrinks: 24h, 30m, 7d, 90s, 0 or forever")
       ->capture_default_str();
   serve->add_option("--shards", s.shards, "Engine threads (0 = one per core)")->capture_default_str();
   serve->add_option("--max-body", s.max_body_bytes, "Largest request body in bytes (larger: 413)")

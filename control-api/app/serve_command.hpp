@@ -3,9 +3,11 @@
 // embedded SQLite store; and `ocppfleet token create`, which mints an API token.
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace ocppfleet::app {
 
@@ -16,6 +18,9 @@ struct ServeOptions {
   double provision_timeout_s = 30;
   int provision_attempts = 3;       // attempts for a retryable failure (connection refused, timeout, ...)
   std::size_t log_retention = 5000; // OCPP frames kept per charger
+  // How long a deleted charger's row (password scrubbed), logs and runs stay: "24h", "30m",
+  // "7d", "90s", "0" (purge at once) or "forever".
+  std::string deleted_retention = "24h";
   unsigned shards = 0;
   std::size_t max_body_bytes = 1 << 20;
   std::string log_level = "info";
@@ -27,6 +32,10 @@ struct TokenOptions {
   bool admin = false;
   std::optional<std::string> label;
 };
+
+// Parses --deleted-retention: a number with a unit (s, m, h, d; none = seconds), or
+// "forever" (nullopt inside). Outer nullopt: not a duration.
+std::optional<std::optional<std::chrono::seconds>> parse_retention(std::string_view text);
 
 void add_serve_commands(CLI::App& app, ServeOptions& serve, TokenOptions& token);
 // The exit status when `serve` or `token create` was given, nullopt otherwise.

@@ -173,7 +173,10 @@ bool set_charger_model_slug(Database& db, std::string_view id, std::string_view 
 
 bool soft_delete_charger(Database& db, std::string_view org_id, std::string_view id) {
   const auto now = db.now();
-  db.prepare("UPDATE chargers SET deleted_at = ?, updated_at = ? WHERE id = ? AND org_id = ? AND deleted_at IS NULL")
+  // The password goes with the charger: a deleted row keeps no secret until it is purged
+  // (purge_deleted_chargers), and nothing can start it again.
+  db.prepare("UPDATE chargers SET deleted_at = ?, updated_at = ?, basic_auth_password = NULL "
+             "WHERE id = ? AND org_id = ? AND deleted_at IS NULL")
       .bind_all(now, now, id, org_id)
       .run();
   return db.changes() > 0;

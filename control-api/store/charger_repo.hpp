@@ -94,7 +94,8 @@ bool set_runtime_state(Database& db, std::string_view id, std::string_view state
 bool set_charger_model_slug(Database& db, std::string_view id, std::string_view model_slug);
 
 // Soft delete: true when a live charger of the org was deleted now; false when unknown or
-// already deleted (idempotent: a second call changes nothing). Frees the identity.
+// already deleted (idempotent: a second call changes nothing). Frees the identity and scrubs
+// the Basic auth password; the row itself goes with purge_deleted_chargers (retention_repo).
 bool soft_delete_charger(Database& db, std::string_view org_id, std::string_view id);
 
 // Live chargers whose runtime should be running, all orgs, with passwords: resume on restart.

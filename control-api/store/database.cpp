@@ -4,6 +4,12 @@
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 namespace ocppfleet::store {
@@ -15,6 +21,36 @@ namespace {
   msg += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   const int code = db != nullptr ? sqlite3_extended_errcode(db) : rc;
   throw StoreError{msg, code};
+}
+// The database holds Basic auth passwords and token hashes: owner-only. SQLite creates a
+// missing file 0644 and gives its -wal/-shm the main file's mode, so the file is created
+// here first with 0600; files an older version left readable are tightened.
+void restrict_file_mode(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return;
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return; // sqlite3_open_v2 reports why with the file's name
+  ::close(fd);
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    const std::string file = path + suffix;
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0 || (st.st_mode & 077) == 0) continue;
+    if (::chmod(file.c_str(), st.st_mode & 0700) != 0)
+      throw StoreError{"cannot make '" + file + "' owner-only: " + std::strerror(errno)};
+  }
+}
+
+// New databases give freed pages back to the file system (purge_deleted_chargers runs
+// incremental_vacuum after deleting); an older file is rebuilt once to get there. Must run
+// before the first table is created, and before journal_mode, which writes the first page.
+std::int64_t pragma_value(Database& db, std::string_view pragma) {
+  auto st = db.prepare(pragma); // finalized on return: VACUUM refuses to run beside a live statement
+  return st.step() ? st.column_int64(0) : 0;
+}
+
+void enable_incremental_vacuum(Database& db) {
+  if (pragma_value(db, "PRAGMA auto_vacuum") == 2) return;
+  db.exec("PRAGMA auto_vacuum=INCREMENTAL");
+  if (pragma_value(db, "PRAGMA page_count") > 0) db.exec("VACUUM");
 }
 } // namespace
 
@@ -101,6 +137,11 @@ std::optional<double> Statement::column_optional_double(int column) const {
 // ---- Database ----
 
 Database Database::open(const std::string& path, const core::Clock& clock) {
+  try {
+    restrict_file_mode(path);
+  } catch (const StoreError& e) {
+    throw StoreError{"cannot open database '" + path + "': " + e.what()};
+  }
   sqlite3* raw = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
@@ -116,6 +157,7 @@ Database Database::open(const std::string& path, const core::Clock& clock) {
   try {
     // busy_timeout first: the journal_mode switch itself may wait on another process's lock.
     db.check(sqlite3_busy_timeout(raw, 5000), "busy_timeout");
+    enable_incremental_vacuum(db);
     // journal_mode answers with the mode in force; a file system without shared memory (some
     // network mounts) silently stays in "delete", which we refuse rather than run slow.
     // This is also the first read of the file, so "not a database" surfaces here.

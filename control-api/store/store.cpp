@@ -1,6 +1,7 @@
 #include "control-api/store/store.hpp"
 
 #include "control-api/store/migrations.hpp"
+#include "control-api/store/retention_repo.hpp"
 #include "simulator/core/log.hpp"
 
 #include <optional>
@@ -85,11 +86,23 @@ void Store::run(std::promise<void>& opened) {
   }
   opened.set_value();
 
+  const bool purging = options_.deleted_retention.has_value();
+  if (purging) purge(*db);
+  auto next_purge = std::chrono::steady_clock::now() + options_.purge_interval;
   for (;;) {
     Task task;
     {
       std::unique_lock lock{mutex_};
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      const auto ready = [this] { return stopping_ || !queue_.empty(); };
+      if (!purging) {
+        wake_.wait(lock, ready);
+      } else if (!wake_.wait_until(lock, next_purge, ready)) {
+        // Due between two work items, on this thread: the purge needs no lock of its own.
+        lock.unlock();
+        purge(*db);
+        next_purge = std::chrono::steady_clock::now() + options_.purge_interval;
+        continue;
+      }
       // Drain before stopping: a queued write was promised to its caller.
       if (queue_.empty()) break;
       task = std::move(queue_.front());
@@ -106,6 +119,17 @@ void Store::run(std::promise<void>& opened) {
         core::logger()->error("store: rollback failed: {}", e.what());
       }
     }
+  }
+}
+
+void Store::purge(Database& db) const {
+  try {
+    const auto done = purge_deleted_chargers(db, *options_.deleted_retention);
+    if (done.chargers > 0)
+      core::logger()->info("store: purged {} deleted chargers ({} log rows, {} runs) past their retention",
+                           done.chargers, done.logs, done.runs);
+  } catch (const std::exception& e) {
+    core::logger()->error("store: purging deleted chargers failed: {}", e.what());
   }
 }
 

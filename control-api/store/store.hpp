@@ -9,6 +9,7 @@
 // be called inside submit()/post().
 #include "control-api/store/database.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -16,6 +17,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -26,8 +28,13 @@ struct StoreOptions {
   // Work items waiting at most; past this submit()/post() throw StoreBusy (HTTP 503) rather
   // than let a slow disk grow memory without bound.
   std::size_t max_queue = 100'000;
-  // Stamps created_at/updated_at; must outlive the store.
+  // Stamps created_at/updated_at and dates the purge cutoff; must outlive the store.
   const core::Clock* clock = &core::system_clock();
+  // Soft-deleted chargers older than this go for good, with their logs and runs
+  // (purge_deleted_chargers), once at open and then every purge_interval (steady time).
+  // nullopt keeps them forever; `ocppfleet serve --deleted-retention` sets it (default 24h).
+  std::optional<std::chrono::seconds> deleted_retention;
+  std::chrono::milliseconds purge_interval = std::chrono::minutes{10};
 };
 
 class Store {
@@ -68,6 +75,7 @@ private:
   void enqueue(Task task);
   bool try_enqueue(Task& task);
   void run(std::promise<void>& opened);
+  void purge(Database& db) const; // deleted_retention's purge; failures are logged
 
   std::string path_;
   StoreOptions options_;

@@ -5,6 +5,7 @@
 
 #include "control-api/store/workflow_repo.hpp"
 #include "control-api/workflows/charger_runtime.hpp"
+#include "control-api/workflows/frame_redaction.hpp"
 #include "simulator/core/log.hpp"
 #include "simulator/core/timestamp.hpp"
 
@@ -15,21 +16,6 @@ using Json = nlohmann::json;
 constexpr const char* kStepValidate = "validate";
 constexpr const char* kStepStart = "start_runtime";
 constexpr const char* kStepAwait = "await_boot";
-
-// Secrets a CSMS may send in a frame never reach the store.
-void redact(Json& frame) {
-  if (!frame.is_array() || frame.size() < 4 || frame[0] != 2 || !frame[2].is_string() || !frame[3].is_object()) return;
-  const std::string action = frame[2];
-  auto& payload = frame[3];
-  if (action == "ChangeConfiguration" && payload.value("key", "") == "AuthorizationKey") payload["value"] = "***";
-  if (action == "SetVariables" && payload.contains("setVariableData") && payload["setVariableData"].is_array()) {
-    for (auto& item : payload["setVariableData"]) {
-      if (item.is_object() && item.contains("variable") && item["variable"].is_object() &&
-          item["variable"].value("name", "") == "BasicAuthPassword")
-        item["attributeValue"] = "***";
-    }
-  }
-}
 
 } // namespace
 
@@ -203,17 +189,18 @@ void ChargerRuntime::on_frame(std::uint64_t charger_key, rpc::Direction directio
     if (frame.is_array() && frame.size() >= 3 && frame[1].is_string()) {
       auto& actions = call_actions_[charger_key];
       const std::string id = frame[1];
+      Json redacted = frame;
       if (frame[0] == 2 && frame[2].is_string()) {
         action = frame[2];
         if (actions.size() >= 32) actions.erase(actions.begin()); // bounded: answers rarely go missing
         actions[id] = action;
-        Json redacted = frame;
-        redact(redacted);
-        if (redacted != frame) message = redacted.dump();
+        redact_call(redacted);
       } else if (const auto it = actions.find(id); it != actions.end()) {
         action = it->second; // a CALLRESULT / CALLERROR carries its CALL's action
         actions.erase(it);
+        redact_call_result(redacted, action);
       }
+      if (redacted != frame) message = redacted.dump();
     }
     std::string charger_id;
     {

@@ -24,6 +24,9 @@ struct ConfigKeyDef {
   // CsvList: allowed members (empty = any), e.g. measurands; String: allowed values.
   std::vector<std::string> allowed_members{};
   std::size_t max_length = 500; // 1.6 CiString500
+  // Written by the CSMS, never read back (1.6 security whitepaper: AuthorizationKey). The
+  // store keeps the value for the charger itself; GetConfiguration leaves it out.
+  bool write_only = false;
 };
 
 class ConfigSchema {

@@ -214,6 +214,33 @@ TEST_F(ProfileChargers, ac_model_power_is_voltage_times_current_times_phases) {
 
 // The profile's fault model: a seeded Poisson process of faults. A test model with a high
 // rate shows the first fault (connector, code, time and duration all from the seed) and its end.
+TEST_F(ProfileChargers, authorization_key_is_write_only_get_configuration_lists_it_without_its_value) {
+  start_peer();
+  add_model("ABB-W22-AK", "abb/terra-ac-w22", 0); // its profile declares AuthorizationKey
+  ASSERT_TRUE(wait_booted(1));
+  const std::string secret = "0123456789abcdef0123";
+  auto r = peer_->call("ABB-W22-AK", "ChangeConfiguration", {{"key", "AuthorizationKey"}, {"value", secret}});
+  ASSERT_TRUE(r["ok"]) << r.dump();
+  EXPECT_EQ(r["result"]["status"], "Accepted");
+  const auto authorization_key = [](const json& result) -> std::optional<json> {
+    for (const auto& kv : result.value("configurationKey", json::array()))
+      if (kv["key"] == "AuthorizationKey") return kv;
+    return std::nullopt;
+  };
+  // Asked for by name and in the full listing: known and writable, never its value (the strict
+  // peer checks the answer against the GetConfiguration.conf schema, where value is optional).
+  for (const json& request : {json{{"key", {"AuthorizationKey"}}}, json::object()}) {
+    r = peer_->call("ABB-W22-AK", "GetConfiguration", request);
+    ASSERT_TRUE(r["ok"]) << r.dump();
+    const auto kv = authorization_key(r["result"]);
+    ASSERT_TRUE(kv) << r.dump();
+    EXPECT_EQ((*kv)["readonly"], false);
+    EXPECT_FALSE(kv->contains("value")) << kv->dump();
+    EXPECT_FALSE(r["result"].contains("unknownKey")) << r.dump();
+    EXPECT_EQ(r.dump().find(secret), std::string::npos) << "the secret left the charger";
+  }
+}
+
 TEST_F(ProfileChargers, seeded_faults_of_the_profile_come_and_go_on_schedule) {
   const auto dir = std::filesystem::temp_directory_path() / ("ocppfleet-faulty-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir / "testbrand");

@@ -2,6 +2,8 @@
 
 namespace ocppfleet::v16 {
 
+bool is_write_only_key(std::string_view name) { return name == "AuthorizationKey"; }
+
 const charger::ConfigSchema& core_config_schema() {
   using charger::ConfigKeyDef;
   using T = charger::ConfigValueType;

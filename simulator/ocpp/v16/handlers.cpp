@@ -68,8 +68,12 @@ HandlerOutcome change_configuration(ChargePoint& cp, const Json& p) {
   return status("Rejected");
 }
 
+// A write-only key (AuthorizationKey, see is_write_only_key) is listed as known and writable
+// but without its value, whether asked for by name or not: OCPP 1.6 §7.26 KeyValue makes
+// `value` optional, and listing it as unknownKey would tell the CSMS it cannot be set.
 Json config_entry(const charger::ConfigKeyDef& def, const charger::ConfigStore& store) {
   Json e{{"key", def.name}, {"readonly", def.readonly}};
+  if (def.write_only) return e;
   if (auto v = store.get(def.name)) e["value"] = v->substr(0, 500);
   return e;
 }

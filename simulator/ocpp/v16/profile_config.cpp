@@ -52,6 +52,7 @@ std::vector<charger::ConfigKeyDef> build(const catalog::ModelProfile& profile) {
       def->default_value = key.default_value;
       def->readonly = key.readonly;
     }
+    def->write_only = is_write_only_key(key.name);
     if (!key.allowed.empty()) {
       if (def->type == charger::ConfigValueType::CsvList) {
         def->allowed_members = key.allowed;
