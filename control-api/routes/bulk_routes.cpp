@@ -47,7 +47,7 @@ const std::shared_ptr<const Schema>& entry_schema() {
           Field::integer("chargers_number", 1, kMaxChargers).doc("How many identities to generate."),
           Field::string("identity_prefix")
               .len(1, 16)
-              .check([](const std::string& v) { return identity_problem(v); }, "^[A-Za-z0-9._:*-]{1,16}$")
+              .check(identity_rule, "^[A-Za-z0-9._:*-]{1,16}$")
               .fallback("CP")
               .doc("Prefix of generated identities (the identity character set)."),
       }});
@@ -55,30 +55,32 @@ const std::shared_ptr<const Schema>& entry_schema() {
 }
 
 // One entry: its template (nulls dropped: absent and null mean the same to the runner) and
-// its identities; problems are added to `errors` under ["body", i, ...].
-std::optional<Group> read_entry(const Json& entry, std::size_t i, const std::string& location_id,
-                                std::vector<http::FieldError>& errors) {
+// its identities; problems are added to `errors` under ["body", i, ...]. The identities are
+// returned even when the template is bad, so duplicates are reported in the same 422.
+Group read_entry(const Json& entry, std::size_t i, const std::string& location_id,
+                 std::vector<http::FieldError>& errors) {
   const Json where = Json::array({"body", i});
   auto in = validate_object(*entry_schema(), entry, where);
-  if (in.errors.empty() && in.has("charger_ids") == in.has("chargers_number"))
+  const bool ids = in.has("charger_ids"), number = in.has("chargers_number");
+  const bool given_ids = entry.is_object() && entry.contains("charger_ids");
+  const bool given_number = entry.is_object() && entry.contains("chargers_number");
+  if (entry.is_object() && given_ids == given_number)
     in.add(where, "Give exactly one of charger_ids and chargers_number", "value_error");
-  if (!in.ok()) {
-    errors.insert(errors.end(), in.errors.begin(), in.errors.end());
-    return std::nullopt;
-  }
+  errors.insert(errors.end(), in.errors.begin(), in.errors.end());
   Group g;
   g.tmpl = Json::object();
-  for (const auto& [key, value] : in.values["template"].items())
-    if (!value.is_null()) g.tmpl[key] = value;
-  if (in.has("charger_ids")) {
+  if (in.has("template"))
+    for (const auto& [key, value] : in.values["template"].items())
+      if (!value.is_null()) g.tmpl[key] = value;
+  if (ids && !given_number) {
     for (const auto& id : in.values["charger_ids"])
       g.identities.push_back(id.get<std::string>());
-    return g;
-  }
-  const std::string stem = *in.text("identity_prefix") + "-" + location_short(location_id) + "-";
-  for (std::int64_t n = 1; n <= *in.integer("chargers_number"); ++n) {
-    std::string number = std::to_string(n);
-    g.identities.push_back(stem + std::string(number.size() < 5 ? 5 - number.size() : 0, '0') + number);
+  } else if (number && !given_ids) {
+    const std::string stem = in.text("identity_prefix").value_or("CP") + "-" + location_short(location_id) + "-";
+    for (std::int64_t n = 1; n <= *in.integer("chargers_number"); ++n) {
+      std::string digits = std::to_string(n);
+      g.identities.push_back(stem + std::string(digits.size() < 5 ? 5 - digits.size() : 0, '0') + digits);
+    }
   }
   return g;
 }
@@ -110,18 +112,17 @@ std::variant<std::vector<Group>, http::HttpResponse> read_request(const http::Ht
   std::size_t total = 0;
   for (std::size_t i = 0; i < body.size(); ++i) {
     auto g = read_entry(body[i], i, location_id, errors);
-    if (!g) continue;
-    const bool listed = body[i].contains("charger_ids");
-    for (std::size_t j = 0; j < g->identities.size(); ++j)
-      if (!seen.insert(g->identities[j]).second) {
+    const bool listed = body[i].is_object() && body[i].contains("charger_ids");
+    for (std::size_t j = 0; j < g.identities.size(); ++j)
+      if (!seen.insert(g.identities[j]).second) {
         Json loc = Json::array({"body", i, listed ? "charger_ids" : "chargers_number"});
         if (listed) loc.push_back(j);
-        fail(std::move(loc), "Identity '" + g->identities[j] + "' appears more than once in this request",
+        fail(std::move(loc), "Identity '" + g.identities[j] + "' appears more than once in this request",
              "value_error");
         break;
       }
-    total += g->identities.size();
-    groups.push_back(std::move(*g));
+    total += g.identities.size();
+    groups.push_back(std::move(g));
   }
   if (total > static_cast<std::size_t>(kMaxChargers))
     fail(Json::array({"body"}), "At most " + std::to_string(kMaxChargers) + " chargers per request", "too_long");

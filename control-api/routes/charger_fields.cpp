@@ -4,10 +4,15 @@
 
 namespace ocppfleet::api {
 
+std::optional<RuleError> identity_rule(const std::string& value) {
+  if (auto problem = identity_problem(value)) return RuleError{std::move(*problem)};
+  return std::nullopt;
+}
+
 Field identity_field() {
   return Field::string("identity")
       .len(1, k_identity_max)
-      .check([](const std::string& v) { return identity_problem(v); }, k_identity_pattern)
+      .check(identity_rule, k_identity_pattern)
       .doc("Unique charge point identity used by the simulator/OCPP client: letters, digits and - _ . : * "
            "(ASCII), 1-48 characters, neither '.' alone nor containing '..'.")
       .eg("CP-FAST-201");
@@ -16,7 +21,14 @@ Field identity_field() {
 Field ws_url_field() {
   return Field::string("ws_url")
       .len(1, 512)
-      .check([](const std::string& v) { return ws_url_problem(v); })
+      .check([](const std::string& v) -> std::optional<RuleError> {
+        if (auto problem = ws_url_problem(v)) {
+          // pydantic's URL types: a wrong scheme is url_scheme, anything else url_parsing.
+          const bool scheme = v.rfind("ws://", 0) != 0 && v.rfind("wss://", 0) != 0;
+          return RuleError{std::move(*problem), scheme ? "url_scheme" : "url_parsing"};
+        }
+        return std::nullopt;
+      })
       .doc("Target OCPP WebSocket URL for the deployed charger: ws:// or wss://, a host, an optional port "
            "1-65535, no query, fragment or credentials; printable ASCII without spaces.")
       .eg("wss://csms.example.test/ocpp");

@@ -10,6 +10,8 @@
 
 namespace ocppfleet::api {
 
+// The identity rule (input_rules.hpp) as a field rule, for identities and their prefixes.
+std::optional<RuleError> identity_rule(const std::string& value);
 Field identity_field();
 Field ws_url_field();
 Field ocpp_version_field(); // "OCPP1.6" (default) or "OCPP2.0.1"; null is refused

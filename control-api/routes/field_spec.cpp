@@ -83,7 +83,7 @@ private:
     if (f.max_length && s.size() > *f.max_length)
       return fail(loc, "String should have at most " + plural(*f.max_length, "character"), "string_too_long");
     if (f.rule)
-      if (auto problem = f.rule(s)) return fail(loc, std::move(*problem), "value_error");
+      if (auto problem = f.rule(s)) return fail(loc, std::move(problem->msg), std::move(problem->type));
     clean = v;
     if (f.type == FieldType::datetime) {
       // Kept in the store's normalised form, so callers compare it as text.

@@ -31,8 +31,13 @@ enum class FieldType {
   array,    // of `items`
 };
 
-// An extra rule on a string beyond its length: returns the message when `value` breaks it.
-using StringRule = std::function<std::optional<std::string>(const std::string& value)>;
+// What an extra rule reports: the message, and pydantic's type for it.
+struct RuleError {
+  std::string msg{};
+  std::string type = "value_error";
+};
+// An extra rule on a string beyond its length: returns the problem when `value` breaks it.
+using StringRule = std::function<std::optional<RuleError>(const std::string& value)>;
 
 struct Field {
   std::string name{};

@@ -20,13 +20,13 @@ template <class T> json nullable(const std::optional<T>& v) { return v ? json(*v
 
 // Client-chosen location ids (e.g. an external system's UUID) end up in URLs: the same
 // safe set as identities, without '*'.
-std::optional<std::string> location_id_problem(const std::string& id) {
+std::optional<RuleError> location_id_problem(const std::string& id) {
   for (const char c : id) {
     const auto b = static_cast<unsigned char>(c);
     if (!std::isalnum(b) || b >= 0x80)
-      if (c != '-' && c != '_' && c != '.' && c != ':') return "Use letters, digits, '-', '_', '.' or ':'";
+      if (c != '-' && c != '_' && c != '.' && c != ':') return RuleError{"Use letters, digits, '-', '_', '.' or ':'"};
   }
-  if (id == "." || id.find("..") != std::string::npos) return "Must not be '.' nor contain '..'";
+  if (id == "." || id.find("..") != std::string::npos) return RuleError{"Must not be '.' nor contain '..'"};
   return std::nullopt;
 }
 
