@@ -12,12 +12,7 @@
 #include "control-api/auth/authenticator.hpp"
 #include "control-api/auth/token.hpp"
 #include "control-api/http/http_server.hpp"
-#include "control-api/routes/bulk_routes.hpp"
-#include "control-api/routes/catalog_routes.hpp"
-#include "control-api/routes/charger_routes.hpp"
-#include "control-api/routes/command_routes.hpp"
-#include "control-api/routes/location_routes.hpp"
-#include "control-api/routes/openapi_routes.hpp"
+#include "control-api/routes/control_api.hpp"
 #include "control-api/store/org_repo.hpp"
 #include "control-api/store/token_repo.hpp"
 #include "control-api/workflows/bulk_job_runner.hpp"
@@ -111,13 +106,8 @@ int serve(const ServeOptions& o) {
 
   api::ApiContext ctx{*store, authenticator, catalog, runtime.get()};
   http::Router router;
-  api::add_openapi_routes(router, std::string{api::embedded_openapi_json()});
-  api::add_charger_routes(router, ctx);
-  api::add_charger_extra_routes(router, ctx);
-  api::add_location_routes(router, ctx);
-  api::add_catalog_routes(router, ctx);
-  api::add_bulk_routes(router, ctx, *bulk_runner);
-  api::add_command_routes(router, ctx);
+  api::ApiRegistry registry{router};
+  api::add_control_api_routes(registry, ctx, *bulk_runner);
 
   boost::asio::io_context io;
   http::ServerLimits limits;

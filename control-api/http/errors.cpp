@@ -35,6 +35,12 @@ std::variant<nlohmann::json, HttpResponse> parse_json_body(const HttpRequest& re
     // nlohmann counts bytes from 1; Python's JSONDecodeError.pos (FastAPI's loc) from 0.
     return validation_error({FieldError{nlohmann::json::array({"body", e.byte > 0 ? e.byte - 1 : 0}),
                                         "JSON decode error", "json_invalid", nlohmann::json::object()}});
+  } catch (const nlohmann::json::exception&) {
+    // A number outside double range (1e999) is out_of_range.406, not a parse_error: the
+    // body is still undecodable input, never a 500. nlohmann gives no offset for it.
+    return validation_error({FieldError{nlohmann::json::array({"body"}),
+                                        "JSON decode error: a number is out of range (beyond double precision)",
+                                        "json_invalid", nlohmann::json::object()}});
   }
 }
 

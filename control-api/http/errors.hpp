@@ -33,7 +33,8 @@ HttpResponse validation_error(std::vector<FieldError> errors);
 
 // Parses the request body as JSON. On failure returns the 422 FastAPI sends for an
 // undecodable body: loc ["body", <byte offset>], type "json_invalid", msg "JSON decode error".
-// An empty body is reported as a missing body: loc ["body"], type "missing".
+// An empty body is reported as a missing body: loc ["body"], type "missing". A number
+// outside double range (e.g. 1e999) is json_invalid at loc ["body"].
 std::variant<nlohmann::json, HttpResponse> parse_json_body(const HttpRequest& request);
 
 } // namespace ocppfleet::http

@@ -37,6 +37,13 @@ void with_principal(ApiContext& ctx, http::HttpRequest& request, http::Responder
   });
 }
 
+// A route handler that authenticates first, then calls handler(principal, request, responder).
+template <class Handler> http::Handler authenticated(ApiContext& ctx, Handler handler) {
+  return [&ctx, handler](http::HttpRequest& request, http::Responder responder) {
+    with_principal(ctx, request, std::move(responder), handler);
+  };
+}
+
 // Runs `work(db)` on the store thread and sends the response it returns. A full store queue
 // is 503; any other exception a 500 (logged), never a hung request.
 template <class Work> void respond_from_store(ApiContext& ctx, http::Responder responder, Work work) {

@@ -3,8 +3,9 @@
 #include <cctype>
 #include <set>
 
-#include "control-api/routes/body_reader.hpp"
 #include "control-api/routes/charger_dto.hpp"
+#include "control-api/routes/charger_fields.hpp"
+#include "control-api/routes/input_rules.hpp"
 #include "control-api/store/bulk_job_repo.hpp"
 #include "control-api/store/location_repo.hpp"
 #include "control-api/workflows/bulk_job_runner.hpp"
@@ -16,41 +17,12 @@ using Json = nlohmann::json;
 using http::error_response;
 using http::json_response;
 constexpr std::int64_t kMaxChargers = 10'000;
-constexpr std::size_t kMaxIdentity = 48;
 
 // One entry of the body: a template and the identities it applies to.
 struct Group {
   Json tmpl;
   std::vector<std::string> identities;
 };
-
-struct Errors {
-  std::vector<http::FieldError> list;
-  void add(Json loc, std::string msg, std::string type) {
-    list.push_back(http::FieldError{std::move(loc), std::move(msg), std::move(type), std::nullopt});
-  }
-  // A BodyReader's errors (loc ["body", field] or ["body"]) re-rooted at `where`.
-  void take(const BodyReader& reader, const Json& where) {
-    for (const auto& e : reader.errors()) {
-      Json loc = where;
-      for (std::size_t i = 1; i < e.loc.size(); ++i)
-        loc.push_back(e.loc[i]);
-      list.push_back(http::FieldError{std::move(loc), e.msg, e.type, e.input});
-    }
-  }
-};
-
-bool printable(const std::string& s) {
-  for (const char c : s)
-    if (static_cast<unsigned char>(c) < 0x21 || c == 0x7f) return false;
-  return true;
-}
-
-bool prefix_chars(const std::string& s) {
-  for (const char c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
-  return true;
-}
 
 // The first 8 characters of the location id after "loc_" (see bulk_routes.hpp).
 std::string location_short(const std::string& location_id) {
@@ -61,82 +33,56 @@ std::string location_short(const std::string& location_id) {
   return out.empty() ? "loc" : out;
 }
 
-Json read_template(const Json& entry, const Json& where, Errors& errors) {
-  const auto it = entry.find("template");
-  if (it == entry.end() || it->is_null()) {
-    errors.add(where, "Field required", "missing");
-    return {};
-  }
-  BodyReader in{*it};
-  Json t = Json::object();
-  const auto put = [&t](const char* key, const std::optional<std::string>& v) {
-    if (v) t[key] = *v;
-  };
-  put("brand_slug", in.required_string("brand_slug", 1, 64));
-  put("model_slug", in.required_string("model_slug", 1, 64));
-  put("connector_type", in.required_string("connector_type", 1, 32));
-  const auto ws_url = in.required_string("ws_url", 1, 512);
-  put("ws_url", ws_url);
-  t["ocpp_version"] = in.optional_enum("ocpp_version", {"OCPP1.6", "OCPP2.0.1"}).value_or("OCPP1.6");
-  put("charge_point_name", in.optional_string("charge_point_name", 0, 255));
-  put("password", in.optional_string("password", 1, 64));
-  if (ws_url && ws_url->rfind("ws://", 0) != 0 && ws_url->rfind("wss://", 0) != 0)
-    in.add_error("ws_url", "URL scheme should be 'ws' or 'wss'", "url_scheme");
-  errors.take(in, where);
-  return t;
+const std::shared_ptr<const Schema>& entry_schema() {
+  static const auto schema = std::make_shared<const Schema>(Schema{
+      "BulkChargerCreateEntry",
+      "A template and exactly one of charger_ids or chargers_number. chargers_number N generates the identities "
+      "<identity_prefix>-<loc8>-00001 .. -<N, 5 digits>, loc8 being the first 8 letters or digits of the location "
+      "id after 'loc_': deterministic, so re-posting creates nothing twice (existing identities are failed "
+      "duplicate_identity items).",
+      {
+          Field::object_of("template", bulk_template_schema()).req(),
+          Field::array_of("charger_ids", identity_field(), 1, kMaxChargers)
+              .doc("The identities to create (the identity rule of POST /ocpp/chargers)."),
+          Field::integer("chargers_number", 1, kMaxChargers).doc("How many identities to generate."),
+          Field::string("identity_prefix")
+              .len(1, 16)
+              .check(identity_rule, "^[A-Za-z0-9._:*-]{1,16}$")
+              .fallback("CP")
+              .doc("Prefix of generated identities (the identity character set)."),
+      }});
+  return schema;
 }
 
-std::vector<std::string> read_identities(const Json& entry, const Json& where, const std::string& location_id,
-                                         Errors& errors) {
-  std::vector<std::string> out;
-  BodyReader in{entry};
-  const bool has_ids = in.has("charger_ids");
-  const bool has_number = in.has("chargers_number");
-  if (has_ids == has_number) {
-    errors.add(where, "Give exactly one of charger_ids and chargers_number", "value_error");
-    return out;
-  }
-  if (has_number) {
-    const auto n = in.optional_int("chargers_number", 1, kMaxChargers);
-    const auto prefix = in.optional_string("identity_prefix", 1, 16);
-    if (prefix && !prefix_chars(*prefix))
-      in.add_error("identity_prefix", "Use letters, digits, '-', '_' or '.'", "value_error");
-    errors.take(in, where);
-    if (!in.ok() || !n) return out;
-    const std::string stem = prefix.value_or("CP") + "-" + location_short(location_id) + "-";
-    for (std::int64_t i = 1; i <= *n; ++i) {
-      std::string number = std::to_string(i);
-      out.push_back(stem + std::string(number.size() < 5 ? 5 - number.size() : 0, '0') + number);
+// One entry: its template (nulls dropped: absent and null mean the same to the runner) and
+// its identities; problems are added to `errors` under ["body", i, ...]. The identities are
+// returned even when the template is bad, so duplicates are reported in the same 422.
+Group read_entry(const Json& entry, std::size_t i, const std::string& location_id,
+                 std::vector<http::FieldError>& errors) {
+  const Json where = Json::array({"body", i});
+  auto in = validate_object(*entry_schema(), entry, where);
+  const bool ids = in.has("charger_ids"), number = in.has("chargers_number");
+  const bool given_ids = entry.is_object() && entry.contains("charger_ids");
+  const bool given_number = entry.is_object() && entry.contains("chargers_number");
+  if (entry.is_object() && given_ids == given_number)
+    in.add(where, "Give exactly one of charger_ids and chargers_number", "value_error");
+  errors.insert(errors.end(), in.errors.begin(), in.errors.end());
+  Group g;
+  g.tmpl = Json::object();
+  if (in.has("template"))
+    for (const auto& [key, value] : in.values["template"].items())
+      if (!value.is_null()) g.tmpl[key] = value;
+  if (ids && !given_number) {
+    for (const auto& id : in.values["charger_ids"])
+      g.identities.push_back(id.get<std::string>());
+  } else if (number && !given_ids) {
+    const std::string stem = in.text("identity_prefix").value_or("CP") + "-" + location_short(location_id) + "-";
+    for (std::int64_t n = 1; n <= *in.integer("chargers_number"); ++n) {
+      std::string digits = std::to_string(n);
+      g.identities.push_back(stem + std::string(digits.size() < 5 ? 5 - digits.size() : 0, '0') + digits);
     }
-    return out;
   }
-  Json ids_loc = where;
-  ids_loc.push_back("charger_ids");
-  const Json& ids = entry.at("charger_ids");
-  if (!ids.is_array()) {
-    errors.add(ids_loc, "Input should be a valid list", "list_type");
-    return out;
-  }
-  if (ids.empty() || ids.size() > static_cast<std::size_t>(kMaxChargers)) {
-    errors.add(ids_loc, "List should have 1 to " + std::to_string(kMaxChargers) + " items",
-               ids.empty() ? "too_short" : "too_long");
-    return out;
-  }
-  for (std::size_t j = 0; j < ids.size(); ++j) {
-    Json loc = ids_loc;
-    loc.push_back(j);
-    if (!ids[j].is_string()) {
-      errors.add(loc, "Input should be a valid string", "string_type");
-      continue;
-    }
-    auto id = ids[j].get<std::string>();
-    if (id.empty() || id.size() > kMaxIdentity || !printable(id)) {
-      errors.add(loc, "Identity must be 1 to 48 printable characters, without spaces", "value_error");
-      continue;
-    }
-    out.push_back(std::move(id));
-  }
-  return out;
+  return g;
 }
 
 // The body: [{template, charger_ids | chargers_number, identity_prefix?}, ...].
@@ -145,41 +91,42 @@ std::variant<std::vector<Group>, http::HttpResponse> read_request(const http::Ht
   auto parsed = http::parse_json_body(request);
   if (auto* error = std::get_if<http::HttpResponse>(&parsed)) return std::move(*error);
   const Json& body = std::get<Json>(parsed);
-  Errors errors;
+  std::vector<http::FieldError> errors;
+  const auto fail = [&errors](Json loc, std::string msg, std::string type) {
+    errors.push_back(http::FieldError{std::move(loc), std::move(msg), std::move(type), std::nullopt});
+  };
   if (!body.is_array()) {
-    errors.add(Json::array({"body"}), "Input should be a valid list", "list_type");
-    return http::validation_error(errors.list);
+    fail(Json::array({"body"}), "Input should be a valid list", "list_type");
+    return http::validation_error(errors);
   }
   if (body.empty()) {
-    errors.add(Json::array({"body"}), "List should have at least 1 item after validation, not 0", "too_short");
-    return http::validation_error(errors.list);
+    fail(Json::array({"body"}), "List should have at least 1 item after validation, not 0", "too_short");
+    return http::validation_error(errors);
+  }
+  if (body.size() > static_cast<std::size_t>(kMaxChargers)) {
+    fail(Json::array({"body"}), "At most " + std::to_string(kMaxChargers) + " entries per request", "too_long");
+    return http::validation_error(errors);
   }
   std::vector<Group> groups;
   std::set<std::string> seen;
   std::size_t total = 0;
   for (std::size_t i = 0; i < body.size(); ++i) {
-    const Json where = Json::array({"body", i});
-    if (!body[i].is_object()) {
-      errors.add(where, "Input should be a valid dictionary or object to extract fields from", "model_attributes_type");
-      continue;
-    }
-    Json tmpl_loc = where;
-    tmpl_loc.push_back("template");
-    Group g{read_template(body[i], tmpl_loc, errors), read_identities(body[i], where, location_id, errors)};
+    auto g = read_entry(body[i], i, location_id, errors);
+    const bool listed = body[i].is_object() && body[i].contains("charger_ids");
     for (std::size_t j = 0; j < g.identities.size(); ++j)
       if (!seen.insert(g.identities[j]).second) {
-        Json loc = where;
-        loc.push_back(body[i].contains("charger_ids") ? Json("charger_ids") : Json("chargers_number"));
-        if (body[i].contains("charger_ids")) loc.push_back(j);
-        errors.add(loc, "Identity '" + g.identities[j] + "' appears more than once in this request", "value_error");
+        Json loc = Json::array({"body", i, listed ? "charger_ids" : "chargers_number"});
+        if (listed) loc.push_back(j);
+        fail(std::move(loc), "Identity '" + g.identities[j] + "' appears more than once in this request",
+             "value_error");
         break;
       }
     total += g.identities.size();
     groups.push_back(std::move(g));
   }
   if (total > static_cast<std::size_t>(kMaxChargers))
-    errors.add(Json::array({"body"}), "At most " + std::to_string(kMaxChargers) + " chargers per request", "too_long");
-  if (!errors.list.empty()) return http::validation_error(errors.list);
+    fail(Json::array({"body"}), "At most " + std::to_string(kMaxChargers) + " chargers per request", "too_long");
+  if (!errors.empty()) return http::validation_error(errors);
   return groups;
 }
 
@@ -248,32 +195,44 @@ Json job_json(const store::BulkJobWithItems& job) {
 
 } // namespace
 
-void add_bulk_routes(http::Router& router, ApiContext& ctx, BulkJobRunner& runner) {
-  router.add(
-      "POST", "/ocpp/locations/{location_id}/chargers",
-      [&ctx, &runner](http::HttpRequest& req, http::Responder res) {
-        with_principal(ctx, req, res,
-                       [&ctx, &runner](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-                         create_job(ctx, runner, who, r, out);
-                       });
-      },
-      "Create chargers at a location (bulk, durable)");
+void add_bulk_routes(ApiRegistry& api, ApiContext& ctx, BulkJobRunner& runner) {
+  api.add(Operation{.method = "POST",
+                    .path = "/ocpp/locations/{location_id}/chargers",
+                    .operation_id = "create-location-chargers",
+                    .summary = "Create chargers at a location (bulk, durable)",
+                    .tag = "Chargers",
+                    .description = "Answers 202 with a job; the chargers are created by a durable job and each "
+                                   "provisions as POST /ocpp/chargers does. Poll status_url.",
+                    .body = entry_schema(),
+                    .body_is_list = true,
+                    .body_max_items = static_cast<std::size_t>(kMaxChargers),
+                    .body_description = "At most 10000 chargers in all; identities must be distinct. A 422 names "
+                                        "the entry, e.g. loc [\"body\", 0, \"template\", \"ws_url\"].",
+                    .path_params = {Field::string("location_id")},
+                    .responses = {{202, "Bulk job accepted; poll status_url", "BulkJobAccepted"}},
+                    .errors = {404, 503}},
+          authenticated(ctx, [&ctx, &runner](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+            create_job(ctx, runner, who, r, out);
+          }));
 
-  router.add(
-      "GET", "/ocpp/locations/{location_id}/chargers/jobs/{job_id}",
-      [&ctx](http::HttpRequest& req, http::Responder res) {
-        with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-          respond_from_store(ctx, out,
-                             [org = who.org_id, location_id = r.path_params["location_id"],
-                              job_id = r.path_params["job_id"]](store::Database& db) {
-                               const auto job = store::get_bulk_job(db, org, job_id);
-                               if (!job || job->job.location_id != location_id)
-                                 return error_response(404, "Bulk job not found");
-                               return json_response(200, job_json(*job));
-                             });
-        });
-      },
-      "Get bulk charger job");
+  api.add(Operation{.method = "GET",
+                    .path = "/ocpp/locations/{location_id}/chargers/jobs/{job_id}",
+                    .operation_id = "get-location-chargers-job",
+                    .summary = "Get bulk charger job",
+                    .tag = "Chargers",
+                    .path_params = {Field::string("location_id"), Field::string("job_id")},
+                    .responses = {{200, "The job and its items", "BulkJobStatus"}},
+                    .errors = {404, 503}},
+          authenticated(ctx, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+            respond_from_store(ctx, out,
+                               [org = who.org_id, location_id = r.path_params["location_id"],
+                                job_id = r.path_params["job_id"]](store::Database& db) {
+                                 const auto job = store::get_bulk_job(db, org, job_id);
+                                 if (!job || job->job.location_id != location_id)
+                                   return error_response(404, "Bulk job not found");
+                                 return json_response(200, job_json(*job));
+                               });
+          }));
 }
 
 } // namespace ocppfleet::api

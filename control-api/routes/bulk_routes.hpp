@@ -9,11 +9,12 @@
 // the same request again creates nothing twice (the existing identities come back as
 // `failed` duplicate_identity items); use another identity_prefix for more chargers.
 #include "control-api/routes/api_context.hpp"
+#include "control-api/routes/api_registry.hpp"
 
 namespace ocppfleet::api {
 
 class BulkJobRunner; // control-api/workflows/bulk_job_runner.hpp
 
-void add_bulk_routes(http::Router& router, ApiContext& ctx, BulkJobRunner& runner);
+void add_bulk_routes(ApiRegistry& api, ApiContext& ctx, BulkJobRunner& runner);
 
 } // namespace ocppfleet::api

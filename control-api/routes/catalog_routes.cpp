@@ -76,7 +76,7 @@ http::HttpResponse ok(const std::string& body) {
 
 // Authenticates, then answers from the pre-rendered catalogue (cheap, so it runs on whatever
 // thread the token check completed on).
-template <class Answer> http::Handler authenticated(ApiContext& ctx, Answer answer) {
+template <class Answer> http::Handler answering(ApiContext& ctx, Answer answer) {
   return [&ctx, answer](http::HttpRequest& request, http::Responder responder) {
     with_principal(
         ctx, request, std::move(responder),
@@ -147,28 +147,41 @@ json model_detail_json(const catalog::ModelProfile& p) {
   return out;
 }
 
-void add_catalog_routes(http::Router& router, ApiContext& ctx) {
+void add_catalog_routes(ApiRegistry& api, ApiContext& ctx) {
   std::shared_ptr<const Rendered> rendered = render(ctx.catalog);
 
-  router.add("GET", "/ocpp/catalog/brands",
-             authenticated(ctx, [rendered](const http::HttpRequest&) { return ok(rendered->brands); }),
-             "List catalog brands");
-  router.add("GET", "/ocpp/catalog/brands/{brand}/models",
-             authenticated(ctx,
-                           [rendered](const http::HttpRequest& req) {
-                             const auto it = rendered->models.find(req.path_params.at("brand"));
-                             return it == rendered->models.end() ? http::error_response(404, "Brand not found")
-                                                                 : ok(it->second);
-                           }),
-             "List models of a brand");
-  router.add("GET", "/ocpp/catalog/brands/{brand}/models/{model}",
-             authenticated(ctx,
-                           [rendered](const http::HttpRequest& req) {
-                             const auto* body =
-                                 rendered->find_model(req.path_params.at("brand"), req.path_params.at("model"));
-                             return body == nullptr ? http::error_response(404, "Model not found") : ok(*body);
-                           }),
-             "Get a catalog model");
+  api.add(Operation{.method = "GET",
+                    .path = "/ocpp/catalog/brands",
+                    .operation_id = "list-catalog-brands",
+                    .summary = "List catalog brands",
+                    .tag = "Catalog",
+                    .responses = {{200, "The brands with at least one valid model", "CatalogBrandList"}}},
+          answering(ctx, [rendered](const http::HttpRequest&) { return ok(rendered->brands); }));
+  api.add(Operation{.method = "GET",
+                    .path = "/ocpp/catalog/brands/{brand}/models",
+                    .operation_id = "list-catalog-models",
+                    .summary = "List models of a brand",
+                    .tag = "Catalog",
+                    .path_params = {Field::string("brand").eg("abb")},
+                    .responses = {{200, "The brand's models", "CatalogModelList"}},
+                    .errors = {404}},
+          answering(ctx, [rendered](const http::HttpRequest& req) {
+            const auto it = rendered->models.find(req.path_params.at("brand"));
+            return it == rendered->models.end() ? http::error_response(404, "Brand not found") : ok(it->second);
+          }));
+  api.add(Operation{.method = "GET",
+                    .path = "/ocpp/catalog/brands/{brand}/models/{model}",
+                    .operation_id = "get-catalog-model",
+                    .summary = "Get a catalog model",
+                    .tag = "Catalog",
+                    .description = "{model} is either slug form: terra-184 or abb-terra-184; the answer carries the canonical slug.",
+                    .path_params = {Field::string("brand").eg("abb"), Field::string("model").eg("terra-184")},
+                    .responses = {{200, "The model", "CatalogModel"}},
+                    .errors = {404}},
+          answering(ctx, [rendered](const http::HttpRequest& req) {
+            const auto* body = rendered->find_model(req.path_params.at("brand"), req.path_params.at("model"));
+            return body == nullptr ? http::error_response(404, "Model not found") : ok(*body);
+          }));
 }
 
 } // namespace ocppfleet::api

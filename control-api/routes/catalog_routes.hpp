@@ -4,6 +4,7 @@
 // never read files or walk profiles, on whatever thread they are answered.
 #include "control-api/http/router.hpp"
 #include "control-api/routes/api_context.hpp"
+#include "control-api/routes/api_registry.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -27,6 +28,6 @@ nlohmann::json model_detail_json(const catalog::ModelProfile& profile);
 // Loads every profile now (ctx.catalog.load_all()); profiles with load errors are skipped
 // and logged. Registers GET /ocpp/catalog/brands, .../{brand}/models, .../{brand}/models/{model};
 // {model} is either slug form ("terra-184" or "abb-terra-184").
-void add_catalog_routes(http::Router& router, ApiContext& ctx);
+void add_catalog_routes(ApiRegistry& api, ApiContext& ctx);
 
 } // namespace ocppfleet::api

@@ -1,7 +1,8 @@
 #include "control-api/routes/charger_routes.hpp"
 
-#include "control-api/routes/body_reader.hpp"
 #include "control-api/routes/charger_dto.hpp"
+#include "control-api/routes/charger_fields.hpp"
+#include "control-api/store/location_repo.hpp"
 #include "control-api/store/workflow_repo.hpp"
 #include "control-api/workflows/charger_runtime.hpp"
 
@@ -13,60 +14,50 @@ using http::error_response;
 using http::json_response;
 constexpr const char* kNotFound = "Charger not found";
 
-struct ChargerInput {
-  store::ChargerRow row;
-  bool has_password = false;
-};
-
-// The create body (reference: identity, brand_slug, model_slug, connector_type, ws_url,
-// ocpp_version, charge_point_name, location_id, location_name) plus `password` (SP1).
-std::variant<ChargerInput, http::HttpResponse> read_create(const http::HttpRequest& request) {
+// The create body, read through charger_create_schema() (charger_fields.cpp).
+std::variant<store::ChargerRow, http::HttpResponse> read_create(const http::HttpRequest& request) {
   auto body = http::parse_json_body(request);
   if (auto* error = std::get_if<http::HttpResponse>(&body)) return std::move(*error);
-  BodyReader in{std::get<Json>(body)};
-  ChargerInput input;
-  auto& row = input.row;
-  row.identity = in.required_string("identity", 1, 48).value_or("");
-  row.brand_slug = in.required_string("brand_slug", 1, 64);
-  row.model_slug = in.required_string("model_slug", 1, 64);
-  row.connector_type = in.required_string("connector_type", 1, 32);
-  row.ws_url = in.required_string("ws_url", 1, 512).value_or("");
-  row.ocpp_version = in.optional_enum("ocpp_version", {"OCPP1.6", "OCPP2.0.1"}).value_or("OCPP1.6");
-  row.charge_point_name = in.optional_string("charge_point_name", 0, 255);
-  row.location_id = in.optional_string("location_id", 1, 64);
-  row.location_name = in.optional_string("location_name", 0, 255);
-  row.basic_auth_password = in.optional_string("password", 1, 64);
-  input.has_password = row.basic_auth_password.has_value();
-  if (!row.ws_url.empty() && row.ws_url.rfind("ws://", 0) != 0 && row.ws_url.rfind("wss://", 0) != 0)
-    in.add_error("ws_url", "URL scheme should be 'ws' or 'wss'", "url_scheme");
-  for (const char c : row.identity)
-    if (static_cast<unsigned char>(c) < 0x21 || c == 0x7f)
-      in.add_error("identity", "Identity must be printable, without spaces", "value_error");
+  const auto in = validate_object(*charger_create_schema(), std::get<Json>(body));
   if (!in.ok()) return in.error_response();
-  return input;
+  store::ChargerRow row;
+  row.identity = *in.text("identity");
+  row.brand_slug = in.text("brand_slug");
+  row.model_slug = in.text("model_slug");
+  row.connector_type = in.text("connector_type");
+  row.ws_url = *in.text("ws_url");
+  row.ocpp_version = *in.text("ocpp_version");
+  row.charge_point_name = in.text("charge_point_name");
+  row.location_id = in.text("location_id");
+  row.location_name = in.text("location_name");
+  row.basic_auth_password = in.text("password");
+  return row;
 }
 
 // start/stop/restart: the row (with password, for the runtime) or a 404 / 409.
 using RuntimeAction = http::HttpResponse (*)(ApiContext&, store::Database&, const store::ChargerRow&);
 
-void add_runtime_route(http::Router& router, ApiContext& ctx, const std::string& name, RuntimeAction action,
+void add_runtime_route(ApiRegistry& api, ApiContext& ctx, const std::string& name, RuntimeAction action,
                        const std::string& summary) {
-  router.add(
-      "POST", "/ocpp/chargers/{charger_id}/" + name,
-      [&ctx, action](http::HttpRequest& req, http::Responder res) {
-        with_principal(
-            ctx, req, res, [&ctx, action](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-              respond_from_store(
-                  ctx, out, [&ctx, action, org = who.org_id, id = r.path_params["charger_id"]](store::Database& db) {
-                    const auto row = store::get_charger(db, org, id, store::Secrets::include);
-                    if (!row) return error_response(404, kNotFound);
-                    if (row->status != store::charger_status::ready)
-                      return error_response(409, "Charger is not provisioned (status " + row->status + ")");
-                    return action(ctx, db, *row);
-                  });
-            });
-      },
-      summary);
+  api.add(Operation{.method = "POST",
+                    .path = "/ocpp/chargers/{charger_id}/" + name,
+                    .operation_id = name,
+                    .summary = summary,
+                    .tag = "Chargers",
+                    .description = "Runtime control of a READY charger (409 otherwise).",
+                    .path_params = {charger_id_param()},
+                    .responses = {{200, "The runtime state after the action", "ChargerRuntimeResponse"}},
+                    .errors = {404, 409, 503}},
+          authenticated(ctx, [&ctx, action](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+            respond_from_store(
+                ctx, out, [&ctx, action, org = who.org_id, id = r.path_params["charger_id"]](store::Database& db) {
+                  const auto row = store::get_charger(db, org, id, store::Secrets::include);
+                  if (!row) return error_response(404, kNotFound);
+                  if (row->status != store::charger_status::ready)
+                    return error_response(409, "Charger is not provisioned (status " + row->status + ")");
+                  return action(ctx, db, *row);
+                });
+          }));
 }
 
 Json runtime_answer(const store::ChargerRow& row, std::string_view state, std::string message) {
@@ -97,9 +88,15 @@ http::HttpResponse restart_action(ApiContext& ctx, store::Database& db, const st
 void create(ApiContext& ctx, const auth::Principal& who, http::HttpRequest& req, http::Responder res) {
   auto input = read_create(req);
   if (auto* error = std::get_if<http::HttpResponse>(&input)) return res.send(std::move(*error));
-  auto row = std::move(std::get<ChargerInput>(input).row);
+  auto row = std::move(std::get<store::ChargerRow>(input));
   row.org_id = who.org_id;
   respond_from_store(ctx, res, [&ctx, row = std::move(row)](store::Database& db) mutable {
+    if (row.location_id) {
+      // A charger may only point at a location of its own organisation.
+      const auto location = store::get_location(db, row.org_id, *row.location_id);
+      if (!location) return error_response(404, "Location not found");
+      if (!row.location_name) row.location_name = location->name;
+    }
     store::ChargerRow stored;
     store::WorkflowRunRow run;
     const std::string identity = row.identity;
@@ -127,88 +124,110 @@ void create(ApiContext& ctx, const auth::Principal& who, http::HttpRequest& req,
 
 } // namespace
 
-void add_charger_routes(http::Router& router, ApiContext& ctx) {
-  router.add(
-      "POST", "/ocpp/chargers",
-      [&ctx](http::HttpRequest& req, http::Responder res) {
-        with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-          create(ctx, who, r, out);
-        });
-      },
-      "Create charger (durable)");
+void add_charger_routes(ApiRegistry& api, ApiContext& ctx) {
+  api.add(Operation{.method = "POST",
+                    .path = "/ocpp/chargers",
+                    .operation_id = "create-charger",
+                    .summary = "Create charger (durable)",
+                    .tag = "Chargers",
+                    .description = "Writes the charger row and answers 202 at once; provisioning runs as persisted "
+                                   "workflow steps. Poll GET {status_url} every 1-2 s until status is READY or FAILED.",
+                    .body = charger_create_schema(),
+                    .responses = {{202, "Charger provisioning accepted; poll status_url", "ChargerCreateAccepted"}},
+                    .errors = {404, 409, 503}},
+          authenticated(ctx, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+            create(ctx, who, r, out);
+          }));
 
-  router.add(
-      "GET", "/ocpp/chargers",
-      [&ctx](http::HttpRequest& req, http::Responder res) {
-        with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-          std::vector<http::FieldError> errors;
-          const auto page = read_page_query(r, errors);
-          if (!errors.empty()) return out.send(http::validation_error(errors));
-          respond_from_store(
-              ctx, out, [org = who.org_id, page, location = r.query_param("location_id")](store::Database& db) {
-                const auto rows = store::list_chargers(db, org, store::PageRequest{page.page, page.limit}, location);
-                Json data = Json::array();
-                for (const auto& row : rows.rows)
-                  data.push_back(charger_json(row));
-                return json_response(
-                    200, Json{{"data", data}, {"total", rows.total}, {"page", page.page}, {"limit", page.limit}});
-              });
-        });
-      },
-      "List chargers");
+  api.add(
+      Operation{.method = "GET",
+                .path = "/ocpp/chargers",
+                .operation_id = "list-chargers",
+                .summary = "List chargers",
+                .tag = "Chargers",
+                .query = charger_list_query(),
+                .responses = {{200, "A page of chargers", "ChargerList"}},
+                .errors = {503}},
+      authenticated(ctx, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+        const auto q = validate_query(charger_list_query(), r);
+        if (!q.ok()) return out.send(q.error_response());
+        respond_from_store(
+            ctx, out,
+            [org = who.org_id, page = *q.integer("page"), limit = *q.integer("limit"),
+             location = q.text("location_id")](store::Database& db) {
+              const auto rows = store::list_chargers(
+                  db, org, store::PageRequest{static_cast<int>(page), static_cast<int>(limit)}, location);
+              Json data = Json::array();
+              for (const auto& row : rows.rows)
+                data.push_back(charger_json(row));
+              return json_response(200, Json{{"data", data}, {"total", rows.total}, {"page", page}, {"limit", limit}});
+            });
+      }));
 
-  router.add(
-      "GET", "/ocpp/chargers/{charger_id}",
-      [&ctx](http::HttpRequest& req, http::Responder res) {
-        with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-          respond_from_store(ctx, out, [org = who.org_id, id = r.path_params["charger_id"]](store::Database& db) {
-            const auto row = store::get_charger(db, org, id);
-            return row ? json_response(200, charger_json(*row)) : error_response(404, kNotFound);
-          });
-        });
-      },
-      "Get charger");
+  api.add(Operation{.method = "GET",
+                    .path = "/ocpp/chargers/{charger_id}",
+                    .operation_id = "get-charger",
+                    .summary = "Get charger",
+                    .tag = "Chargers",
+                    .path_params = {charger_id_param()},
+                    .responses = {{200, "The charger (never its password)", "Charger"}},
+                    .errors = {404, 503}},
+          authenticated(ctx, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+            respond_from_store(ctx, out, [org = who.org_id, id = r.path_params["charger_id"]](store::Database& db) {
+              const auto row = store::get_charger(db, org, id);
+              return row ? json_response(200, charger_json(*row)) : error_response(404, kNotFound);
+            });
+          }));
 
-  router.add(
-      "GET", "/ocpp/chargers/{charger_id}/status",
-      [&ctx](http::HttpRequest& req, http::Responder res) {
-        with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-          respond_from_store(ctx, out, [&ctx, org = who.org_id, id = r.path_params["charger_id"]](store::Database& db) {
-            const auto row = store::get_charger(db, org, id);
-            if (!row) return error_response(404, kNotFound);
-            Json body{{"charger_id", row->id},
-                      {"status", row->status},
-                      {"workflow_run_id", row->workflow_run_id ? Json(*row->workflow_run_id) : Json()},
-                      {"error", error_json(row->error_json)},
-                      {"provisioned_at", row->provisioned_at ? Json(*row->provisioned_at) : Json()}};
-            if (row->status == store::charger_status::provisioning || row->status == store::charger_status::pending)
-              body["progress"] = Json{{"current_step", ctx.runtime->current_step(row->id)}};
-            return json_response(200, body);
-          });
+  api.add(
+      Operation{.method = "GET",
+                .path = "/ocpp/chargers/{charger_id}/status",
+                .operation_id = "get-charger-status",
+                .summary = "Get charger provisioning status",
+                .tag = "Chargers",
+                .path_params = {charger_id_param()},
+                .responses = {{200, "Provisioning status", "ChargerStatusResponse"}},
+                .errors = {404, 503}},
+      authenticated(ctx, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+        respond_from_store(ctx, out, [&ctx, org = who.org_id, id = r.path_params["charger_id"]](store::Database& db) {
+          const auto row = store::get_charger(db, org, id);
+          if (!row) return error_response(404, kNotFound);
+          Json body{{"charger_id", row->id},
+                    {"status", row->status},
+                    {"workflow_run_id", row->workflow_run_id ? Json(*row->workflow_run_id) : Json()},
+                    {"error", error_json(row->error_json)},
+                    {"provisioned_at", row->provisioned_at ? Json(*row->provisioned_at) : Json()}};
+          if (row->status == store::charger_status::provisioning || row->status == store::charger_status::pending)
+            body["progress"] = Json{{"current_step", ctx.runtime->current_step(row->id)}};
+          return json_response(200, body);
         });
-      },
-      "Get charger provisioning status");
+      }));
 
-  router.add(
-      "DELETE", "/ocpp/chargers/{charger_id}",
-      [&ctx](http::HttpRequest& req, http::Responder res) {
-        with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-          respond_from_store(ctx, out, [&ctx, org = who.org_id, id = r.path_params["charger_id"]](store::Database& db) {
-            const auto row = store::find_charger(db, id);
-            if (!row || row->org_id != org) return error_response(404, kNotFound);
-            if (!row->deleted_at) store::soft_delete_charger(db, org, id);
-            ctx.runtime->remove(id); // idempotent: a second DELETE is a 204 too
-            http::HttpResponse done;
-            done.status = 204;
-            return done;
-          });
-        });
-      },
-      "Delete charger");
+  api.add(Operation{.method = "DELETE",
+                    .path = "/ocpp/chargers/{charger_id}",
+                    .operation_id = "delete-charger",
+                    .summary = "Delete charger",
+                    .tag = "Chargers",
+                    .description = "Stops and removes the charger; a second DELETE is a 204 too.",
+                    .path_params = {charger_id_param()},
+                    .responses = {{204, "Deleted", ""}},
+                    .errors = {404, 503}},
+          authenticated(ctx, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+            respond_from_store(ctx, out,
+                               [&ctx, org = who.org_id, id = r.path_params["charger_id"]](store::Database& db) {
+                                 const auto row = store::find_charger(db, id);
+                                 if (!row || row->org_id != org) return error_response(404, kNotFound);
+                                 if (!row->deleted_at) store::soft_delete_charger(db, org, id);
+                                 ctx.runtime->remove(id); // idempotent: a second DELETE is a 204 too
+                                 http::HttpResponse done;
+                                 done.status = 204;
+                                 return done;
+                               });
+          }));
 
-  add_runtime_route(router, ctx, "start-charger", start_action, "Start charger runtime");
-  add_runtime_route(router, ctx, "stop-charger", stop_action, "Stop charger runtime");
-  add_runtime_route(router, ctx, "restart-charger", restart_action, "Restart charger runtime");
+  add_runtime_route(api, ctx, "start-charger", start_action, "Start charger runtime");
+  add_runtime_route(api, ctx, "stop-charger", stop_action, "Stop charger runtime");
+  add_runtime_route(api, ctx, "restart-charger", restart_action, "Restart charger runtime");
 }
 
 } // namespace ocppfleet::api

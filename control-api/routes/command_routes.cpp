@@ -5,7 +5,7 @@
 #include <set>
 #include <string_view>
 
-#include "control-api/routes/body_reader.hpp"
+#include "control-api/routes/field_spec.hpp"
 #include "control-api/store/charger_repo.hpp"
 #include "control-api/store/location_repo.hpp"
 #include "control-api/workflows/charger_runtime.hpp"
@@ -22,30 +22,62 @@ constexpr int kMaxConnector = 64;
 constexpr const char* kDefaultTag = "SIM-TAG";
 constexpr const char* kNotRunning = "charger is not running";
 
-// Reads the command's own arguments (the body's "event"); errors land in the reader.
-using Parser = Action (*)(BodyReader& ev, const Json& event);
+// In charger::StopReason order.
+const std::vector<std::string> kStopReasons{"Local",        "Remote",        "EVDisconnected", "HardReset",
+                                            "SoftReset",    "PowerLoss",     "Reboot",         "UnlockCommand",
+                                            "DeAuthorized", "EmergencyStop", "Other"};
 
-int connector(BodyReader& ev) {
-  return static_cast<int>(ev.optional_int("connector_id", 1, kMaxConnector).value_or(1));
+const std::shared_ptr<const Schema>& target_schema() {
+  static const auto schema = std::make_shared<const Schema>(
+      Schema{"CommandTarget",
+             "Exactly one of charger_id or location_id; charger_ids picks chargers of the location.",
+             {Field::string("charger_id").len(1, 64), Field::string("location_id").len(1, 64),
+              Field::array_of("charger_ids", Field::string("charger_id").len(1, 64), 1, 10'000)}});
+  return schema;
 }
-std::string id_tag(BodyReader& ev) { return ev.optional_string("id_tag", 1, 20).value_or(kDefaultTag); }
+
+// Every command's arguments in one object; each command reads the ones it uses (see the
+// operation's description) and says which it requires.
+const std::shared_ptr<const Schema>& event_schema() {
+  static const auto schema = std::make_shared<const Schema>(Schema{
+      "CommandEvent",
+      "The command's arguments.",
+      {
+          Field::integer("connector_id", 1, kMaxConnector).fallback(1),
+          Field::string("id_tag").len(1, 20).fallback(kDefaultTag),
+          Field::one_of("reason", kStopReasons).fallback("Local").doc("stop-transaction"),
+          Field::one_of("type", {"soft", "hard", "Soft", "Hard"}).fallback("soft").doc("reset"),
+          Field::string("key").len(1, 128).doc("set-configuration (required there)"),
+          Field::scalar("value").doc("set-configuration (required there); numbers and booleans are sent as text"),
+          Field::string("error_code").len(1, 50).fallback("OtherError").doc("inject-fault"),
+          Field::string("action").len(1, 64).doc("proxy-message (required there): the OCPP action"),
+          Field::any_object("payload").doc("proxy-message: the CALL payload"),
+      }});
+  return schema;
+}
+
+const std::shared_ptr<const Schema>& request_schema() {
+  static const auto schema = std::make_shared<const Schema>(
+      Schema{"CommandRequest",
+             "",
+             {Field::object_of("target", target_schema()).req(), Field::object_of("event", event_schema())}});
+  return schema;
+}
+
+// Builds the command's action from its validated arguments; a missing required one is
+// added to `ev` (loc ["body","event",name]).
+using Parser = Action (*)(Validated& ev);
+
+int connector(const Validated& ev) { return static_cast<int>(ev.integer("connector_id").value_or(1)); }
+std::string id_tag(const Validated& ev) { return ev.text("id_tag").value_or(kDefaultTag); }
+void require(Validated& ev, const char* field) {
+  if (!ev.has(field)) ev.add(Json::array({"body", "event", field}), "Field required", "missing");
+}
 
 // The adapters answer false when a command does not apply (no such connector, nothing to
 // stop, ...): logged, the command was still delivered.
 void note(bool applied, const ocpp::ChargePointBase& cp, std::string_view what) {
   if (!applied) core::logger()->info("charger {}: command {} did not apply", cp.identity(), what);
-}
-
-// In charger::StopReason order.
-constexpr std::array<std::string_view, 11> kStopReasons{
-    "Local",  "Remote",        "EVDisconnected", "HardReset",     "SoftReset", "PowerLoss",
-    "Reboot", "UnlockCommand", "DeAuthorized",   "EmergencyStop", "Other"};
-
-// A scalar `value` as text (numbers and booleans too: "MeterValueSampleInterval": 1).
-std::optional<std::string> scalar_text(BodyReader& ev, const Json& event, const std::string& field) {
-  if (event.is_object() && event.contains(field) && (event[field].is_number() || event[field].is_boolean()))
-    return event[field].dump();
-  return ev.required_string(field, 0, 1000);
 }
 
 struct Command {
@@ -55,84 +87,78 @@ struct Command {
 
 const std::array<Command, 13> kCommands{{
     {"plug-connector",
-     [](BodyReader& ev, const Json&) -> Action {
+     [](Validated& ev) -> Action {
        return [id = connector(ev)](ocpp::ChargePointBase& cp) { note(cp.plug(id), cp, "plug-connector"); };
      }},
     {"unplug-connector",
-     [](BodyReader& ev, const Json&) -> Action {
+     [](Validated& ev) -> Action {
        return [id = connector(ev)](ocpp::ChargePointBase& cp) { note(cp.unplug(id), cp, "unplug-connector"); };
      }},
     {"authorize",
-     [](BodyReader& ev, const Json&) -> Action {
+     [](Validated& ev) -> Action {
        return [id = connector(ev), tag = id_tag(ev)](ocpp::ChargePointBase& cp) {
          note(cp.authorize(id, tag), cp, "authorize");
        };
      }},
     {"start-session",
-     [](BodyReader& ev, const Json&) -> Action {
+     [](Validated& ev) -> Action {
        return [id = connector(ev), tag = id_tag(ev)](ocpp::ChargePointBase& cp) {
          note(cp.start_session(id, tag), cp, "start-session");
        };
      }},
     {"stop-session",
-     [](BodyReader& ev, const Json&) -> Action {
+     [](Validated& ev) -> Action {
        return [id = connector(ev)](ocpp::ChargePointBase& cp) { note(cp.stop_session(id), cp, "stop-session"); };
      }},
     {"start-transaction",
-     [](BodyReader& ev, const Json&) -> Action {
+     [](Validated& ev) -> Action {
        return [id = connector(ev), tag = id_tag(ev)](ocpp::ChargePointBase& cp) {
          note(cp.start_transaction(id, tag), cp, "start-transaction");
        };
      }},
     {"stop-transaction",
-     [](BodyReader& ev, const Json&) -> Action {
-       const int id = connector(ev);
-       const auto reason =
-           ev.optional_enum("reason", {"Local", "Remote", "EVDisconnected", "HardReset", "SoftReset", "PowerLoss",
-                                       "Reboot", "UnlockCommand", "DeAuthorized", "EmergencyStop", "Other"})
-               .value_or("Local");
+     [](Validated& ev) -> Action {
+       const auto reason = ev.text("reason").value_or("Local");
        const auto index = std::find(kStopReasons.begin(), kStopReasons.end(), reason) - kStopReasons.begin();
-       return [id, why = static_cast<charger::StopReason>(index)](ocpp::ChargePointBase& cp) {
+       return [id = connector(ev), why = static_cast<charger::StopReason>(index)](ocpp::ChargePointBase& cp) {
          note(cp.stop_transaction(id, why), cp, "stop-transaction");
        };
      }},
     {"reset",
-     [](BodyReader& ev, const Json&) -> Action {
-       const auto type = ev.optional_enum("type", {"soft", "hard", "Soft", "Hard"}).value_or("soft");
+     [](Validated& ev) -> Action {
+       const auto type = ev.text("type").value_or("soft");
        return [hard = type == "hard" || type == "Hard"](ocpp::ChargePointBase& cp) { cp.reset(hard); };
      }},
     {"unlock-connector",
-     [](BodyReader& ev, const Json&) -> Action {
+     [](Validated& ev) -> Action {
        return [id = connector(ev)](ocpp::ChargePointBase& cp) { note(cp.unlock(id), cp, "unlock-connector"); };
      }},
     {"set-configuration",
-     [](BodyReader& ev, const Json& event) -> Action {
-       auto key = ev.required_string("key", 1, 128).value_or("");
-       auto value = scalar_text(ev, event, "value").value_or("");
+     [](Validated& ev) -> Action {
+       require(ev, "key");
+       require(ev, "value");
+       auto key = ev.text("key").value_or("");
+       // A scalar `value` as text (numbers and booleans too: "MeterValueSampleInterval": 1).
+       std::string value;
+       if (ev.has("value"))
+         value = ev.values["value"].is_string() ? ev.values["value"].get<std::string>() : ev.values["value"].dump();
        return [key = std::move(key), value = std::move(value)](ocpp::ChargePointBase& cp) {
          note(cp.set_configuration(key, value), cp, "set-configuration " + key);
        };
      }},
     {"inject-fault",
-     [](BodyReader& ev, const Json&) -> Action {
-       return [id = connector(ev), code = ev.optional_string("error_code", 1, 50).value_or("OtherError")](
-                  ocpp::ChargePointBase& cp) { cp.inject_fault(id, code); };
+     [](Validated& ev) -> Action {
+       return [id = connector(ev), code = ev.text("error_code").value_or("OtherError")](ocpp::ChargePointBase& cp) {
+         cp.inject_fault(id, code);
+       };
      }},
     {"clear-fault",
-     [](BodyReader& ev, const Json&) -> Action {
-       return [id = connector(ev)](ocpp::ChargePointBase& cp) { cp.clear_fault(id); };
-     }},
+     [](Validated& ev) -> Action { return [id = connector(ev)](ocpp::ChargePointBase& cp) { cp.clear_fault(id); }; }},
     {"proxy-message",
-     [](BodyReader& ev, const Json& event) -> Action {
-       auto action = ev.required_string("action", 1, 64).value_or("");
-       Json payload = Json::object();
-       if (ev.has("payload")) {
-         if (event["payload"].is_object()) {
-           payload = event["payload"];
-         } else {
-           ev.add_error("payload", "Input should be a valid dictionary", "dict_type");
-         }
-       }
+     [](Validated& ev) -> Action {
+       require(ev, "action");
+       auto action = ev.text("action").value_or("");
+       Json payload = ev.has("payload") ? ev.values["payload"] : Json::object();
        return [action = std::move(action), payload = std::move(payload)](ocpp::ChargePointBase& cp) {
          note(cp.send_call(action, payload), cp, "proxy-message " + action);
        };
@@ -143,6 +169,13 @@ const Command* find_command(std::string_view name) {
   for (const auto& c : kCommands)
     if (c.name == name) return &c;
   return nullptr;
+}
+
+std::vector<std::string> command_names() {
+  std::vector<std::string> out;
+  for (const auto& c : kCommands)
+    out.emplace_back(c.name);
+  return out;
 }
 
 struct Target {
@@ -156,57 +189,28 @@ struct Request {
   Action action;
 };
 
-// Errors of a nested object's reader, re-rooted under body.<name>.
-void nest(std::vector<http::FieldError>& out, const BodyReader& reader, const char* name) {
-  for (auto error : reader.errors()) {
-    Json loc = Json::array({"body", name});
-    for (std::size_t i = 1; i < error.loc.size(); ++i)
-      loc.push_back(error.loc[i]);
-    error.loc = std::move(loc);
-    out.push_back(std::move(error));
-  }
-}
-
 std::variant<Request, http::HttpResponse> read_request(const http::HttpRequest& request, const Command& command) {
   auto body = http::parse_json_body(request);
   if (auto* error = std::get_if<http::HttpResponse>(&body)) return std::move(*error);
-  const Json& json = std::get<Json>(body);
-  BodyReader in{json};
-  std::vector<http::FieldError> errors = in.errors();
+  auto in = validate_object(*request_schema(), std::get<Json>(body));
+  if (!in.ok()) return in.error_response();
   Request out;
-  if (json.is_object()) {
-    if (!in.has("target")) {
-      in.add_error("target", "Field required", "missing");
-      errors = in.errors();
-    } else {
-      const Json& target = json["target"];
-      BodyReader t{target};
-      out.target.charger_id = t.optional_string("charger_id", 1, 64);
-      out.target.location_id = t.optional_string("location_id", 1, 64);
-      if (t.has("charger_ids")) {
-        const Json& ids = target["charger_ids"];
-        std::vector<std::string> list;
-        if (ids.is_array() && std::all_of(ids.begin(), ids.end(), [](const Json& v) { return v.is_string(); })) {
-          for (const auto& v : ids)
-            list.push_back(v.get<std::string>());
-          out.target.charger_ids = std::move(list);
-        } else {
-          t.add_error("charger_ids", "Input should be a valid list of strings", "list_type");
-        }
-      }
-      if (t.ok() && out.target.charger_id.has_value() == out.target.location_id.has_value())
-        t.add_error("charger_id", "Give exactly one of charger_id or location_id", "value_error");
-      if (t.ok() && out.target.charger_id && out.target.charger_ids)
-        t.add_error("charger_ids", "charger_ids selects chargers of a location_id", "value_error");
-      nest(errors, t, "target");
-    }
-    static const Json empty = Json::object();
-    const Json& event = in.has("event") ? json["event"] : empty;
-    BodyReader ev{event};
-    out.action = command.parse(ev, event);
-    nest(errors, ev, "event");
-  }
-  if (!errors.empty()) return http::validation_error(errors);
+  Validated target;
+  target.values = in.values["target"];
+  out.target.charger_id = target.text("charger_id");
+  out.target.location_id = target.text("location_id");
+  if (target.has("charger_ids")) out.target.charger_ids = target.values["charger_ids"].get<std::vector<std::string>>();
+  if (out.target.charger_id.has_value() == out.target.location_id.has_value())
+    in.add(Json::array({"body", "target", "charger_id"}), "Give exactly one of charger_id or location_id",
+           "value_error");
+  else if (out.target.charger_id && out.target.charger_ids)
+    in.add(Json::array({"body", "target", "charger_ids"}), "charger_ids selects chargers of a location_id",
+           "value_error");
+  Validated ev;
+  ev.values = in.has("event") ? in.values["event"] : validate_object(*event_schema(), Json::object()).values;
+  out.action = command.parse(ev);
+  in.errors.insert(in.errors.end(), ev.errors.begin(), ev.errors.end());
+  if (!in.ok()) return in.error_response();
   return out;
 }
 
@@ -268,23 +272,33 @@ http::HttpResponse run(ApiContext& ctx, store::Database& db, const std::string& 
 
 } // namespace
 
-void add_command_routes(http::Router& router, ApiContext& ctx) {
-  router.add(
-      "POST", "/ocpp/commands/{name}",
-      [&ctx](http::HttpRequest& req, http::Responder res) {
-        with_principal(ctx, req, res, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
-          const std::string name = r.path_params["name"];
-          const Command* command = find_command(name);
-          if (command == nullptr) return out.send(error_response(404, "Unknown command '" + name + "'"));
-          auto parsed = read_request(r, *command);
-          if (auto* error = std::get_if<http::HttpResponse>(&parsed)) return out.send(std::move(*error));
-          respond_from_store(
-              ctx, out, [&ctx, org = who.org_id, request = std::move(std::get<Request>(parsed))](store::Database& db) {
-                return run(ctx, db, org, request);
-              });
-        });
-      },
-      "Send a command to chargers");
+void add_command_routes(ApiRegistry& api, ApiContext& ctx) {
+  api.add(Operation{.method = "POST",
+                    .path = "/ocpp/commands/{name}",
+                    .operation_id = "send-command",
+                    .summary = "Send a command to chargers",
+                    .tag = "Commands",
+                    .description =
+                        "Queues a local action on one charger or on chargers of a location. Arguments per "
+                        "command: connector_id (plug-/unplug-connector, authorize, start-/stop-session, "
+                        "start-/stop-transaction, unlock-connector, inject-/clear-fault), id_tag (authorize, "
+                        "start-session, start-transaction), reason (stop-transaction), type (reset), key + "
+                        "value (set-configuration), error_code (inject-fault), action + payload "
+                        "(proxy-message). Unknown names are a 404.",
+                    .body = request_schema(),
+                    .path_params = {Field::one_of("name", command_names()).doc("The command.")},
+                    .responses = {{200, "What was queued, and on which chargers it could not be", "CommandResponse"}},
+                    .errors = {404, 503}},
+          authenticated(ctx, [&ctx](const auth::Principal& who, http::HttpRequest& r, http::Responder out) {
+            const std::string name = r.path_params["name"];
+            const Command* command = find_command(name);
+            if (command == nullptr) return out.send(error_response(404, "Unknown command '" + name + "'"));
+            auto parsed = read_request(r, *command);
+            if (auto* error = std::get_if<http::HttpResponse>(&parsed)) return out.send(std::move(*error));
+            respond_from_store(ctx, out,
+                               [&ctx, org = who.org_id, request = std::move(std::get<Request>(parsed))](
+                                   store::Database& db) { return run(ctx, db, org, request); });
+          }));
 }
 
 } // namespace ocppfleet::api

@@ -4,9 +4,10 @@
 // the command queued and which could not (not running); the OCPP traffic that follows is
 // the charger's own (see its logs).
 #include "control-api/routes/api_context.hpp"
+#include "control-api/routes/api_registry.hpp"
 
 namespace ocppfleet::api {
 
-void add_command_routes(http::Router& router, ApiContext& ctx);
+void add_command_routes(ApiRegistry& api, ApiContext& ctx);
 
 } // namespace ocppfleet::api

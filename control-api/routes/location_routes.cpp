@@ -1,6 +1,9 @@
 #include "control-api/routes/location_routes.hpp"
 
-#include "control-api/routes/body_reader.hpp"
+#include "control-api/routes/charger_fields.hpp"
+#include "control-api/routes/field_spec.hpp"
+
+#include <cctype>
 
 #include <string>
 #include <utility>
@@ -11,91 +14,97 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t k_max_name = 255;
-constexpr std::size_t k_max_address = 1024; // street + number + complement fit; 255 is tight for some sites
-constexpr std::size_t k_max_short = 255;
-
 const char* const k_not_found = "Location not found";
 
 template <class T> json nullable(const std::optional<T>& v) { return v ? json(*v) : json(nullptr); }
 
-// The body fields of a POST (create: name required) or a PUT (partial: only the keys present
-// change, and an explicit null clears an optional field). Every bad field is reported in one
-// 422, as pydantic would.
-std::variant<store::LocationUpdate, http::HttpResponse> read_fields(const json& body, bool create) {
-  BodyReader reader{body};
-  // Not an object: that one error, as pydantic reports it, without "name missing" besides.
-  if (!body.is_object()) return reader.error_response();
-  store::LocationUpdate u;
-  const auto present = [&](const char* field) { return body.contains(field); };
-
-  if (create) {
-    u.name = reader.required_string("name", 1, k_max_name);
-  } else if (present("name")) {
-    // BodyReader reads null as "absent"; on an update a null name is a type error instead
-    // (name is NOT NULL), not a silent no-op.
-    if (body["name"].is_null())
-      reader.add_error("name", "Input should be a valid string", "string_type");
-    else
-      u.name = reader.optional_string("name", 1, k_max_name);
+// Client-chosen location ids (e.g. an external system's UUID) end up in URLs: the same
+// safe set as identities, without '*'.
+std::optional<RuleError> location_id_problem(const std::string& id) {
+  for (const char c : id) {
+    const auto b = static_cast<unsigned char>(c);
+    if (!std::isalnum(b) || b >= 0x80)
+      if (c != '-' && c != '_' && c != '.' && c != ':') return RuleError{"Use letters, digits, '-', '_', '.' or ':'"};
   }
-
-  const auto text = [&](const char* field, std::size_t max_len, std::optional<store::OptText>& out) {
-    if (!present(field)) return;
-    if (body[field].is_null()) {
-      out = store::OptText{};
-      return;
-    }
-    if (auto s = reader.optional_string(field, 0, max_len)) out = store::OptText{std::move(*s)};
-  };
-  const auto number = [&](const char* field, double min, double max, std::optional<std::optional<double>>& out) {
-    if (!present(field)) return;
-    if (body[field].is_null()) {
-      out = std::optional<double>{};
-      return;
-    }
-    if (auto n = reader.optional_number(field, min, max)) out = std::optional<double>{*n};
-  };
-  text("address", k_max_address, u.address);
-  text("city", k_max_short, u.city);
-  text("country", k_max_short, u.country);
-  number("latitude", -90.0, 90.0, u.latitude);
-  number("longitude", -180.0, 180.0, u.longitude);
-
-  if (!reader.ok()) return reader.error_response();
-  return u;
+  if (id == "." || id.find("..") != std::string::npos) return RuleError{"Must not be '.' nor contain '..'"};
+  return std::nullopt;
 }
 
-// Parses and validates the body; on failure the 422 has already been sent.
-std::optional<store::LocationUpdate> read_body(const http::HttpRequest& request, const http::Responder& responder,
-                                               bool create) {
+const std::shared_ptr<const Schema>& create_schema() {
+  static const auto schema = std::make_shared<const Schema>(
+      Schema{"LocationCreateRequest",
+             "A site of the caller's organisation.",
+             {
+                 Field::string("id")
+                     .len(1, 64)
+                     .check(location_id_problem, "^[A-Za-z0-9._:-]{1,64}$")
+                     .doc("Optional id of your choosing (e.g. your system's UUID); absent, a loc_... id is generated. "
+                          "An id already taken is a 409.")
+                     .eg("4090477f-a416-4515-a302-97aa344a0a2a"),
+                 Field::string("name").req().len(1, 255),
+                 // street + number + complement fit; 255 is tight for some sites
+                 Field::string("address").null_ok().len(0, 1024),
+                 Field::string("city").null_ok().len(0, 255),
+                 Field::string("country").null_ok().len(0, 255),
+                 Field::number("latitude", -90.0, 90.0).null_ok(),
+                 Field::number("longitude", -180.0, 180.0).null_ok(),
+             }});
+  return schema;
+}
+
+const std::shared_ptr<const Schema>& update_schema() {
+  static const auto schema = [] {
+    Schema s = create_schema()->partial(
+        "LocationUpdateRequest", "Every field optional; only those present change; null clears an optional one.");
+    std::erase_if(s.fields, [](const Field& f) { return f.name == "id"; }); // ids never change
+    return std::make_shared<const Schema>(std::move(s));
+  }();
+  return schema;
+}
+
+Field location_id_param() { return Field::string("location_id"); }
+
+std::optional<store::OptText> change(const Validated& in, const char* field) {
+  if (!in.has(field)) return std::nullopt;
+  return store::OptText{in.text(field)};
+}
+std::optional<std::optional<double>> change_number(const Validated& in, const char* field) {
+  if (!in.has(field)) return std::nullopt;
+  return std::optional<double>{in.number(field)};
+}
+
+// The body of a POST (create: name required) or a PUT (partial: only the keys present
+// change, and an explicit null clears an optional field). Every bad field is reported in one
+// 422, as pydantic would. On failure the 422 has already been sent.
+std::optional<Validated> read_body(const http::HttpRequest& request, const http::Responder& responder, bool create) {
   auto parsed = http::parse_json_body(request);
   if (auto* error = std::get_if<http::HttpResponse>(&parsed)) {
     responder.send(std::move(*error));
     return std::nullopt;
   }
-  auto fields = read_fields(std::get<json>(parsed), create);
-  if (auto* error = std::get_if<http::HttpResponse>(&fields)) {
-    responder.send(std::move(*error));
+  auto in = validate_object(create ? *create_schema() : *update_schema(), std::get<json>(parsed));
+  if (!in.ok()) {
+    responder.send(in.error_response());
     return std::nullopt;
   }
-  return std::get<store::LocationUpdate>(std::move(fields));
+  return in;
 }
 
-template <class T> T value_or_unset(std::optional<T>&& v) { return v ? std::move(*v) : T{}; }
-
 void create(ApiContext& ctx, const auth::Principal& principal, http::HttpRequest& request, http::Responder responder) {
-  auto fields = read_body(request, responder, true);
-  if (!fields) return;
+  auto in = read_body(request, responder, true);
+  if (!in) return;
   store::LocationRow row;
+  row.id = in->text("id").value_or("");
   row.org_id = principal.org_id;
-  row.name = std::move(*fields->name);
-  row.address = value_or_unset(std::move(fields->address));
-  row.city = value_or_unset(std::move(fields->city));
-  row.country = value_or_unset(std::move(fields->country));
-  row.latitude = value_or_unset(std::move(fields->latitude));
-  row.longitude = value_or_unset(std::move(fields->longitude));
+  row.name = *in->text("name");
+  row.address = in->text("address");
+  row.city = in->text("city");
+  row.country = in->text("country");
+  row.latitude = in->number("latitude");
+  row.longitude = in->number("longitude");
   respond_from_store(ctx, responder, [row = std::move(row)](store::Database& db) {
+    if (!row.id.empty() && store::location_id_taken(db, row.id))
+      return http::error_response(409, "A location with id '" + row.id + "' already exists");
     const auto stored = store::insert_location(db, row);
     auto response = http::json_response(201, location_json(stored));
     response.headers.emplace_back("Location", "/ocpp/locations/" + stored.id);
@@ -104,16 +113,18 @@ void create(ApiContext& ctx, const auth::Principal& principal, http::HttpRequest
 }
 
 void list(ApiContext& ctx, const auth::Principal& principal, http::HttpRequest& request, http::Responder responder) {
-  std::vector<http::FieldError> errors;
-  const PageQuery q = read_page_query(request, errors);
-  if (!errors.empty()) return responder.send(http::validation_error(std::move(errors)));
-  respond_from_store(ctx, responder, [org = principal.org_id, q](store::Database& db) {
-    const auto page = store::list_locations(db, org, store::PageRequest{q.page, q.limit});
+  static const std::vector<Field> params = page_query();
+  const auto q = validate_query(params, request);
+  if (!q.ok()) return responder.send(q.error_response());
+  const int page_no = static_cast<int>(*q.integer("page"));
+  const int limit = static_cast<int>(*q.integer("limit"));
+  respond_from_store(ctx, responder, [org = principal.org_id, page_no, limit](store::Database& db) {
+    const auto page = store::list_locations(db, org, store::PageRequest{page_no, limit});
     json data = json::array();
     for (const auto& row : page.rows)
       data.push_back(location_json(row));
     return http::json_response(
-        200, json{{"data", std::move(data)}, {"total", page.total}, {"page", q.page}, {"limit", q.limit}});
+        200, json{{"data", std::move(data)}, {"total", page.total}, {"page", page_no}, {"limit", limit}});
   });
 }
 
@@ -126,15 +137,21 @@ void get(ApiContext& ctx, const auth::Principal& principal, http::HttpRequest& r
 }
 
 void update(ApiContext& ctx, const auth::Principal& principal, http::HttpRequest& request, http::Responder responder) {
-  auto fields = read_body(request, responder, false);
-  if (!fields) return;
-  respond_from_store(ctx, responder,
-                     [org = principal.org_id, id = request.path_params.at("location_id"),
-                      update = std::move(*fields)](store::Database& db) {
-                       const auto row = store::update_location(db, org, id, update);
-                       return row ? http::json_response(200, location_json(*row))
-                                  : http::error_response(404, k_not_found);
-                     });
+  auto in = read_body(request, responder, false);
+  if (!in) return;
+  store::LocationUpdate u;
+  u.name = in->text("name");
+  u.address = change(*in, "address");
+  u.city = change(*in, "city");
+  u.country = change(*in, "country");
+  u.latitude = change_number(*in, "latitude");
+  u.longitude = change_number(*in, "longitude");
+  respond_from_store(
+      ctx, responder,
+      [org = principal.org_id, id = request.path_params.at("location_id"), update = std::move(u)](store::Database& db) {
+        const auto row = store::update_location(db, org, id, update);
+        return row ? http::json_response(200, location_json(*row)) : http::error_response(404, k_not_found);
+      });
 }
 
 void remove(ApiContext& ctx, const auth::Principal& principal, http::HttpRequest& request, http::Responder responder) {
@@ -152,13 +169,9 @@ using Action = void (*)(ApiContext&, const auth::Principal&, http::HttpRequest&,
 
 // Every location route authenticates first; the action then runs wherever the token check
 // completed (I/O thread on a cache hit, store thread otherwise) and only posts store work.
-http::Handler authenticated(ApiContext& ctx, Action action) {
-  return [&ctx, action](http::HttpRequest& request, http::Responder responder) {
-    with_principal(ctx, request, std::move(responder),
-                   [&ctx, action](const auth::Principal& principal, http::HttpRequest& req, http::Responder res) {
-                     action(ctx, principal, req, std::move(res));
-                   });
-  };
+http::Handler with_token(ApiContext& ctx, Action action) {
+  return authenticated(ctx, [&ctx, action](const auth::Principal& principal, http::HttpRequest& req,
+                                           http::Responder res) { action(ctx, principal, req, std::move(res)); });
 }
 
 } // namespace
@@ -175,12 +188,41 @@ json location_json(const store::LocationRow& row) {
               {"updated_at", row.updated_at}};
 }
 
-void add_location_routes(http::Router& router, ApiContext& ctx) {
-  router.add("POST", "/ocpp/locations", authenticated(ctx, create), "Create location");
-  router.add("GET", "/ocpp/locations", authenticated(ctx, list), "List locations");
-  router.add("GET", "/ocpp/locations/{location_id}", authenticated(ctx, get), "Get location");
-  router.add("PUT", "/ocpp/locations/{location_id}", authenticated(ctx, update), "Update location");
-  router.add("DELETE", "/ocpp/locations/{location_id}", authenticated(ctx, remove), "Delete location");
+void add_location_routes(ApiRegistry& api, ApiContext& ctx) {
+  const auto op = [](const char* method, const char* path, const char* id, const char* summary) {
+    Operation o{.method = method, .path = path, .operation_id = id, .summary = summary, .tag = "Locations"};
+    o.errors = {503};
+    return o;
+  };
+  Operation create_op = op("POST", "/ocpp/locations", "create-location", "Create location");
+  create_op.body = create_schema();
+  create_op.responses = {{201, "Created (Location header: its URL)", "Location"}};
+  create_op.errors = {409, 503};
+  api.add(std::move(create_op), with_token(ctx, create));
+
+  Operation list_op = op("GET", "/ocpp/locations", "list-locations", "List locations");
+  list_op.query = page_query();
+  list_op.responses = {{200, "A page of locations", "LocationList"}};
+  api.add(std::move(list_op), with_token(ctx, list));
+
+  Operation get_op = op("GET", "/ocpp/locations/{location_id}", "get-location", "Get location");
+  get_op.path_params = {location_id_param()};
+  get_op.responses = {{200, "The location", "Location"}};
+  get_op.errors = {404, 503};
+  api.add(std::move(get_op), with_token(ctx, get));
+
+  Operation put_op = op("PUT", "/ocpp/locations/{location_id}", "update-location", "Update location");
+  put_op.body = update_schema();
+  put_op.path_params = {location_id_param()};
+  put_op.responses = {{200, "The updated location", "Location"}};
+  put_op.errors = {404, 503};
+  api.add(std::move(put_op), with_token(ctx, update));
+
+  Operation delete_op = op("DELETE", "/ocpp/locations/{location_id}", "delete-location", "Delete location");
+  delete_op.path_params = {location_id_param()};
+  delete_op.responses = {{204, "Deleted", ""}};
+  delete_op.errors = {404, 503};
+  api.add(std::move(delete_op), with_token(ctx, remove));
 }
 
 } // namespace ocppfleet::api

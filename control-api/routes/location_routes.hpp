@@ -4,6 +4,7 @@
 // cannot be probed across organisations (DESIGN.md §6).
 #include "control-api/http/router.hpp"
 #include "control-api/routes/api_context.hpp"
+#include "control-api/routes/api_registry.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +17,6 @@ namespace ocppfleet::api {
 nlohmann::json location_json(const store::LocationRow& row);
 
 // Registers the five /ocpp/locations routes. ctx must outlive the router.
-void add_location_routes(http::Router& router, ApiContext& ctx);
+void add_location_routes(ApiRegistry& api, ApiContext& ctx);
 
 } // namespace ocppfleet::api

@@ -38,6 +38,12 @@ LocationRow insert_location(Database& db, LocationRow row) {
   return row;
 }
 
+bool location_id_taken(Database& db, std::string_view id) {
+  auto st = db.prepare("SELECT 1 FROM locations WHERE id = ?");
+  st.bind(1, id);
+  return st.step();
+}
+
 std::optional<LocationRow> get_location(Database& db, std::string_view org_id, std::string_view id) {
   auto st = db.prepare(std::string{k_select} + "WHERE id = ? AND org_id = ?");
   st.bind_all(id, org_id);

@@ -23,6 +23,8 @@ struct LocationRow {
 };
 
 LocationRow insert_location(Database& db, LocationRow row);
+// Location ids are unique across organisations (a client may choose one on create).
+bool location_id_taken(Database& db, std::string_view id);
 std::optional<LocationRow> get_location(Database& db, std::string_view org_id, std::string_view id);
 // In creation order.
 Page<LocationRow> list_locations(Database& db, std::string_view org_id, PageRequest page);

@@ -2,6 +2,7 @@
 // read from the store) and Store on a temp file, without sockets: a Responder whose sink
 // fulfils a promise, awaited with a deadline so a lost response fails instead of hanging.
 #include "control-api/auth/token.hpp"
+#include "control-api/routes/api_registry.hpp"
 #include "control-api/routes/catalog_routes.hpp"
 #include "control-api/routes/location_routes.hpp"
 #include "control-api/routes/openapi_routes.hpp"
@@ -29,8 +30,15 @@ namespace {
 using nlohmann::json;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// OCPPFLEET_SOURCE_DIR, else the nearest folder up from here holding brands/ and control-api/:
+// with ccache's base dir __FILE__ is relative to the build folder, and ctest currently gets
+// only the first variable of the tests' ENVIRONMENT list (see the report of issue 11).
 std::filesystem::path source_dir() {
   if (const char* env = std::getenv("OCPPFLEET_SOURCE_DIR"); env && *env) return env;
+  for (auto dir = std::filesystem::current_path(); !dir.empty(); dir = dir.parent_path()) {
+    if (std::filesystem::exists(dir / "brands") && std::filesystem::exists(dir / "control-api")) return dir;
+    if (dir == dir.parent_path()) break;
+  }
   return std::filesystem::path{__FILE__}.parent_path().parent_path().parent_path().parent_path();
 }
 
@@ -80,9 +88,9 @@ protected:
           store::insert_token(db, store::hash_token(token_b), org_b, false);
         })
         .get();
-    add_location_routes(router, ctx);
-    add_catalog_routes(router, ctx);
-    add_openapi_routes(router, std::string{embedded_openapi_json()});
+    add_location_routes(api, ctx);
+    add_catalog_routes(api, ctx);
+    add_openapi_routes(api);
   }
 
   Reply call(std::string method, std::string path, const std::string& token, const std::string& body = {},
@@ -107,6 +115,7 @@ protected:
   catalog::Catalog catalog{source_dir() / "brands"};
   ApiContext ctx{*store, authenticator, catalog};
   http::Router router;
+  ApiRegistry api{router};
   std::string org_a, org_b;
   std::string token_a = auth::generate_token();
   std::string token_b = auth::generate_token();
@@ -191,7 +200,7 @@ TEST_F(RoutesTest, location_list_pages_in_creation_order) {
 TEST_F(RoutesTest, validation_errors_are_422_naming_every_bad_field) {
   auto r = call("POST", "/ocpp/locations", token_a, R"({"latitude":200,"longitude":"east","city":7})");
   ASSERT_EQ(r.status, 422u);
-  EXPECT_EQ(error_keys(r), (std::set<std::string>{"body.name/missing", "body.latitude/value_error",
+  EXPECT_EQ(error_keys(r), (std::set<std::string>{"body.name/missing", "body.latitude/less_than_equal",
                                                   "body.longitude/float_type", "body.city/string_type"}));
 
   r = call("POST", "/ocpp/locations", token_a, R"({"name":""})");
@@ -213,7 +222,7 @@ TEST_F(RoutesTest, validation_errors_are_422_naming_every_bad_field) {
   const std::string id = create_location(token_a, {{"name", "Depot"}}).at("id");
   r = call("PUT", "/ocpp/locations/" + id, token_a, R"({"name":null,"longitude":-181})");
   ASSERT_EQ(r.status, 422u);
-  EXPECT_EQ(error_keys(r), (std::set<std::string>{"body.name/string_type", "body.longitude/value_error"}));
+  EXPECT_EQ(error_keys(r), (std::set<std::string>{"body.name/string_type", "body.longitude/greater_than_equal"}));
   EXPECT_EQ(call("GET", "/ocpp/locations/" + id, token_a).json_body().at("name"), "Depot"); // nothing written
 }
 
@@ -355,7 +364,8 @@ TEST_F(RoutesTest, catalog_skips_profiles_that_fail_to_load) {
   catalog::Catalog fixtures{source_dir() / "tests/unit/catalog/fixtures"};
   ApiContext fixture_ctx{*store, authenticator, fixtures};
   http::Router fixture_router;
-  add_catalog_routes(fixture_router, fixture_ctx);
+  ApiRegistry fixture_api{fixture_router};
+  add_catalog_routes(fixture_api, fixture_ctx);
   const auto get = [&](const std::string& path) {
     http::HttpRequest r;
     r.method = "GET";
@@ -379,84 +389,8 @@ TEST_F(RoutesTest, health_and_openapi_answer_without_a_token) {
   EXPECT_EQ(r.json_body(), json({{"status", "ok"}}));
   r = call("GET", "/openapi.json", "");
   EXPECT_EQ(r.status, 200u);
-  EXPECT_EQ(r.body, embedded_openapi_json());
-  EXPECT_THROW(add_openapi_routes(router, "{not json"), std::invalid_argument);
-}
-
-TEST(OpenApiDocument, embedded_text_is_the_source_file) {
-  std::ifstream in(source_dir() / "control-api/openapi.json", std::ios::binary);
-  ASSERT_TRUE(in) << "cannot read control-api/openapi.json";
-  std::stringstream text;
-  text << in.rdbuf();
-  EXPECT_EQ(text.str(), embedded_openapi_json()) << "stale build: re-run cmake";
-}
-
-// Every "$ref" names something that exists in the document.
-void expect_refs_resolve(const json& doc, const json& node) {
-  if (node.is_object()) {
-    if (auto it = node.find("$ref"); it != node.end()) {
-      const std::string ref = *it;
-      ASSERT_EQ(ref.rfind("#/", 0), 0u) << ref;
-      EXPECT_TRUE(doc.contains(json::json_pointer(ref.substr(1)))) << "dangling " << ref;
-    }
-  }
-  if (node.is_structured())
-    for (const auto& child : node)
-      expect_refs_resolve(doc, child);
-}
-
-TEST_F(RoutesTest, openapi_document_lists_exactly_the_routes_the_router_has) {
-  const json doc = json::parse(embedded_openapi_json()); // throws (fails) when invalid
-  ASSERT_TRUE(doc.at("openapi").is_string());
-  EXPECT_EQ(doc.at("openapi").get<std::string>().rfind("3.1.", 0), 0u);
-  EXPECT_EQ(doc.at("components").at("securitySchemes").at("bearerAuth").at("scheme"), "bearer");
-  expect_refs_resolve(doc, doc);
-
-  // The fixture's router has this part's real routes; placeholders stand for the routes
-  // other files register.
-  const auto placeholder = [](http::HttpRequest&, http::Responder r) { r.send(http::error_response(501, "stub")); };
-  for (const auto& [method, pattern] :
-       std::vector<std::pair<std::string, std::string>>{{"POST", "/ocpp/chargers"},
-                                                        {"GET", "/ocpp/chargers"},
-                                                        {"GET", "/ocpp/chargers/{charger_id}"},
-                                                        {"PUT", "/ocpp/chargers/{charger_id}"},
-                                                        {"DELETE", "/ocpp/chargers/{charger_id}"},
-                                                        {"GET", "/ocpp/chargers/{charger_id}/status"},
-                                                        {"POST", "/ocpp/chargers/{charger_id}/start-charger"},
-                                                        {"POST", "/ocpp/chargers/{charger_id}/stop-charger"},
-                                                        {"POST", "/ocpp/chargers/{charger_id}/restart-charger"},
-                                                        {"GET", "/ocpp/chargers/{charger_id}/logs"},
-                                                        {"POST", "/ocpp/locations/{location_id}/chargers"},
-                                                        {"GET", "/ocpp/locations/{location_id}/chargers/jobs/{job_id}"},
-                                                        {"POST", "/ocpp/commands/{name}"}})
-    router.add(method, pattern, placeholder);
-
-  std::set<std::string> routed;
-  for (const auto& r : router.routes())
-    routed.insert(r.method + ' ' + r.pattern);
-  std::set<std::string> documented;
-  static const std::set<std::string> methods{"get", "put", "post", "delete", "patch", "head", "options", "trace"};
-  for (const auto& [path, item] : doc.at("paths").items())
-    for (const auto& [method, operation] : item.items()) {
-      if (!methods.count(method)) continue;
-      std::string upper = method;
-      for (auto& ch : upper)
-        ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-      documented.insert(upper + ' ' + path);
-      EXPECT_TRUE(operation.contains("operationId")) << upper << ' ' << path;
-      EXPECT_FALSE(operation.at("responses").empty()) << upper << ' ' << path;
-      // Authenticated operations (all but /health and /openapi.json) document their 401.
-      const bool is_public = operation.contains("security") && operation.at("security").empty();
-      EXPECT_EQ(is_public, path == "/health" || path == "/openapi.json") << path;
-      if (!is_public) {
-        EXPECT_TRUE(operation.at("responses").contains("401")) << upper << ' ' << path;
-      }
-    }
-
-  for (const auto& r : routed)
-    EXPECT_TRUE(documented.count(r)) << "route missing from openapi.json: " << r;
-  for (const auto& d : documented)
-    EXPECT_TRUE(routed.count(d)) << "openapi.json documents a route the router lacks: " << d;
+  EXPECT_EQ(r.json_body().at("openapi"), "3.1.0");
+  EXPECT_EQ(call("GET", "/openapi.json", "").body, r.body) << "rendered once, then served as is";
 }
 
 } // namespace
