@@ -20,6 +20,10 @@ struct FleetCounters {
   std::atomic<std::uint64_t> calls_sent_total{0};
   std::atomic<std::uint64_t> call_errors_total{0}; // CALLERROR answers to our calls
   std::atomic<std::uint64_t> call_timeouts_total{0};
+  // Transaction messages the CSMS failed to process (timeout or CALLERROR): resent, and
+  // given up after the configured attempts (TransactionMessageAttempts / MessageAttempts).
+  std::atomic<std::uint64_t> calls_retried_total{0};
+  std::atomic<std::uint64_t> calls_abandoned_total{0};
   std::atomic<std::uint64_t> calls_received_total{0};
   std::atomic<std::uint64_t> transactions_started_total{0};
   std::atomic<std::uint64_t> transactions_stopped_total{0};

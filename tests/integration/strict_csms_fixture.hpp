@@ -71,7 +71,7 @@ protected:
     spec.connectors = connectors;
     spec.version = version_;
     spec.options.frame_log_capacity = 4096;
-    spec.options.call_timeout = 5s;
+    spec.options.call_timeout = call_timeout_;
     spec.options.reset_delay = 100ms;
     const auto id = engine_->add(std::move(spec));
     ids_.push_back(id);
@@ -148,6 +148,7 @@ protected:
   std::shared_ptr<transport::LinkConfig> link_;
   std::shared_ptr<charger::ConnectorSpec> spec_;
   std::vector<fleet::ChargerId> ids_;
+  std::chrono::milliseconds call_timeout_ = 5s; // chargers added from now on
 };
 
 class V16AgainstStrictCsms : public AgainstStrictCsms {

@@ -78,7 +78,8 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
   boot_call_id_.clear();
   boot_deadline_.reset();
   heartbeat_due_.reset();
-  sample_due_.reset();
+  // sample_due_ stays: a charging EV keeps being metered while the CSMS is away; the
+  // samples are durable calls, sent in order after the next Accepted boot.
   pipeline_.on_disconnect(); // durable (transaction) calls wait for the next Accepted boot
   std::fill(reported_status_.begin(), reported_status_.end(), kNeverReported);
   statuses_held_ = false;
@@ -117,10 +118,15 @@ void ChargePoint::on_link_message(std::string_view text) {
       core::bump(counters_.call_errors_total);
       registration_ = RegistrationState::Rejected;
       boot_deadline_ = now() + options_.boot_retry_fallback;
-    } else if (auto done = pipeline_.complete(err->id)) {
-      record_latency(*done);
+    } else if (auto failed = pipeline_.fail(err->id, now(), transaction_retry())) {
+      record_latency(failed->call);
       core::bump(counters_.call_errors_total);
-      handle_error(*done, err->code);
+      if (failed->will_retry) {
+        note_retry(failed->call, "CALLERROR " + err->code);
+      } else {
+        note_abandoned(failed->call);
+        handle_error(failed->call, err->code);
+      }
     }
   }
   pump();
@@ -275,7 +281,9 @@ void ChargePoint::on_accepted() {
   }
   if (!faults_scheduled_) schedule_fault();
   heartbeat_due_ = heartbeat_interval().count() > 0 ? std::optional{now() + heartbeat_interval()} : std::nullopt;
-  sample_due_ = sample_interval().count() > 0 ? std::optional{now() + sample_interval()} : std::nullopt;
+  // A sampling schedule that ran on through an outage keeps its pace.
+  if (!sample_due_)
+    sample_due_ = sample_interval().count() > 0 ? std::optional{now() + sample_interval()} : std::nullopt;
   pump();
 }
 
@@ -346,6 +354,31 @@ void ChargePoint::send_boot() {
 void ChargePoint::record_latency(const rpc::OutstandingCall& call) {
   // The pipeline set the deadline as send time + call timeout.
   counters_.latency.record(call.action, now() - (call.deadline - options_.call_timeout));
+}
+
+rpc::RetryPolicy ChargePoint::transaction_retry() const {
+  // OCPP 1.6 §4.8: a transaction-related message the Central System failed to process is
+  // resubmitted up to TransactionMessageAttempts times, waiting
+  // TransactionMessageRetryInterval * (attempts so far) before each resend.
+  const auto attempts = config_.get_int("TransactionMessageAttempts").value_or(3);
+  const auto interval = config_.get_int("TransactionMessageRetryInterval").value_or(10);
+  return rpc::RetryPolicy{static_cast<std::uint32_t>(std::max<std::int64_t>(attempts, 1)),
+                          std::chrono::seconds{std::max<std::int64_t>(interval, 0)}};
+}
+
+void ChargePoint::note_retry(const rpc::OutstandingCall& call, const std::string& why) {
+  core::bump(counters_.calls_retried_total);
+  core::logger()->info("charger {}: {} failed ({}), transmission {}; resending it", identity(), call.action, why,
+                       call.attempt);
+}
+
+void ChargePoint::note_abandoned(const rpc::OutstandingCall& call) {
+  if (!call.durable) return;
+  // The spec allows discarding it now; say so loudly: the CSMS's view of the transaction
+  // is incomplete from here on.
+  core::bump(counters_.calls_abandoned_total);
+  core::logger()->warn("charger {}: {} not processed by the CSMS after {} transmissions; discarded", identity(),
+                       call.action, call.attempt);
 }
 
 void ChargePoint::enqueue(std::string action, const Json& payload, std::uint64_t cookie, bool durable) {
@@ -625,21 +658,33 @@ void ChargePoint::on_timer(std::uint32_t generation) {
       send_boot();
     }
   }
-  if (auto expired = pipeline_.expire(t)) {
+  if (auto expired = pipeline_.expire(t, transaction_retry())) {
     core::bump(counters_.call_timeouts_total);
-    core::logger()->info("charger {}: {} timed out", identity(), expired->action);
-    if (expired->action == "Authorize")
-      std::erase_if(pending_authorize_, [&](const auto& p) { return p.first == expired->cookie; });
+    if (expired->will_retry) {
+      note_retry(expired->call, "no answer");
+    } else {
+      core::logger()->info("charger {}: {} timed out", identity(), expired->call.action);
+      note_abandoned(expired->call);
+      if (expired->call.action == "Authorize")
+        std::erase_if(pending_authorize_, [&](const auto& p) { return p.first == expired->call.cookie; });
+    }
   }
   if (heartbeat_due_ && *heartbeat_due_ <= t) {
     enqueue("Heartbeat", Json::object());
     heartbeat_due_ = t + heartbeat_interval();
   }
   if (sample_due_ && *sample_due_ <= t) {
+    // Offline, samples queue up with the transaction's other messages; past half the queue
+    // they are skipped (counted as dropped) so a StopTransaction always finds room.
+    const bool room = connected_ || pipeline_.queued() < options_.max_queued_calls / 2;
     bool any = false;
     for (auto& c : model_.connectors()) {
       if (c.transaction()) {
-        send_meter_values(c.id(), "Sample.Periodic");
+        if (room) {
+          send_meter_values(c.id(), "Sample.Periodic");
+        } else {
+          core::bump(counters_.frames_dropped_total);
+        }
         any = true;
       }
     }

@@ -137,10 +137,15 @@ void ChargePoint::on_link_message(std::string_view text) {
       core::bump(counters_.call_errors_total);
       registration_ = RegistrationState::Rejected;
       boot_deadline_ = now() + options_.boot_retry_fallback;
-    } else if (auto done = pipeline_.complete(err->id)) {
-      record_latency(*done);
+    } else if (auto failed = pipeline_.fail(err->id, now(), transaction_retry())) {
+      record_latency(failed->call);
       core::bump(counters_.call_errors_total);
-      handle_error(*done, err->code);
+      if (failed->will_retry) {
+        note_retry(failed->call, "CALLERROR " + err->code);
+      } else {
+        note_abandoned(failed->call);
+        handle_error(failed->call, err->code);
+      }
     }
   }
   report_status_changes();
@@ -369,6 +374,31 @@ void ChargePoint::record_latency(const rpc::OutstandingCall& call) {
   counters_.latency.record(call.action, now() - (call.deadline - options_.call_timeout));
 }
 
+rpc::RetryPolicy ChargePoint::transaction_retry() const {
+  // E13 (transaction-related message not accepted): a TransactionEvent the CSMS failed to
+  // process is sent up to MessageAttempts[TransactionEvent] times, waiting
+  // MessageAttemptInterval[TransactionEvent] * (transmissions so far) before each resend.
+  const auto attempts = device_.get_int("OCPPCommCtrlr", "MessageAttempts", "TransactionEvent").value_or(3);
+  const auto interval = device_.get_int("OCPPCommCtrlr", "MessageAttemptInterval", "TransactionEvent").value_or(10);
+  return rpc::RetryPolicy{static_cast<std::uint32_t>(std::max<std::int64_t>(attempts, 1)),
+                          std::chrono::seconds{std::max<std::int64_t>(interval, 0)}};
+}
+
+void ChargePoint::note_retry(const rpc::OutstandingCall& call, const std::string& why) {
+  core::bump(counters_.calls_retried_total);
+  core::logger()->info("charger {}: {} failed ({}), transmission {}; resending it", identity(), call.action, why,
+                       call.attempt);
+}
+
+void ChargePoint::note_abandoned(const rpc::OutstandingCall& call) {
+  if (!call.durable) return;
+  // The spec allows discarding it now; say so loudly: the CSMS's view of the transaction
+  // is incomplete from here on.
+  core::bump(counters_.calls_abandoned_total);
+  core::logger()->warn("charger {}: {} not processed by the CSMS after {} transmissions; discarded", identity(),
+                       call.action, call.attempt);
+}
+
 void ChargePoint::enqueue(std::string action, const Json& payload, std::uint64_t cookie, bool durable) {
   if (!pipeline_.enqueue(std::move(action), payload, cookie, durable)) {
     core::bump(counters_.frames_dropped_total);
@@ -475,11 +505,16 @@ void ChargePoint::on_timer(std::uint32_t generation) {
       send_boot();
     }
   }
-  if (auto expired = pipeline_.expire(t)) {
+  if (auto expired = pipeline_.expire(t, transaction_retry())) {
     core::bump(counters_.call_timeouts_total);
-    core::logger()->info("charger {}: {} timed out", identity(), expired->action);
-    if (expired->action == "Authorize")
-      std::erase_if(pending_authorize_, [&](const PendingAuthorize& p) { return p.cookie == expired->cookie; });
+    if (expired->will_retry) {
+      note_retry(expired->call, "no answer");
+    } else {
+      core::logger()->info("charger {}: {} timed out", identity(), expired->call.action);
+      note_abandoned(expired->call);
+      if (expired->call.action == "Authorize")
+        std::erase_if(pending_authorize_, [&](const PendingAuthorize& p) { return p.cookie == expired->call.cookie; });
+    }
   }
   if (heartbeat_due_ && *heartbeat_due_ <= t) {
     enqueue("Heartbeat", Json::object());

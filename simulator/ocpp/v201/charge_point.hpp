@@ -150,6 +150,10 @@ private:
   void handle_error(const rpc::OutstandingCall& call, const std::string& code);
   void handle_boot_result(const Json& payload);
   void record_latency(const rpc::OutstandingCall& call);
+  // Transaction messages the CSMS failed to process: the spec's retry settings, and notes.
+  rpc::RetryPolicy transaction_retry() const;
+  void note_retry(const rpc::OutstandingCall& call, const std::string& why);
+  void note_abandoned(const rpc::OutstandingCall& call);
   void run_deferred();
   void run_trigger(const DeferredWork& w);
 
