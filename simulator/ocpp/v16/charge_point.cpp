@@ -254,6 +254,7 @@ void ChargePoint::handle_boot_result(const Json& payload) {
     core::bump(counters_.booted);
     core::bump(counters_.boots_accepted_total);
     boot_deadline_.reset();
+    link_->confirm(); // the connection counts as stable once it also lasts (reconnect backoff)
     if (interval.count() > 0) config_.set_internal("HeartbeatInterval", std::to_string(interval.count()));
     on_accepted();
     return;

@@ -85,6 +85,7 @@ void ChargePoint::on_link_open() {
   // stands, then flush what was queued offline (in order).
   registration_ = RegistrationState::Accepted;
   core::bump(counters_.booted);
+  link_->confirm(); // resumed without a boot: stable once it lasts (reconnect backoff)
   on_accepted();
   rearm();
 }
@@ -289,6 +290,7 @@ void ChargePoint::handle_boot_result(const Json& payload) {
     core::bump(counters_.booted);
     core::bump(counters_.boots_accepted_total);
     boot_deadline_.reset();
+    link_->confirm(); // the connection counts as stable once it also lasts (reconnect backoff)
     if (interval.count() > 0)
       device_.set_internal("OCPPCommCtrlr", "HeartbeatInterval", std::to_string(interval.count()));
     on_accepted();

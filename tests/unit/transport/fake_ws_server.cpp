@@ -204,6 +204,7 @@ private:
     ws_.read_message_max(64u << 20);
     s_.note([&] { ++s_.upgrades; });
     if (s_.options.read_after_upgrade) do_read();
+    if (s_.options.close_after_upgrade != 0) close(s_.options.close_after_upgrade, "bye");
   }
 
   void do_read() {

@@ -31,6 +31,9 @@ struct FakeWsServerOptions {
   bool read_after_upgrade = true;
   // False: accept TCP and then never read or answer anything (not even the TLS hello).
   bool answer_upgrade = true;
+  // Non-zero: close every connection with this code right after the upgrade (a CSMS that
+  // accepts and hangs up at once: the reconnect storm case).
+  unsigned short close_after_upgrade = 0;
   // SO_RCVBUF for accepted sockets (0: system default); small values make the client's
   // writes block sooner.
   int receive_buffer_size = 0;

@@ -235,6 +235,70 @@ TEST_F(LinkTest, refused_connection_is_retried_with_growing_backoff) {
   EXPECT_FALSE(send("x"));
 }
 
+// ---------------------------------------------------------------- reconnect storms
+
+TEST_F(LinkTest, csms_that_accepts_and_closes_at_once_meets_a_growing_backoff) {
+  FakeWsServerOptions options;
+  options.close_after_upgrade = 1000;
+  FakeWsServer server{options};
+  auto config = config_for(server.url());
+  config->backoff = BackoffPolicy{30ms, 1000ms, 2.0, 0.0};
+  make_link(config);
+  listener.open_hook = [&] { link->confirm(); }; // even a confirmed connection must last
+  start();
+  ASSERT_TRUE(listener.wait_for_opens(4));
+  const auto closes = listener.closed_events();
+  const auto opens = listener.open_times();
+  ASSERT_GE(closes.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(closes[i].failure.was_open);
+    EXPECT_TRUE(closes[i].will_retry);
+  }
+  // Delays 30, 60, 120 ms (no jitter): an upgrade does not reset the backoff. Timers
+  // never fire early; before the fix every reconnect waited the initial 30 ms.
+  EXPECT_GE(opens[2] - closes[1].at, 59ms);
+  EXPECT_GE(opens[3] - closes[2].at, 119ms);
+  EXPECT_GE(loop.call([&] { return link->backoff_attempt(); }), 3u);
+}
+
+TEST_F(LinkTest, backoff_restarts_after_a_confirmed_connection_that_lasted_stable_after) {
+  FakeWsServer server;
+  auto config = config_for(server.url());
+  config->backoff = BackoffPolicy{30ms, 1000ms, 2.0, 0.0};
+  config->stable_after = 50ms;
+  make_link(config);
+  start();
+  ASSERT_TRUE(listener.wait_for_opens(1));
+  // Two quick losses grow the backoff.
+  for (std::size_t n = 1; n <= 2; ++n) {
+    loop.call([&] { link->drop(); });
+    ASSERT_TRUE(listener.wait_for_opens(n + 1));
+  }
+  EXPECT_EQ(loop.call([&] { return link->backoff_attempt(); }), 2u);
+  // Confirmed, open past stable_after, then lost: the next delay is the initial one again.
+  loop.call([&] { link->confirm(); });
+  std::this_thread::sleep_for(80ms);
+  loop.call([&] { link->drop(); });
+  ASSERT_TRUE(listener.wait_for_opens(4));
+  EXPECT_EQ(loop.call([&] { return link->backoff_attempt(); }), 1u);
+}
+
+TEST_F(LinkTest, unconfirmed_connection_does_not_restart_the_backoff_however_long_it_lasted) {
+  FakeWsServer server;
+  auto config = config_for(server.url());
+  config->backoff = BackoffPolicy{30ms, 1000ms, 2.0, 0.0};
+  config->stable_after = 20ms;
+  make_link(config);
+  start();
+  ASSERT_TRUE(listener.wait_for_opens(1));
+  loop.call([&] { link->drop(); });
+  ASSERT_TRUE(listener.wait_for_opens(2));
+  std::this_thread::sleep_for(60ms); // open past stable_after, but never confirmed
+  loop.call([&] { link->drop(); });
+  ASSERT_TRUE(listener.wait_for_opens(3));
+  EXPECT_EQ(loop.call([&] { return link->backoff_attempt(); }), 2u);
+}
+
 TEST_F(LinkTest, stop_while_waiting_to_retry_cancels_the_retry) {
   auto config = config_for("ws://127.0.0.1:" + std::to_string(unused_port()) + "/ocpp");
   config->backoff = BackoffPolicy{100ms, 1000ms, 2.0, 0.0};
