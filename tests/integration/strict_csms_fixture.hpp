@@ -71,6 +71,7 @@ protected:
     spec.connectors = connectors;
     spec.version = version_;
     spec.options.frame_log_capacity = 4096;
+    spec.options.frame_log_frame_bytes = frame_log_frame_bytes_;
     spec.options.call_timeout = call_timeout_;
     spec.options.reset_delay = 100ms;
     const auto id = engine_->add(std::move(spec));
@@ -149,6 +150,7 @@ protected:
   std::shared_ptr<charger::ConnectorSpec> spec_;
   std::vector<fleet::ChargerId> ids_;
   std::chrono::milliseconds call_timeout_ = 5s; // chargers added from now on
+  std::size_t frame_log_frame_bytes_ = 1 << 20; // every frame is validated whole
 };
 
 class V16AgainstStrictCsms : public AgainstStrictCsms {

@@ -38,6 +38,7 @@ struct ChargePointOptions {
   std::chrono::seconds boot_retry_fallback{30}; // when the CSMS gives interval 0 or no answer
   std::chrono::milliseconds reset_delay{500};   // from the Reset answer to the reconnect
   std::size_t frame_log_capacity = 64;
+  std::size_t frame_log_frame_bytes = rpc::FrameLog::kDefaultMaxFrameBytes; // longer frames are stored cut
   std::size_t max_queued_calls = 64;
   std::uint64_t seed = 1;
   // The brand/model profile (identity, connectors, configuration, supported actions); null

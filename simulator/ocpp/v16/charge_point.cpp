@@ -22,8 +22,8 @@ ChargePoint::ChargePoint(boost::asio::any_io_executor executor, const core::Cloc
     : executor_(executor), clock_(clock), counters_(counters), options_(options),
       model_(ocpp::build_charger_model(std::move(identity), connector_spec, connector_count, options)),
       config_(options.profile != nullptr ? config_schema_for(*options.profile) : core_config_schema()),
-      pipeline_(options.max_queued_calls), frame_log_(options.frame_log_capacity), timer_(executor),
-      reported_status_(static_cast<std::size_t>(model_.connector_count()) + 1, kNeverReported) {
+      pipeline_(options.max_queued_calls), frame_log_(options.frame_log_capacity, options.frame_log_frame_bytes),
+      timer_(executor), reported_status_(static_cast<std::size_t>(model_.connector_count()) + 1, kNeverReported) {
   config_.set_internal("NumberOfConnectors", std::to_string(model_.connector_count()));
   if (link_config->ping_interval.count() >= 0)
     config_.set_internal(

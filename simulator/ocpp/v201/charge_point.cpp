@@ -27,8 +27,8 @@ ChargePoint::ChargePoint(boost::asio::any_io_executor executor, const core::Cloc
       model_(ocpp::build_charger_model(std::move(identity), connector_spec, connector_count, options)),
       device_(options.profile != nullptr ? device_model_for(*options.profile, model_.connector_count())
                                          : standard_device_model(model_.connector_count())),
-      pipeline_(options.max_queued_calls), frame_log_(options.frame_log_capacity), timer_(executor),
-      reported_status_(static_cast<std::size_t>(model_.connector_count()) + 1, kNeverReported) {
+      pipeline_(options.max_queued_calls), frame_log_(options.frame_log_capacity, options.frame_log_frame_bytes),
+      timer_(executor), reported_status_(static_cast<std::size_t>(model_.connector_count()) + 1, kNeverReported) {
   if (link_config->ping_interval.count() >= 0)
     device_.set_internal(
         "OCPPCommCtrlr", "WebSocketPingInterval",
@@ -111,6 +111,8 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
 
 void ChargePoint::on_link_message(std::string_view text) {
   delayed_.run_due(now());
+  // Frames are bounded by LinkConfig::max_inbound_message (far below 4 GiB).
+  inbound_bytes_ = static_cast<std::uint32_t>(std::min<std::size_t>(text.size(), UINT32_MAX));
   frame_log_.record(rpc::Direction::CsmsToCharger, clock_.wall_now(), text);
   if (options_.frame_observer != nullptr)
     options_.frame_observer->on_frame(options_.observer_key, rpc::Direction::CsmsToCharger, clock_.wall_now(), text);

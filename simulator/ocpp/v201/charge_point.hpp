@@ -85,6 +85,8 @@ public:
   }
   const core::Clock& clock() const noexcept { return clock_; }
   SteadyTime now() const { return clock_.steady_now(); }
+  // Size of the frame being handled (BytesPerMessage checks).
+  [[nodiscard]] std::size_t inbound_bytes() const noexcept { return inbound_bytes_; }
   // True while a reset waits for transactions to end (Reset OnIdle answered Scheduled).
   [[nodiscard]] bool reset_scheduled() const noexcept { return reset_on_idle_; }
   void schedule_reset_on_idle() noexcept { reset_on_idle_ = true; }
@@ -205,6 +207,7 @@ private:
   std::uint32_t sessions_ = 0;
   std::uint32_t faults_seen_ = 0;
   std::uint32_t accepts_ = 0;
+  std::uint32_t inbound_bytes_ = 0; // of the frame being handled
   ocpp::DelayedActions delayed_;
   bool statuses_held_ = false; // accepted, first status report not due yet
   bool faults_scheduled_ = false;
