@@ -28,7 +28,11 @@ struct FleetCounters {
   std::atomic<std::uint64_t> transactions_started_total{0};
   std::atomic<std::uint64_t> transactions_stopped_total{0};
   std::atomic<std::uint64_t> frames_dropped_total{0}; // outbound queue full
-  ActionLatencies latency;                            // CALL -> CALLRESULT/CALLERROR, per action
+  // Ended connections and failed attempts by cause, indexed by transport::LinkError (core
+  // knows no transport: the adapters static_assert that every code fits).
+  static constexpr int kLinkFailureKinds = 32;
+  std::atomic<std::uint64_t> link_failures_total[kLinkFailureKinds] = {};
+  ActionLatencies latency; // CALL -> CALLRESULT/CALLERROR, per action
 };
 
 inline void bump(std::atomic<std::int64_t>& c, std::int64_t d = 1) { c.fetch_add(d, std::memory_order_relaxed); }

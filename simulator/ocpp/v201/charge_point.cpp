@@ -105,6 +105,10 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
   pipeline_.on_disconnect();
   std::fill(reported_status_.begin(), reported_status_.end(), kNeverReported);
   statuses_held_ = false;
+  static_assert(transport::kLinkErrorCount <= core::FleetCounters::kLinkFailureKinds);
+  // Every cause is counted (progress line, summary): a retry loop is never silent.
+  if (failure.code != transport::LinkError::Stopped)
+    core::bump(counters_.link_failures_total[static_cast<int>(failure.code)]);
   if (!will_retry && !stopped_ && failure.code != transport::LinkError::Stopped) core::bump(counters_.failed);
   rearm();
 }

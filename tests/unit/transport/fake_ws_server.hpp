@@ -22,6 +22,7 @@ struct FakeWsServerOptions {
   std::optional<std::string> subprotocol = std::string{"ocpp1.6"};
   // Non-zero: answer every upgrade with this HTTP status (e.g. 401, 403) instead of 101.
   unsigned reject_status = 0;
+  std::string reject_body = "rejected"; // body of that answer
   // When set, an upgrade whose Authorization header differs gets 401.
   std::optional<std::string> required_authorization;
   // Echo every received message back.
