@@ -226,6 +226,9 @@ void add_run_command(CLI::App& app, RunOptions& o) {
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
   run->add_option("--summary-json", o.summary_json, "Also write the summary as JSON to this file");
+  run->add_flag("--stop-abruptly", o.stop_abruptly,
+                "When chargers stop (end of --duration, Ctrl-C/SIGTERM, ramp-down), close their connections at once "
+                "instead of first ending their transactions with the CSMS");
   run->add_flag("--exit-when-booted", o.exit_when_booted, "Stop as soon as every charger is booted (for benchmarks)");
   add_protocol_options(*run, o.protocol);
   add_model_options(*run, o.models);
@@ -326,6 +329,7 @@ int run_fleet(const RunOptions& o) {
     spec.connectors = o.connectors;
     spec.options.seed = o.seed;
     spec.options.frame_log_capacity = o.frame_log;
+    spec.options.end_transactions_on_stop = !o.stop_abruptly;
     spec.basic_auth_password = o.password;
     if (spec.version == ocpp::ProtocolVersion::V201) ++v201_count;
     const auto id = engine.add(std::move(spec));

@@ -73,6 +73,7 @@ protected:
     spec.options.frame_log_capacity = 4096;
     spec.options.frame_log_frame_bytes = frame_log_frame_bytes_;
     spec.options.call_timeout = call_timeout_;
+    spec.options.end_transactions_on_stop = end_transactions_on_stop_;
     spec.options.reset_delay = 100ms;
     const auto id = engine_->add(std::move(spec));
     ids_.push_back(id);
@@ -151,6 +152,7 @@ protected:
   std::vector<fleet::ChargerId> ids_;
   std::chrono::milliseconds call_timeout_ = 5s; // chargers added from now on
   std::size_t frame_log_frame_bytes_ = 1 << 20; // every frame is validated whole
+  bool end_transactions_on_stop_ = true;        // ChargePointOptions::end_transactions_on_stop
 };
 
 class V16AgainstStrictCsms : public AgainstStrictCsms {

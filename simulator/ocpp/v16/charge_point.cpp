@@ -50,6 +50,32 @@ void ChargePoint::start() {
 }
 
 void ChargePoint::stop() {
+  if (stopping_) return; // already ending its transactions: the grace bounds it
+  bool any = false;
+  for (const auto& c : model_.connectors())
+    any = any || static_cast<bool>(c.transaction());
+  if (!stopped_ && any && options_.end_transactions_on_stop) {
+    // Shutting a charger down is local: its transactions end as a local stop would, and
+    // the CSMS hears of it before the connection goes (bounded by stop_grace).
+    for (auto& c : model_.connectors())
+      if (c.transaction()) end_transaction(c.id(), charger::StopReason::Local);
+    report_status_changes();
+    pump();
+    if (connected_ && registration_ == RegistrationState::Accepted && !drained()) {
+      stopping_ = true;
+      stop_due_ = now() + options_.stop_grace;
+      rearm();
+      return;
+    }
+  }
+  finish_stop();
+}
+
+bool ChargePoint::drained() const { return !pipeline_.in_flight() && pipeline_.queued() == 0; }
+
+void ChargePoint::finish_stop() {
+  stopping_ = false;
+  stop_due_.reset();
   stopped_ = true;
   delayed_.clear(); // powered off: no pending hardware work, faults rescheduled at the next boot
   faults_scheduled_ = false;
@@ -89,6 +115,7 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
     core::bump(counters_.link_failures_total[static_cast<int>(failure.code)]);
   if (!will_retry && !stopped_ && failure.code != transport::LinkError::Stopped) core::bump(counters_.failed);
   if (pending_reset_ && failure.code == transport::LinkError::Stopped) pending_reset_.reset();
+  if (stopping_) return finish_stop(); // lost while ending its transactions: stop now
   rearm();
 }
 
@@ -134,6 +161,7 @@ void ChargePoint::on_link_message(std::string_view text) {
     }
   }
   pump();
+  if (stopping_ && drained()) return finish_stop(); // the CSMS has answered everything
   rearm();
 }
 
@@ -632,6 +660,7 @@ void ChargePoint::rearm() {
   consider(heartbeat_due_);
   consider(sample_due_);
   consider(reset_due_);
+  consider(stop_due_);
   consider(delayed_.earliest());
   consider(pipeline_.deadline());
   const std::uint32_t generation = ++timer_generation_;
@@ -651,6 +680,7 @@ void ChargePoint::rearm() {
 void ChargePoint::on_timer(std::uint32_t generation) {
   if (generation != timer_generation_ || stopped_) return;
   const auto t = now();
+  if (stopping_ && (drained() || (stop_due_ && *stop_due_ <= t))) return finish_stop();
   delayed_.run_due(t);
   if (reset_due_ && *reset_due_ <= t) {
     reset_due_.reset();

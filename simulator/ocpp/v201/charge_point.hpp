@@ -159,6 +159,10 @@ private:
   void run_deferred();
   void run_trigger(const DeferredWork& w);
 
+  // Stopping (stop(): end transactions, wait for their answers within stop_grace)
+  bool drained() const;
+  void finish_stop();
+
   // Timing
   void rearm();
   void on_timer(std::uint32_t generation);
@@ -191,6 +195,7 @@ private:
   std::optional<SteadyTime> heartbeat_due_;
   std::optional<SteadyTime> sample_due_;
   std::optional<SteadyTime> reset_due_;
+  std::optional<SteadyTime> stop_due_;        // stop_grace ends
   std::vector<std::uint8_t> reported_status_; // per EVSE 1..n (index 0 unused), 0xFF = never
   std::vector<TxTrack> tracks_;
   std::vector<DeferredWork> deferred_;
@@ -199,6 +204,7 @@ private:
   std::int64_t report_request_seq_ = 0;
   bool connected_ = false;
   bool stopped_ = false;
+  bool stopping_ = false; // stop() waits for the transactions' last answers
   bool reset_on_idle_ = false;
   // A 2.0.1 station boots once per power cycle (start or reset); after a lost connection it
   // resumes as Accepted and reports its EVSEs again instead of booting anew.
