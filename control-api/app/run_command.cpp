@@ -30,6 +30,27 @@ extern "C" void on_signal(int) { g_stop = 1; }
 
 using ull = unsigned long long;
 
+// Ended connections and failed attempts by cause ("closed_by_peer 120, http_not_found 3"),
+// in code order; empty when there were none.
+std::string link_failures_text(const core::FleetCounters& c) {
+  std::string out;
+  for (int i = 1; i < transport::kLinkErrorCount; ++i) {
+    const auto n = c.link_failures_total[i].load(std::memory_order_relaxed);
+    if (n == 0) continue;
+    if (!out.empty()) out += ", ";
+    out += std::string{transport::code_name(static_cast<transport::LinkError>(i))} + " " + std::to_string(n);
+  }
+  return out;
+}
+
+nlohmann::json link_failures_json(const core::FleetCounters& c) {
+  nlohmann::json j = nlohmann::json::object();
+  for (int i = 1; i < transport::kLinkErrorCount; ++i)
+    if (const auto n = c.link_failures_total[i].load(std::memory_order_relaxed); n > 0)
+      j[std::string{transport::code_name(static_cast<transport::LinkError>(i))}] = n;
+  return j;
+}
+
 void print_progress(const core::FleetCounters& c, int total, double elapsed, std::uint64_t& last_connects,
                     double& last_elapsed) {
   const auto connects = c.connects_total.load();
@@ -37,9 +58,13 @@ void print_progress(const core::FleetCounters& c, int total, double elapsed, std
   const double rate = dt > 0 ? static_cast<double>(connects - last_connects) / dt : 0.0;
   last_connects = connects;
   last_elapsed = elapsed;
-  std::printf("[%7.1fs] connected %lld/%d  booted %lld  in-transaction %lld  failed %lld  connects/s %.0f\n", elapsed,
-              static_cast<long long>(c.connected.load()), total, static_cast<long long>(c.booted.load()),
-              static_cast<long long>(c.in_transaction.load()), static_cast<long long>(c.failed.load()), rate);
+  // Why connections end or attempts fail, counted by cause since the start: a retry loop
+  // (404, 500, handshake timeouts, oversized frames, ...) never looks like a quiet fleet.
+  const std::string causes = link_failures_text(c);
+  std::printf("[%7.1fs] connected %lld/%d  booted %lld  in-transaction %lld  failed %lld  connects/s %.0f%s%s\n",
+              elapsed, static_cast<long long>(c.connected.load()), total, static_cast<long long>(c.booted.load()),
+              static_cast<long long>(c.in_transaction.load()), static_cast<long long>(c.failed.load()), rate,
+              causes.empty() ? "" : "  disconnects: ", causes.c_str());
   std::fflush(stdout);
 }
 
@@ -190,6 +215,11 @@ void add_run_command(CLI::App& app, RunOptions& o) {
   run->add_option("--ping-interval", o.ping_interval_s, "WebSocket ping interval in seconds (0 = off)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  run->add_option("--stable-after", o.stable_after_s,
+                  "Seconds a connection (boot accepted) must last before the reconnect backoff starts again "
+                  "from its initial delay")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   run->add_option("--progress-interval", o.progress_interval_s, "Seconds between progress lines")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -203,6 +233,9 @@ void add_run_command(CLI::App& app, RunOptions& o) {
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
   run->add_option("--summary-json", o.summary_json, "Also write the summary as JSON to this file");
+  run->add_flag("--stop-abruptly", o.stop_abruptly,
+                "When chargers stop (end of --duration, Ctrl-C/SIGTERM, ramp-down), close their connections at once "
+                "instead of first ending their transactions with the CSMS");
   run->add_flag("--exit-when-booted", o.exit_when_booted, "Stop as soon as every charger is booted (for benchmarks)");
   add_protocol_options(*run, o.protocol);
   add_model_options(*run, o.models);
@@ -252,6 +285,7 @@ int run_fleet(const RunOptions& o) {
   transport::LinkConfig link;
   link.url = *url;
   link.ping_interval = std::chrono::milliseconds{static_cast<std::int64_t>(o.ping_interval_s * 1000)};
+  link.stable_after = std::chrono::milliseconds{static_cast<std::int64_t>(o.stable_after_s * 1000)};
   link.source_addresses = pool;
   const LoadShapingOptions shaping = share_of(o.load_shaping, shard->count); // flags are fleet-wide
   link.connect_gate = make_connect_gate(shaping);
@@ -319,6 +353,7 @@ int run_fleet(const RunOptions& o) {
     spec.connectors = o.connectors;
     spec.options.seed = o.seed;
     spec.options.frame_log_capacity = o.frame_log;
+    spec.options.end_transactions_on_stop = !o.stop_abruptly;
     spec.basic_auth_password = o.password;
     if (spec.version == ocpp::ProtocolVersion::V201) ++v201_count;
     const auto id = engine.add(std::move(spec));
@@ -421,6 +456,11 @@ int run_fleet(const RunOptions& o) {
               static_cast<unsigned long long>(c.transactions_started_total.load()),
               static_cast<unsigned long long>(c.transactions_stopped_total.load()),
               static_cast<long long>(c.failed.load()));
+  if (const auto causes = link_failures_text(c); !causes.empty())
+    std::printf("connections ended or failed, by cause: %s\n", causes.c_str());
+  if (c.calls_retried_total.load() > 0 || c.calls_abandoned_total.load() > 0)
+    std::printf("transaction messages: %llu resent, %llu discarded after their last attempt\n",
+                static_cast<ull>(c.calls_retried_total.load()), static_cast<ull>(c.calls_abandoned_total.load()));
   print_latency_table(stdout, c.latency);
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -444,6 +484,9 @@ int run_fleet(const RunOptions& o) {
                      {"call_errors_total", c.call_errors_total.load()},
                      {"call_timeouts_total", c.call_timeouts_total.load()},
                      {"failed", c.failed.load()},
+                     {"link_failures", link_failures_json(c)},
+                     {"calls_retried_total", c.calls_retried_total.load()},
+                     {"calls_abandoned_total", c.calls_abandoned_total.load()},
                      {"shards", engine.shard_count()},
                      {"fleet_chargers", o.count},
                      {"fleet_shard", o.fleet_shard},

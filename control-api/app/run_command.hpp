@@ -26,6 +26,9 @@ struct RunOptions {
   unsigned shards = 0;
   std::optional<std::string> password;
   double ping_interval_s = 30;
+  double stable_after_s = 30;
+  bool stop_abruptly = false; // stop without ending transactions first (the old behaviour) // a connection this long
+                              // (boot accepted) restarts the reconnect backoff
   double progress_interval_s = 1;
   std::string log_level = "warn";
   std::optional<std::string> summary_json; // write the summary as JSON to this path

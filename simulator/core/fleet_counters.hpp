@@ -20,11 +20,19 @@ struct FleetCounters {
   std::atomic<std::uint64_t> calls_sent_total{0};
   std::atomic<std::uint64_t> call_errors_total{0}; // CALLERROR answers to our calls
   std::atomic<std::uint64_t> call_timeouts_total{0};
+  // Transaction messages the CSMS failed to process (timeout or CALLERROR): resent, and
+  // given up after the configured attempts (TransactionMessageAttempts / MessageAttempts).
+  std::atomic<std::uint64_t> calls_retried_total{0};
+  std::atomic<std::uint64_t> calls_abandoned_total{0};
   std::atomic<std::uint64_t> calls_received_total{0};
   std::atomic<std::uint64_t> transactions_started_total{0};
   std::atomic<std::uint64_t> transactions_stopped_total{0};
   std::atomic<std::uint64_t> frames_dropped_total{0}; // outbound queue full
-  ActionLatencies latency;                            // CALL -> CALLRESULT/CALLERROR, per action
+  // Ended connections and failed attempts by cause, indexed by transport::LinkError (core
+  // knows no transport: the adapters static_assert that every code fits).
+  static constexpr int kLinkFailureKinds = 32;
+  std::atomic<std::uint64_t> link_failures_total[kLinkFailureKinds] = {};
+  ActionLatencies latency; // CALL -> CALLRESULT/CALLERROR, per action
 };
 
 inline void bump(std::atomic<std::int64_t>& c, std::int64_t d = 1) { c.fetch_add(d, std::memory_order_relaxed); }

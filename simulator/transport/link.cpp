@@ -234,7 +234,9 @@ void Link::session_open(SessionBase* s) {
   if (s != session_.get()) return;
   release_gate(); // the handshake is over
   state_ = LinkState::Open;
-  backoff_.reset();
+  // Not backoff_.reset(): an upgrade alone proves nothing (see LinkConfig::stable_after).
+  opened_at_ = timer_now();
+  confirmed_ = false;
   last_failure_.reset();
   if (config_->ping_interval.count() > 0) {
     arm_timer(config_->ping_interval, PingDue);
@@ -264,6 +266,8 @@ void Link::session_closed(SessionBase* s, LinkFailure failure) {
   release_gate(); // no-op when it already opened
   ++timer_generation_;
   timer_.cancel();
+  if (failure.was_open && confirmed_ && timer_now() - opened_at_ >= config_->stable_after) backoff_.reset();
+  confirmed_ = false;
   bool will_retry = false;
   if (restart_delay_) {
     // Closed on purpose (restart): reconnect after the requested delay.

@@ -33,6 +33,10 @@ struct LinkConfig {
   std::size_t max_outbound_queue = 32; // frames waiting behind the one being written
   std::size_t max_inbound_message = 1 << 20;
   BackoffPolicy backoff{};
+  // The backoff starts again from `initial` only after a connection proved stable: the
+  // owner confirmed it (boot accepted) and it stayed open this long. A CSMS that accepts
+  // and closes at once (or on the first frame) thus meets a growing delay, not a storm.
+  std::chrono::milliseconds stable_after{30'000};
   std::shared_ptr<boost::asio::ssl::context> tls; // required for wss://
   // Load shaping (connect rate, concurrent handshakes), shared by the whole fleet across
   // shards. Null: every attempt starts at once, as without shaping.
@@ -90,6 +94,12 @@ public:
   // policy, as after a network failure (the "storm" action).
   void drop();
 
+  // The owner's word that the CSMS accepted this connection (e.g. BootNotification
+  // Accepted); with stable_after of open time, the backoff is reset when it ends.
+  void confirm() noexcept { confirmed_ = state_ == LinkState::Open; }
+  // Delays taken from the backoff since it was last reset (tests, diagnostics).
+  [[nodiscard]] std::uint32_t backoff_attempt() const noexcept { return backoff_.attempt(); }
+
   // Queues a text frame. False when not open or the outbound queue is full.
   bool send(std::string frame);
 
@@ -134,8 +144,10 @@ private:
   std::optional<std::chrono::milliseconds> restart_delay_;
   std::uint32_t attempts_ = 0;
   std::uint32_t source_index_ = 0; // sits in what was tail padding: sizeof(Link) is unchanged
+  GateTime opened_at_{};
   LinkState state_ = LinkState::Idle;
   bool awaiting_pong_ = false;
+  bool confirmed_ = false;
   GateTicket gate_ticket_; // 3 bytes of tail padding: sizeof(Link) is unchanged
 };
 

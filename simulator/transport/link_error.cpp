@@ -24,6 +24,12 @@ public:
     case LinkError::ConnectionLost: return "the connection was lost";
     case LinkError::Stopped: return "the connection was closed by the simulator";
     case LinkError::TlsCertificateRejected: return "the CSMS refused the client certificate (or required one)";
+    case LinkError::HttpNotFound:
+      return "the CSMS answered 404 Not Found to the WebSocket upgrade (check the URL path)";
+    case LinkError::UpgradeRedirected: return "the CSMS redirected the WebSocket upgrade (redirects are not followed)";
+    case LinkError::HttpServerError: return "the CSMS answered the WebSocket upgrade with a server error (5xx)";
+    case LinkError::MessageTooBig: return "the CSMS sent a message larger than the inbound limit";
+    case LinkError::SourceAddressUnavailable: return "the source address is not configured on this host";
     }
     return "unknown link error";
   }
@@ -56,6 +62,11 @@ std::string_view code_name(LinkError e) noexcept {
   case LinkError::ConnectionLost: return "connection_lost";
   case LinkError::Stopped: return "stopped";
   case LinkError::TlsCertificateRejected: return "tls_certificate_rejected";
+  case LinkError::HttpNotFound: return "http_not_found";
+  case LinkError::UpgradeRedirected: return "upgrade_redirected";
+  case LinkError::HttpServerError: return "http_server_error";
+  case LinkError::MessageTooBig: return "message_too_big";
+  case LinkError::SourceAddressUnavailable: return "source_address_unavailable";
   }
   return "unknown";
 }
@@ -68,6 +79,9 @@ bool is_retryable(LinkError e) noexcept {
   case LinkError::HttpUnauthorized:
   case LinkError::SubprotocolMissing:
   case LinkError::SubprotocolMismatch:
+  case LinkError::HttpNotFound:
+  case LinkError::UpgradeRedirected:
+  case LinkError::SourceAddressUnavailable:
   case LinkError::Stopped: return false;
   default: return true;
   }

@@ -27,7 +27,14 @@ enum class LinkError {
   // The server refused our client certificate, or asked for one we do not have (a TLS
   // certificate alert): security profile 3 misconfiguration, not fixed by retrying.
   TlsCertificateRejected,
+  HttpNotFound,             // 404 at the upgrade: wrong URL path, not fixed by retrying
+  UpgradeRedirected,        // 3xx at the upgrade: we never follow redirects (detail: Location)
+  HttpServerError,          // 5xx at the upgrade
+  MessageTooBig,            // an inbound message over LinkConfig::max_inbound_message (closed 1009)
+  SourceAddressUnavailable, // cannot bind the pool's source address: not configured on this host
 };
+// One past the largest code (arrays of per-cause counters).
+inline constexpr int kLinkErrorCount = static_cast<int>(LinkError::SourceAddressUnavailable) + 1;
 
 const std::error_category& link_category() noexcept;
 std::error_code make_error_code(LinkError e) noexcept;

@@ -14,6 +14,7 @@
 
 #include <netinet/in.h>
 
+#include <cctype>
 #include <iterator>
 #include <optional>
 #include <vector>
@@ -174,7 +175,9 @@ private:
     socket.bind(tcp::endpoint{source, 0}, ec);
     if (ec) {
       std::string detail = "cannot bind to source address " + source.to_string() + ": " + ec.message();
-      if (ec == boost::system::errc::address_not_available) detail += " (is it configured on this host?)";
+      // Not configured here: retrying cannot help, fail fast. Other bind errors may pass.
+      if (ec == boost::system::errc::address_not_available)
+        return finish(LinkError::SourceAddressUnavailable, detail + " (is it configured on this host?)");
       return finish(LinkError::ConnectFailed, std::move(detail));
     }
     socket.async_connect(remote, [self = this->shared_from_this()](error_code ec2) { self->on_bound_connect(ec2); });
@@ -270,14 +273,35 @@ private:
                         [self = this->shared_from_this()](error_code ec) { self->on_ws_handshake(ec); });
   }
 
+  // A non-101 answer to the upgrade, named by what it means for retrying.
+  void declined(const websocket::response_type& response) {
+    const unsigned status = response.result_int();
+    const std::string what = "HTTP " + std::to_string(status) + " at the WebSocket upgrade";
+    if (status == 401) return finish(LinkError::HttpUnauthorized, what + " (check the Basic auth password)");
+    if (status == 404) return finish(LinkError::HttpNotFound, what + " (no CSMS endpoint at " + target_ + ")");
+    if (status >= 300 && status < 400) {
+      const auto location = response[http::field::location];
+      return finish(LinkError::UpgradeRedirected,
+                    what + (location.empty() ? std::string{} : " to " + std::string{location}) +
+                        "; redirects are not followed: point the URL there");
+    }
+    if (status >= 500) return finish(LinkError::HttpServerError, what);
+    // A server that refuses our subprotocol says so in a 400 (e.g. ocpp-rpc: "no common
+    // subprotocol"); that is a configuration error like a mismatch, not worth retrying.
+    std::string body = response.body().substr(0, 200);
+    for (auto& ch : body)
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (status == 400 && body.find("protocol") != std::string::npos)
+      return finish(LinkError::SubprotocolMismatch,
+                    what + ": the CSMS refused subprotocol '" + config_->subprotocol + "' (" + body + ")");
+    return finish(LinkError::UpgradeRejected, what);
+  }
+
   void on_ws_handshake(error_code ec) {
     const auto response = std::move(response_);
     if (forced_) return finish(*forced_, "");
     if (ec == websocket::error::upgrade_declined) {
-      const unsigned status = response->result_int();
-      if (status == 401)
-        return finish(LinkError::HttpUnauthorized, "HTTP 401 at the WebSocket upgrade (check the Basic auth password)");
-      return finish(LinkError::UpgradeRejected, "HTTP " + std::to_string(status) + " at the WebSocket upgrade");
+      return declined(*response);
     }
     if constexpr (tls) {
       // With TLS 1.3 the server judges our certificate after our handshake completed: its
@@ -333,6 +357,9 @@ private:
             "close code " + std::to_string(reason.code) +
                 (reason.reason.empty() ? "" : " (" + std::string(reason.reason.data(), reason.reason.size()) + ")"));
       }
+      if (ec == websocket::error::message_too_big)
+        return finish(LinkError::MessageTooBig, "inbound message over " + std::to_string(config_->max_inbound_message) +
+                                                    " bytes (LinkConfig::max_inbound_message); closed with 1009");
       return finish(LinkError::ConnectionLost, ec.message());
     }
     if (!ws_.is_message_done()) return do_read();

@@ -56,6 +56,7 @@ protected:
     spec.options.seed = kSeed;
     spec.options.fleet_index = index;
     spec.options.frame_log_capacity = 4096;
+    spec.options.frame_log_frame_bytes = 1 << 20;
     spec.options.call_timeout = 5s;
     const auto id = engine_->add(std::move(spec));
     ids_.push_back(id);
@@ -259,6 +260,7 @@ TEST_F(ProfileChargers, seeded_faults_of_the_profile_come_and_go_on_schedule) {
   spec.link = link_;
   spec.options.seed = kSeed;
   spec.options.frame_log_capacity = 4096;
+  spec.options.frame_log_frame_bytes = 1 << 20;
   const auto id = engine_->add(spec);
   ids_.push_back(id);
   engine_->start(id);

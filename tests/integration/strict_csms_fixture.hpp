@@ -71,7 +71,9 @@ protected:
     spec.connectors = connectors;
     spec.version = version_;
     spec.options.frame_log_capacity = 4096;
-    spec.options.call_timeout = 5s;
+    spec.options.frame_log_frame_bytes = frame_log_frame_bytes_;
+    spec.options.call_timeout = call_timeout_;
+    spec.options.end_transactions_on_stop = end_transactions_on_stop_;
     spec.options.reset_delay = 100ms;
     const auto id = engine_->add(std::move(spec));
     ids_.push_back(id);
@@ -148,6 +150,9 @@ protected:
   std::shared_ptr<transport::LinkConfig> link_;
   std::shared_ptr<charger::ConnectorSpec> spec_;
   std::vector<fleet::ChargerId> ids_;
+  std::chrono::milliseconds call_timeout_ = 5s; // chargers added from now on
+  std::size_t frame_log_frame_bytes_ = 1 << 20; // every frame is validated whole
+  bool end_transactions_on_stop_ = true;        // ChargePointOptions::end_transactions_on_stop
 };
 
 class V16AgainstStrictCsms : public AgainstStrictCsms {

@@ -37,7 +37,13 @@ struct ChargePointOptions {
   std::chrono::milliseconds call_timeout{30'000};
   std::chrono::seconds boot_retry_fallback{30}; // when the CSMS gives interval 0 or no answer
   std::chrono::milliseconds reset_delay{500};   // from the Reset answer to the reconnect
+  // stop() first ends running transactions with the CSMS (1.6 StopTransaction, 2.0.1
+  // TransactionEvent Ended, reason Local) and closes once they are answered or stop_grace
+  // has passed; false: the old behaviour, close at once and leave them running.
+  bool end_transactions_on_stop = true;
+  std::chrono::milliseconds stop_grace{2000};
   std::size_t frame_log_capacity = 64;
+  std::size_t frame_log_frame_bytes = rpc::FrameLog::kDefaultMaxFrameBytes; // longer frames are stored cut
   std::size_t max_queued_calls = 64;
   std::uint64_t seed = 1;
   // The brand/model profile (identity, connectors, configuration, supported actions); null

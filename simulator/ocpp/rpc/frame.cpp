@@ -60,10 +60,15 @@ FrameError reject(std::string id, ErrorCode code, std::string description, bool 
   return FrameError{std::move(id), code, std::move(description), reply};
 }
 
-// The id to echo in a CALLERROR for a frame we reject. "Readable" means the element is a
-// string; an over-long id is still echoed so the peer can correlate our refusal.
+// The id to echo in a CALLERROR for a frame we reject. "Readable" means a string of at
+// most 36 characters; anything else is answered with "-1", as for an unreadable id: we
+// never echo what a CSMS can make arbitrarily long (a megabyte id would come back to it
+// and sit in our frame log).
 std::string readable_id(const Json& frame) {
-  if (frame.size() > 1 && frame[1].is_string()) return frame[1].get<std::string>();
+  if (frame.size() > 1 && frame[1].is_string()) {
+    const auto& id = frame[1].get_ref<const std::string&>();
+    if (utf8_length(id) <= max_id_len) return id;
+  }
   return unknown_id;
 }
 
@@ -107,7 +112,7 @@ ParsedFrame parse_typed(Json& frame, int type) {
   // FormationViolation rather than PropertyConstraintViolation: the id belongs to the RPC
   // envelope, and the Property/Type/Occurrence codes describe the action's payload.
   if (utf8_length(id) > max_id_len)
-    return reject(std::move(id), ErrorCode::FormationViolation,
+    return reject(unknown_id, ErrorCode::FormationViolation,
                   std::string{name} + ": message id longer than " + std::to_string(max_id_len) + " characters", reply);
 
   switch (type) {

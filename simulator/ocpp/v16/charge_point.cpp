@@ -22,8 +22,8 @@ ChargePoint::ChargePoint(boost::asio::any_io_executor executor, const core::Cloc
     : executor_(executor), clock_(clock), counters_(counters), options_(options),
       model_(ocpp::build_charger_model(std::move(identity), connector_spec, connector_count, options)),
       config_(options.profile != nullptr ? config_schema_for(*options.profile) : core_config_schema()),
-      pipeline_(options.max_queued_calls), frame_log_(options.frame_log_capacity), timer_(executor),
-      reported_status_(static_cast<std::size_t>(model_.connector_count()) + 1, kNeverReported) {
+      pipeline_(options.max_queued_calls), frame_log_(options.frame_log_capacity, options.frame_log_frame_bytes),
+      timer_(executor), reported_status_(static_cast<std::size_t>(model_.connector_count()) + 1, kNeverReported) {
   config_.set_internal("NumberOfConnectors", std::to_string(model_.connector_count()));
   if (link_config->ping_interval.count() >= 0)
     config_.set_internal(
@@ -50,6 +50,32 @@ void ChargePoint::start() {
 }
 
 void ChargePoint::stop() {
+  if (stopping_) return; // already ending its transactions: the grace bounds it
+  bool any = false;
+  for (const auto& c : model_.connectors())
+    any = any || static_cast<bool>(c.transaction());
+  if (!stopped_ && any && options_.end_transactions_on_stop) {
+    // Shutting a charger down is local: its transactions end as a local stop would, and
+    // the CSMS hears of it before the connection goes (bounded by stop_grace).
+    for (auto& c : model_.connectors())
+      if (c.transaction()) end_transaction(c.id(), charger::StopReason::Local);
+    report_status_changes();
+    pump();
+    if (connected_ && registration_ == RegistrationState::Accepted && !drained()) {
+      stopping_ = true;
+      stop_due_ = now() + options_.stop_grace;
+      rearm();
+      return;
+    }
+  }
+  finish_stop();
+}
+
+bool ChargePoint::drained() const { return !pipeline_.in_flight() && pipeline_.queued() == 0; }
+
+void ChargePoint::finish_stop() {
+  stopping_ = false;
+  stop_due_.reset();
   stopped_ = true;
   delayed_.clear(); // powered off: no pending hardware work, faults rescheduled at the next boot
   faults_scheduled_ = false;
@@ -78,12 +104,18 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
   boot_call_id_.clear();
   boot_deadline_.reset();
   heartbeat_due_.reset();
-  sample_due_.reset();
+  // sample_due_ stays: a charging EV keeps being metered while the CSMS is away; the
+  // samples are durable calls, sent in order after the next Accepted boot.
   pipeline_.on_disconnect(); // durable (transaction) calls wait for the next Accepted boot
   std::fill(reported_status_.begin(), reported_status_.end(), kNeverReported);
   statuses_held_ = false;
+  static_assert(transport::kLinkErrorCount <= core::FleetCounters::kLinkFailureKinds);
+  // Every cause is counted (progress line, summary): a retry loop is never silent.
+  if (failure.code != transport::LinkError::Stopped)
+    core::bump(counters_.link_failures_total[static_cast<int>(failure.code)]);
   if (!will_retry && !stopped_ && failure.code != transport::LinkError::Stopped) core::bump(counters_.failed);
   if (pending_reset_ && failure.code == transport::LinkError::Stopped) pending_reset_.reset();
+  if (stopping_) return finish_stop(); // lost while ending its transactions: stop now
   rearm();
 }
 
@@ -117,13 +149,19 @@ void ChargePoint::on_link_message(std::string_view text) {
       core::bump(counters_.call_errors_total);
       registration_ = RegistrationState::Rejected;
       boot_deadline_ = now() + options_.boot_retry_fallback;
-    } else if (auto done = pipeline_.complete(err->id)) {
-      record_latency(*done);
+    } else if (auto failed = pipeline_.fail(err->id, now(), transaction_retry())) {
+      record_latency(failed->call);
       core::bump(counters_.call_errors_total);
-      handle_error(*done, err->code);
+      if (failed->will_retry) {
+        note_retry(failed->call, "CALLERROR " + err->code);
+      } else {
+        note_abandoned(failed->call);
+        handle_error(failed->call, err->code);
+      }
     }
   }
   pump();
+  if (stopping_ && drained()) return finish_stop(); // the CSMS has answered everything
   rearm();
 }
 
@@ -249,6 +287,7 @@ void ChargePoint::handle_boot_result(const Json& payload) {
     core::bump(counters_.booted);
     core::bump(counters_.boots_accepted_total);
     boot_deadline_.reset();
+    link_->confirm(); // the connection counts as stable once it also lasts (reconnect backoff)
     if (interval.count() > 0) config_.set_internal("HeartbeatInterval", std::to_string(interval.count()));
     on_accepted();
     return;
@@ -276,7 +315,9 @@ void ChargePoint::on_accepted() {
   }
   if (!faults_scheduled_) schedule_fault();
   heartbeat_due_ = heartbeat_interval().count() > 0 ? std::optional{now() + heartbeat_interval()} : std::nullopt;
-  sample_due_ = sample_interval().count() > 0 ? std::optional{now() + sample_interval()} : std::nullopt;
+  // A sampling schedule that ran on through an outage keeps its pace.
+  if (!sample_due_)
+    sample_due_ = sample_interval().count() > 0 ? std::optional{now() + sample_interval()} : std::nullopt;
   pump();
 }
 
@@ -347,6 +388,31 @@ void ChargePoint::send_boot() {
 void ChargePoint::record_latency(const rpc::OutstandingCall& call) {
   // The pipeline set the deadline as send time + call timeout.
   counters_.latency.record(call.action, now() - (call.deadline - options_.call_timeout));
+}
+
+rpc::RetryPolicy ChargePoint::transaction_retry() const {
+  // OCPP 1.6 §4.8: a transaction-related message the Central System failed to process is
+  // resubmitted up to TransactionMessageAttempts times, waiting
+  // TransactionMessageRetryInterval * (attempts so far) before each resend.
+  const auto attempts = config_.get_int("TransactionMessageAttempts").value_or(3);
+  const auto interval = config_.get_int("TransactionMessageRetryInterval").value_or(10);
+  return rpc::RetryPolicy{static_cast<std::uint32_t>(std::max<std::int64_t>(attempts, 1)),
+                          std::chrono::seconds{std::max<std::int64_t>(interval, 0)}};
+}
+
+void ChargePoint::note_retry(const rpc::OutstandingCall& call, const std::string& why) {
+  core::bump(counters_.calls_retried_total);
+  core::logger()->info("charger {}: {} failed ({}), transmission {}; resending it", identity(), call.action, why,
+                       call.attempt);
+}
+
+void ChargePoint::note_abandoned(const rpc::OutstandingCall& call) {
+  if (!call.durable) return;
+  // The spec allows discarding it now; say so loudly: the CSMS's view of the transaction
+  // is incomplete from here on.
+  core::bump(counters_.calls_abandoned_total);
+  core::logger()->warn("charger {}: {} not processed by the CSMS after {} transmissions; discarded", identity(),
+                       call.action, call.attempt);
 }
 
 void ChargePoint::enqueue(std::string action, const Json& payload, std::uint64_t cookie, bool durable) {
@@ -595,6 +661,7 @@ void ChargePoint::rearm() {
   consider(heartbeat_due_);
   consider(sample_due_);
   consider(reset_due_);
+  consider(stop_due_);
   consider(delayed_.earliest());
   consider(pipeline_.deadline());
   const std::uint32_t generation = ++timer_generation_;
@@ -614,6 +681,7 @@ void ChargePoint::rearm() {
 void ChargePoint::on_timer(std::uint32_t generation) {
   if (generation != timer_generation_ || stopped_) return;
   const auto t = now();
+  if (stopping_ && (drained() || (stop_due_ && *stop_due_ <= t))) return finish_stop();
   delayed_.run_due(t);
   if (reset_due_ && *reset_due_ <= t) {
     reset_due_.reset();
@@ -626,21 +694,33 @@ void ChargePoint::on_timer(std::uint32_t generation) {
       send_boot();
     }
   }
-  if (auto expired = pipeline_.expire(t)) {
+  if (auto expired = pipeline_.expire(t, transaction_retry())) {
     core::bump(counters_.call_timeouts_total);
-    core::logger()->info("charger {}: {} timed out", identity(), expired->action);
-    if (expired->action == "Authorize")
-      std::erase_if(pending_authorize_, [&](const auto& p) { return p.first == expired->cookie; });
+    if (expired->will_retry) {
+      note_retry(expired->call, "no answer");
+    } else {
+      core::logger()->info("charger {}: {} timed out", identity(), expired->call.action);
+      note_abandoned(expired->call);
+      if (expired->call.action == "Authorize")
+        std::erase_if(pending_authorize_, [&](const auto& p) { return p.first == expired->call.cookie; });
+    }
   }
   if (heartbeat_due_ && *heartbeat_due_ <= t) {
     enqueue("Heartbeat", Json::object());
     heartbeat_due_ = t + heartbeat_interval();
   }
   if (sample_due_ && *sample_due_ <= t) {
+    // Offline, samples queue up with the transaction's other messages; past half the queue
+    // they are skipped (counted as dropped) so a StopTransaction always finds room.
+    const bool room = connected_ || pipeline_.queued() < options_.max_queued_calls / 2;
     bool any = false;
     for (auto& c : model_.connectors()) {
       if (c.transaction()) {
-        send_meter_values(c.id(), "Sample.Periodic");
+        if (room) {
+          send_meter_values(c.id(), "Sample.Periodic");
+        } else {
+          core::bump(counters_.frames_dropped_total);
+        }
         any = true;
       }
     }

@@ -133,7 +133,15 @@ private:
   void handle_error(const rpc::OutstandingCall& call, const std::string& code);
   void handle_boot_result(const Json& payload);
   void record_latency(const rpc::OutstandingCall& call);
+  // Transaction messages the CSMS failed to process: the spec's retry settings, and notes.
+  rpc::RetryPolicy transaction_retry() const;
+  void note_retry(const rpc::OutstandingCall& call, const std::string& why);
+  void note_abandoned(const rpc::OutstandingCall& call);
   void run_deferred();
+
+  // Stopping (stop(): end transactions, wait for their answers within stop_grace)
+  bool drained() const;
+  void finish_stop();
 
   // Timing
   void rearm();
@@ -165,6 +173,7 @@ private:
   std::optional<SteadyTime> heartbeat_due_;
   std::optional<SteadyTime> sample_due_;
   std::optional<SteadyTime> reset_due_;
+  std::optional<SteadyTime> stop_due_;        // stop_grace ends
   std::optional<std::string> pending_reset_;  // "Hard" | "Soft"
   std::vector<std::uint8_t> reported_status_; // per connector 0..n, 0xFF = never reported
   std::vector<TxRef> tx_refs_;
@@ -179,6 +188,7 @@ private:
   bool faults_scheduled_ = false;
   bool connected_ = false;
   bool stopped_ = false;
+  bool stopping_ = false; // stop() waits for the transactions' last answers
 };
 
 // The 1.6 CSMS-initiated action table, shared by every 1.6 charge point.

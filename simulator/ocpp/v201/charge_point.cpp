@@ -27,8 +27,8 @@ ChargePoint::ChargePoint(boost::asio::any_io_executor executor, const core::Cloc
       model_(ocpp::build_charger_model(std::move(identity), connector_spec, connector_count, options)),
       device_(options.profile != nullptr ? device_model_for(*options.profile, model_.connector_count())
                                          : standard_device_model(model_.connector_count())),
-      pipeline_(options.max_queued_calls), frame_log_(options.frame_log_capacity), timer_(executor),
-      reported_status_(static_cast<std::size_t>(model_.connector_count()) + 1, kNeverReported) {
+      pipeline_(options.max_queued_calls), frame_log_(options.frame_log_capacity, options.frame_log_frame_bytes),
+      timer_(executor), reported_status_(static_cast<std::size_t>(model_.connector_count()) + 1, kNeverReported) {
   if (link_config->ping_interval.count() >= 0)
     device_.set_internal(
         "OCPPCommCtrlr", "WebSocketPingInterval",
@@ -66,6 +66,32 @@ void ChargePoint::start() {
 }
 
 void ChargePoint::stop() {
+  if (stopping_) return; // already ending its transactions: the grace bounds it
+  bool any = false;
+  for (const auto& c : model_.connectors())
+    any = any || static_cast<bool>(c.transaction());
+  if (!stopped_ && any && options_.end_transactions_on_stop) {
+    // Shutting a station down is local: its transactions end as a local stop would, and
+    // the CSMS hears of it before the connection goes (bounded by stop_grace).
+    for (auto& c : model_.connectors())
+      if (c.transaction()) end_transaction(c.id(), charger::StopReason::Local);
+    report_status_changes();
+    pump();
+    if (connected_ && registration_ == RegistrationState::Accepted && !drained()) {
+      stopping_ = true;
+      stop_due_ = now() + options_.stop_grace;
+      rearm();
+      return;
+    }
+  }
+  finish_stop();
+}
+
+bool ChargePoint::drained() const { return !pipeline_.in_flight() && pipeline_.queued() == 0; }
+
+void ChargePoint::finish_stop() {
+  stopping_ = false;
+  stop_due_.reset();
   stopped_ = true;
   delayed_.clear(); // powered off: no pending hardware work, faults rescheduled at the next boot
   faults_scheduled_ = false;
@@ -85,6 +111,7 @@ void ChargePoint::on_link_open() {
   // stands, then flush what was queued offline (in order).
   registration_ = RegistrationState::Accepted;
   core::bump(counters_.booted);
+  link_->confirm(); // resumed without a boot: stable once it lasts (reconnect backoff)
   on_accepted();
   rearm();
 }
@@ -104,12 +131,19 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
   pipeline_.on_disconnect();
   std::fill(reported_status_.begin(), reported_status_.end(), kNeverReported);
   statuses_held_ = false;
+  static_assert(transport::kLinkErrorCount <= core::FleetCounters::kLinkFailureKinds);
+  // Every cause is counted (progress line, summary): a retry loop is never silent.
+  if (failure.code != transport::LinkError::Stopped)
+    core::bump(counters_.link_failures_total[static_cast<int>(failure.code)]);
   if (!will_retry && !stopped_ && failure.code != transport::LinkError::Stopped) core::bump(counters_.failed);
+  if (stopping_) return finish_stop(); // lost while ending its transactions: stop now
   rearm();
 }
 
 void ChargePoint::on_link_message(std::string_view text) {
   delayed_.run_due(now());
+  // Frames are bounded by LinkConfig::max_inbound_message (far below 4 GiB).
+  inbound_bytes_ = static_cast<std::uint32_t>(std::min<std::size_t>(text.size(), UINT32_MAX));
   frame_log_.record(rpc::Direction::CsmsToCharger, clock_.wall_now(), text);
   if (options_.frame_observer != nullptr)
     options_.frame_observer->on_frame(options_.observer_key, rpc::Direction::CsmsToCharger, clock_.wall_now(), text);
@@ -137,14 +171,20 @@ void ChargePoint::on_link_message(std::string_view text) {
       core::bump(counters_.call_errors_total);
       registration_ = RegistrationState::Rejected;
       boot_deadline_ = now() + options_.boot_retry_fallback;
-    } else if (auto done = pipeline_.complete(err->id)) {
-      record_latency(*done);
+    } else if (auto failed = pipeline_.fail(err->id, now(), transaction_retry())) {
+      record_latency(failed->call);
       core::bump(counters_.call_errors_total);
-      handle_error(*done, err->code);
+      if (failed->will_retry) {
+        note_retry(failed->call, "CALLERROR " + err->code);
+      } else {
+        note_abandoned(failed->call);
+        handle_error(failed->call, err->code);
+      }
     }
   }
   report_status_changes();
   pump();
+  if (stopping_ && drained()) return finish_stop(); // the CSMS has answered everything
   rearm();
 }
 
@@ -285,6 +325,7 @@ void ChargePoint::handle_boot_result(const Json& payload) {
     core::bump(counters_.booted);
     core::bump(counters_.boots_accepted_total);
     boot_deadline_.reset();
+    link_->confirm(); // the connection counts as stable once it also lasts (reconnect backoff)
     if (interval.count() > 0)
       device_.set_internal("OCPPCommCtrlr", "HeartbeatInterval", std::to_string(interval.count()));
     on_accepted();
@@ -370,6 +411,31 @@ void ChargePoint::record_latency(const rpc::OutstandingCall& call) {
   counters_.latency.record(call.action, now() - (call.deadline - options_.call_timeout));
 }
 
+rpc::RetryPolicy ChargePoint::transaction_retry() const {
+  // E13 (transaction-related message not accepted): a TransactionEvent the CSMS failed to
+  // process is sent up to MessageAttempts[TransactionEvent] times, waiting
+  // MessageAttemptInterval[TransactionEvent] * (transmissions so far) before each resend.
+  const auto attempts = device_.get_int("OCPPCommCtrlr", "MessageAttempts", "TransactionEvent").value_or(3);
+  const auto interval = device_.get_int("OCPPCommCtrlr", "MessageAttemptInterval", "TransactionEvent").value_or(10);
+  return rpc::RetryPolicy{static_cast<std::uint32_t>(std::max<std::int64_t>(attempts, 1)),
+                          std::chrono::seconds{std::max<std::int64_t>(interval, 0)}};
+}
+
+void ChargePoint::note_retry(const rpc::OutstandingCall& call, const std::string& why) {
+  core::bump(counters_.calls_retried_total);
+  core::logger()->info("charger {}: {} failed ({}), transmission {}; resending it", identity(), call.action, why,
+                       call.attempt);
+}
+
+void ChargePoint::note_abandoned(const rpc::OutstandingCall& call) {
+  if (!call.durable) return;
+  // The spec allows discarding it now; say so loudly: the CSMS's view of the transaction
+  // is incomplete from here on.
+  core::bump(counters_.calls_abandoned_total);
+  core::logger()->warn("charger {}: {} not processed by the CSMS after {} transmissions; discarded", identity(),
+                       call.action, call.attempt);
+}
+
 void ChargePoint::enqueue(std::string action, const Json& payload, std::uint64_t cookie, bool durable) {
   if (!pipeline_.enqueue(std::move(action), payload, cookie, durable)) {
     core::bump(counters_.frames_dropped_total);
@@ -444,6 +510,7 @@ void ChargePoint::rearm() {
   consider(heartbeat_due_);
   consider(sample_due_);
   consider(reset_due_);
+  consider(stop_due_);
   consider(delayed_.earliest());
   consider(pipeline_.deadline());
   const std::uint32_t generation = ++timer_generation_;
@@ -462,6 +529,7 @@ void ChargePoint::rearm() {
 void ChargePoint::on_timer(std::uint32_t generation) {
   if (generation != timer_generation_ || stopped_) return;
   const auto t = now();
+  if (stopping_ && (drained() || (stop_due_ && *stop_due_ <= t))) return finish_stop();
   delayed_.run_due(t);
   if (reset_due_ && *reset_due_ <= t) {
     reset_due_.reset();
@@ -476,11 +544,16 @@ void ChargePoint::on_timer(std::uint32_t generation) {
       send_boot();
     }
   }
-  if (auto expired = pipeline_.expire(t)) {
+  if (auto expired = pipeline_.expire(t, transaction_retry())) {
     core::bump(counters_.call_timeouts_total);
-    core::logger()->info("charger {}: {} timed out", identity(), expired->action);
-    if (expired->action == "Authorize")
-      std::erase_if(pending_authorize_, [&](const PendingAuthorize& p) { return p.cookie == expired->cookie; });
+    if (expired->will_retry) {
+      note_retry(expired->call, "no answer");
+    } else {
+      core::logger()->info("charger {}: {} timed out", identity(), expired->call.action);
+      note_abandoned(expired->call);
+      if (expired->call.action == "Authorize")
+        std::erase_if(pending_authorize_, [&](const PendingAuthorize& p) { return p.cookie == expired->call.cookie; });
+    }
   }
   if (heartbeat_due_ && *heartbeat_due_ <= t) {
     enqueue("Heartbeat", Json::object());

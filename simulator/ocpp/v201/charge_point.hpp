@@ -85,6 +85,8 @@ public:
   }
   const core::Clock& clock() const noexcept { return clock_; }
   SteadyTime now() const { return clock_.steady_now(); }
+  // Size of the frame being handled (BytesPerMessage checks).
+  [[nodiscard]] std::size_t inbound_bytes() const noexcept { return inbound_bytes_; }
   // True while a reset waits for transactions to end (Reset OnIdle answered Scheduled).
   [[nodiscard]] bool reset_scheduled() const noexcept { return reset_on_idle_; }
   void schedule_reset_on_idle() noexcept { reset_on_idle_ = true; }
@@ -150,8 +152,16 @@ private:
   void handle_error(const rpc::OutstandingCall& call, const std::string& code);
   void handle_boot_result(const Json& payload);
   void record_latency(const rpc::OutstandingCall& call);
+  // Transaction messages the CSMS failed to process: the spec's retry settings, and notes.
+  rpc::RetryPolicy transaction_retry() const;
+  void note_retry(const rpc::OutstandingCall& call, const std::string& why);
+  void note_abandoned(const rpc::OutstandingCall& call);
   void run_deferred();
   void run_trigger(const DeferredWork& w);
+
+  // Stopping (stop(): end transactions, wait for their answers within stop_grace)
+  bool drained() const;
+  void finish_stop();
 
   // Timing
   void rearm();
@@ -185,6 +195,7 @@ private:
   std::optional<SteadyTime> heartbeat_due_;
   std::optional<SteadyTime> sample_due_;
   std::optional<SteadyTime> reset_due_;
+  std::optional<SteadyTime> stop_due_;        // stop_grace ends
   std::vector<std::uint8_t> reported_status_; // per EVSE 1..n (index 0 unused), 0xFF = never
   std::vector<TxTrack> tracks_;
   std::vector<DeferredWork> deferred_;
@@ -193,6 +204,7 @@ private:
   std::int64_t report_request_seq_ = 0;
   bool connected_ = false;
   bool stopped_ = false;
+  bool stopping_ = false; // stop() waits for the transactions' last answers
   bool reset_on_idle_ = false;
   // A 2.0.1 station boots once per power cycle (start or reset); after a lost connection it
   // resumes as Accepted and reports its EVSEs again instead of booting anew.
@@ -201,6 +213,7 @@ private:
   std::uint32_t sessions_ = 0;
   std::uint32_t faults_seen_ = 0;
   std::uint32_t accepts_ = 0;
+  std::uint32_t inbound_bytes_ = 0; // of the frame being handled
   ocpp::DelayedActions delayed_;
   bool statuses_held_ = false; // accepted, first status report not due yet
   bool faults_scheduled_ = false;

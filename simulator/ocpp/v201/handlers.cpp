@@ -150,9 +150,15 @@ HandlerOutcome trigger_message(ChargePoint& cp, const Json& p) {
   return status("Accepted");
 }
 
-HandlerOutcome get_variables(ChargePoint& cp, const Json& p) { return get_variables_response(cp.device_model(), p); }
+HandlerOutcome get_variables(ChargePoint& cp, const Json& p) {
+  if (auto error = message_limits_error(cp.device_model(), "GetVariables", p, "getVariableData", cp.inbound_bytes()))
+    return *error;
+  return get_variables_response(cp.device_model(), p);
+}
 
 HandlerOutcome set_variables(ChargePoint& cp, const Json& p) {
+  if (auto error = message_limits_error(cp.device_model(), "SetVariables", p, "setVariableData", cp.inbound_bytes()))
+    return *error;
   std::vector<const VariableDef*> changed;
   Json out = set_variables_response(cp.device_model(), p, &changed);
   for (const auto* def : changed)

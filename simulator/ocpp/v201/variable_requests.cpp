@@ -169,6 +169,23 @@ Json report_entry(const DeviceModel& model, const VariableDef& d) {
 
 } // namespace
 
+std::optional<rpc::HandlerError> message_limits_error(const DeviceModel& model, std::string_view message,
+                                                      const Json& request, std::string_view array_field,
+                                                      std::size_t request_bytes) {
+  const auto bytes = model.get_int("DeviceDataCtrlr", "BytesPerMessage", message);
+  if (bytes && *bytes > 0 && request_bytes > static_cast<std::size_t>(*bytes))
+    return rpc::HandlerError{rpc::ErrorCode::FormationViolation,
+                             std::string{message} + ": request of " + std::to_string(request_bytes) +
+                                 " bytes exceeds BytesPerMessage " + std::to_string(*bytes)};
+  const std::size_t limit = items_limit(model, message);
+  const auto it = request.is_object() ? request.find(std::string{array_field}) : request.end();
+  if (it != request.end() && it->is_array() && it->size() > limit)
+    return rpc::HandlerError{rpc::ErrorCode::OccurrenceConstraintViolation,
+                             std::string{message} + ": " + std::to_string(it->size()) +
+                                 " items exceed ItemsPerMessage " + std::to_string(limit)};
+  return std::nullopt;
+}
+
 Json get_variables_response(const DeviceModel& model, const Json& request) {
   const std::vector<Item> items = read_items(request, "getVariableData", false);
   const std::size_t limit = items_limit(model, "GetVariables");

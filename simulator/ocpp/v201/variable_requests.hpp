@@ -6,15 +6,27 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "simulator/ocpp/rpc/registry.hpp"
 #include "simulator/ocpp/v201/device_model.hpp"
 
 namespace ocppfleet::v201 {
 
 using Json = nlohmann::json;
+
+// The whole-message limits of the device model for `message` ("GetVariables",
+// "SetVariables"), checked before any item is read, so a CSMS cannot make a charger build a
+// megabyte answer: more than DeviceDataCtrlr.ItemsPerMessage[message] items ->
+// OccurrenceConstraintViolation; a request frame longer than BytesPerMessage[message] ->
+// FormatViolation (OCPP 2.0.1 B05/B06: the Charging Station MAY answer these CALLERRORs).
+// nullopt when within both (or the model defines no limit).
+std::optional<rpc::HandlerError> message_limits_error(const DeviceModel& model, std::string_view message,
+                                                      const Json& request, std::string_view array_field,
+                                                      std::size_t request_bytes);
 
 // GetVariablesResponse payload. Per item: UnknownComponent / UnknownVariable (component known
 // at that EVSE/connector, variable not), NotSupportedAttributeType (anything but Actual),

@@ -277,5 +277,123 @@ TEST(CallPipeline, clear_drops_everything_including_durable_calls) {
   EXPECT_EQ(pipeline.complete(call.id), std::nullopt);
 }
 
+// ---------------------------------------------------------------- retries of durable calls
+
+const RetryPolicy three_tries{3, 10s};
+
+TEST(CallPipeline, durable_call_that_times_out_is_resent_after_interval_times_transmissions) {
+  CallPipeline pipeline;
+  pipeline.enqueue("StartTransaction", Json{{"connectorId", 1}}, 4, true);
+  pipeline.enqueue("StatusNotification", Json::object());
+  const Call first = send_next(pipeline, t0);
+  const auto failed = pipeline.expire(t0 + timeout, three_tries);
+  ASSERT_TRUE(failed);
+  EXPECT_TRUE(failed->will_retry);
+  EXPECT_TRUE(pipeline.in_flight()); // keeps the slot: nothing overtakes it
+  EXPECT_TRUE(pipeline.waiting_to_retry());
+  EXPECT_EQ(pipeline.deadline(), std::optional{t0 + timeout + 10s});
+  EXPECT_EQ(pipeline.next_frame(t0 + timeout + 10s - 1ms, timeout), std::nullopt);
+
+  const Call second = send_next(pipeline, t0 + timeout + 10s);
+  EXPECT_EQ(second.action, "StartTransaction");
+  EXPECT_EQ(second.payload, Json({{"connectorId", 1}}));
+  EXPECT_NE(second.id, first.id);
+  EXPECT_EQ(pipeline.current()->attempt, 2U);
+  // The second wait is twice the interval (two transmissions so far).
+  const SteadyTime t2 = t0 + timeout + 10s + timeout;
+  ASSERT_TRUE(pipeline.expire(t2, three_tries)->will_retry);
+  EXPECT_EQ(pipeline.deadline(), std::optional{t2 + 20s});
+  const Call third = send_next(pipeline, t2 + 20s);
+  EXPECT_EQ(third.action, "StartTransaction");
+  EXPECT_EQ(pipeline.complete(third.id)->cookie, 4U);
+  EXPECT_EQ(send_next(pipeline, t2 + 20s).action, "StatusNotification");
+}
+
+TEST(CallPipeline, durable_call_is_dropped_after_its_last_attempt) {
+  CallPipeline pipeline;
+  pipeline.enqueue("StopTransaction", Json::object(), 0, true);
+  pipeline.enqueue("Heartbeat", Json::object());
+  SteadyTime t = t0;
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    send_next(pipeline, t);
+    t += timeout;
+    const auto failed = pipeline.expire(t, three_tries);
+    ASSERT_TRUE(failed);
+    EXPECT_EQ(failed->will_retry, attempt < 3) << "attempt " << attempt;
+    t += 30s;
+  }
+  EXPECT_FALSE(pipeline.in_flight());
+  EXPECT_EQ(send_next(pipeline, t).action, "Heartbeat");
+}
+
+TEST(CallPipeline, volatile_call_is_never_retried) {
+  CallPipeline pipeline;
+  pipeline.enqueue("Heartbeat", Json::object());
+  send_next(pipeline, t0);
+  const auto failed = pipeline.expire(t0 + timeout, three_tries);
+  ASSERT_TRUE(failed);
+  EXPECT_FALSE(failed->will_retry);
+  EXPECT_FALSE(pipeline.in_flight());
+}
+
+TEST(CallPipeline, late_answer_to_an_earlier_transmission_completes_the_call_once) {
+  CallPipeline pipeline;
+  pipeline.enqueue("StartTransaction", Json::object(), 7, true);
+  pipeline.enqueue("Heartbeat", Json::object());
+  const Call first = send_next(pipeline, t0);
+  ASSERT_TRUE(pipeline.expire(t0 + timeout, three_tries)->will_retry);
+  const Call second = send_next(pipeline, t0 + timeout + 10s);
+  const auto done = pipeline.complete(first.id); // the CSMS was only slow
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->cookie, 7U);
+  EXPECT_EQ(pipeline.complete(second.id), std::nullopt); // the answer to the resend: ignored
+  EXPECT_EQ(send_next(pipeline, t0 + timeout + 10s).action, "Heartbeat");
+}
+
+TEST(CallPipeline, late_answer_while_waiting_to_resend_completes_the_call_without_a_resend) {
+  CallPipeline pipeline;
+  pipeline.enqueue("StartTransaction", Json::object(), 0, true);
+  const Call first = send_next(pipeline, t0);
+  ASSERT_TRUE(pipeline.expire(t0 + timeout, three_tries)->will_retry);
+  ASSERT_TRUE(pipeline.complete(first.id));
+  EXPECT_FALSE(pipeline.in_flight());
+  EXPECT_EQ(pipeline.next_frame(t0 + 1h, timeout), std::nullopt);
+}
+
+TEST(CallPipeline, answer_with_a_foreign_id_does_not_complete_a_retried_call) {
+  CallPipeline pipeline;
+  pipeline.enqueue("StartTransaction", Json::object(), 0, true);
+  const Call first = send_next(pipeline, t0);
+  ASSERT_TRUE(pipeline.expire(t0 + timeout, three_tries)->will_retry);
+  const Call second = send_next(pipeline, t0 + timeout + 10s);
+  EXPECT_EQ(pipeline.complete("0" + first.id), std::nullopt);
+  EXPECT_EQ(pipeline.complete(second.id + "0"), std::nullopt);
+  EXPECT_EQ(pipeline.complete("x"), std::nullopt);
+  EXPECT_TRUE(pipeline.in_flight());
+}
+
+TEST(CallPipeline, callerror_to_a_durable_call_is_retried_like_a_timeout) {
+  CallPipeline pipeline;
+  pipeline.enqueue("MeterValues", Json::object(), 0, true);
+  const Call first = send_next(pipeline, t0);
+  const auto failed = pipeline.fail(first.id, t0 + 1s, three_tries);
+  ASSERT_TRUE(failed);
+  EXPECT_TRUE(failed->will_retry);
+  EXPECT_EQ(pipeline.deadline(), std::optional{t0 + 11s});
+  EXPECT_EQ(send_next(pipeline, t0 + 11s).action, "MeterValues");
+  EXPECT_EQ(pipeline.fail("nope", t0 + 12s, three_tries), std::nullopt);
+}
+
+TEST(CallPipeline, disconnect_while_waiting_to_resend_requeues_the_call_at_the_head) {
+  CallPipeline pipeline;
+  pipeline.enqueue("StartTransaction", Json::object(), 0, true);
+  pipeline.enqueue("StopTransaction", Json::object(), 0, true);
+  send_next(pipeline, t0);
+  ASSERT_TRUE(pipeline.expire(t0 + timeout, three_tries)->will_retry);
+  pipeline.on_disconnect();
+  EXPECT_FALSE(pipeline.waiting_to_retry());
+  EXPECT_EQ(drain(pipeline), (std::vector<std::string>{"StartTransaction", "StopTransaction"}));
+}
+
 } // namespace
 } // namespace ocppfleet::rpc

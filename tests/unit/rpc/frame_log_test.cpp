@@ -34,3 +34,43 @@ TEST(FrameLog, zero_capacity_records_nothing) {
   EXPECT_TRUE(log.snapshot().empty());
   EXPECT_EQ(log.total(), 0u);
 }
+
+TEST(FrameLog, huge_frame_is_stored_cut_and_its_size_kept) {
+  FrameLog log{4, 100};
+  const std::string huge(1 << 20, 'x');
+  log.record(Direction::CsmsToCharger, {}, huge);
+  log.record(Direction::ChargerToCsms, {}, "small");
+  const auto frames = log.snapshot();
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0].size, huge.size());
+  EXPECT_TRUE(frames[0].truncated());
+  EXPECT_EQ(frames[0].text, std::string(100, 'x') + "...[truncated, 1048576 bytes]");
+  EXPECT_FALSE(frames[1].truncated());
+  EXPECT_EQ(frames[1].size, 5u);
+  EXPECT_EQ(log.total(), 2u);
+}
+
+TEST(FrameLog, frame_of_exactly_the_limit_is_kept_whole) {
+  FrameLog log{1, 8};
+  log.record(Direction::CsmsToCharger, {}, "12345678");
+  EXPECT_EQ(log.snapshot()[0].text, "12345678");
+  EXPECT_FALSE(log.snapshot()[0].truncated());
+}
+
+TEST(FrameLog, cut_never_splits_a_utf8_character) {
+  FrameLog log{1, 4};
+  log.record(Direction::CsmsToCharger, {},
+             "abc\xC3\xA9"
+             "def"); // the cut at 4 would split U+00E9
+  EXPECT_EQ(log.snapshot()[0].text.substr(0, 4), "abc.");
+}
+
+TEST(FrameLog, default_limit_bounds_every_stored_frame) {
+  FrameLog log{64};
+  for (int i = 0; i < 64; ++i)
+    log.record(Direction::CsmsToCharger, {}, std::string(1 << 20, 'y'));
+  std::size_t stored = 0;
+  for (const auto& f : log.snapshot())
+    stored += f.text.size();
+  EXPECT_LT(stored, 64 * (FrameLog::kDefaultMaxFrameBytes + 64)); // not 64 MiB
+}

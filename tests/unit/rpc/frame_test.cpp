@@ -233,12 +233,19 @@ TEST(ParseFrame, call_with_non_object_payload_is_formation_violation_with_its_id
   }
 }
 
-TEST(ParseFrame, message_id_longer_than_36_characters_is_formation_violation_echoing_it) {
+TEST(ParseFrame, message_id_longer_than_36_characters_is_formation_violation_answered_as_id_minus_one) {
   const std::string id(37, 'a');
   const FrameError e = expect_frame_error(R"([2,")" + id + R"(","Heartbeat",{}])");
   EXPECT_EQ(e.code, ErrorCode::FormationViolation);
-  EXPECT_EQ(e.id, id);
+  EXPECT_EQ(e.id, "-1"); // never echoed: a CSMS could make it megabytes long
   EXPECT_TRUE(e.reply);
+}
+
+TEST(ParseFrame, over_long_id_is_not_echoed_in_a_protocol_error_either) {
+  const std::string id(100'000, 'a');
+  const FrameError e = expect_frame_error(R"([2,")" + id + R"(","Heartbeat"])");
+  EXPECT_EQ(e.code, ErrorCode::ProtocolError);
+  EXPECT_EQ(e.id, "-1");
 }
 
 TEST(ParseFrame, message_id_length_counts_characters_not_bytes) {

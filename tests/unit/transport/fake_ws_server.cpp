@@ -176,7 +176,7 @@ private:
       response_.version(request_.version());
       response_.set(http::field::server, "fake-csms");
       if (status == 401) response_.set(http::field::www_authenticate, "Basic realm=\"ocpp\"");
-      response_.body() = "rejected";
+      response_.body() = s_.options.reject_body;
       response_.keep_alive(false);
       response_.prepare_payload();
       http::async_write(ws_.next_layer(), response_, [self = this->shared_from_this()](error_code, std::size_t) {
@@ -204,6 +204,7 @@ private:
     ws_.read_message_max(64u << 20);
     s_.note([&] { ++s_.upgrades; });
     if (s_.options.read_after_upgrade) do_read();
+    if (s_.options.close_after_upgrade != 0) close(s_.options.close_after_upgrade, "bye");
   }
 
   void do_read() {

@@ -22,6 +22,7 @@ struct FakeWsServerOptions {
   std::optional<std::string> subprotocol = std::string{"ocpp1.6"};
   // Non-zero: answer every upgrade with this HTTP status (e.g. 401, 403) instead of 101.
   unsigned reject_status = 0;
+  std::string reject_body = "rejected"; // body of that answer
   // When set, an upgrade whose Authorization header differs gets 401.
   std::optional<std::string> required_authorization;
   // Echo every received message back.
@@ -31,6 +32,9 @@ struct FakeWsServerOptions {
   bool read_after_upgrade = true;
   // False: accept TCP and then never read or answer anything (not even the TLS hello).
   bool answer_upgrade = true;
+  // Non-zero: close every connection with this code right after the upgrade (a CSMS that
+  // accepts and hangs up at once: the reconnect storm case).
+  unsigned short close_after_upgrade = 0;
   // SO_RCVBUF for accepted sockets (0: system default); small values make the client's
   // writes block sooner.
   int receive_buffer_size = 0;

@@ -209,6 +209,71 @@ TEST_F(LinkTest, other_http_status_is_upgrade_rejected_and_retried) {
   EXPECT_GE(server.connections(), 2u);
 }
 
+TEST_F(LinkTest, http_404_is_named_and_not_retried) {
+  FakeWsServerOptions options;
+  options.reject_status = 404;
+  FakeWsServer server{options};
+  make_link(config_for(server.url()));
+  start();
+  ASSERT_TRUE(listener.wait_for_closes(1));
+  const auto closed = listener.closed(0);
+  EXPECT_EQ(closed.failure.code, LinkError::HttpNotFound);
+  EXPECT_FALSE(closed.will_retry);
+  EXPECT_TRUE(contains(closed.failure.detail, "/ocpp/CP001")) << closed.failure.detail;
+  EXPECT_EQ(state(), LinkState::Failed);
+}
+
+TEST_F(LinkTest, redirect_is_named_and_not_followed_or_retried) {
+  FakeWsServerOptions options;
+  options.reject_status = 302;
+  FakeWsServer server{options};
+  make_link(config_for(server.url()));
+  start();
+  ASSERT_TRUE(listener.wait_for_closes(1));
+  EXPECT_EQ(listener.closed(0).failure.code, LinkError::UpgradeRedirected);
+  EXPECT_FALSE(listener.closed(0).will_retry);
+}
+
+TEST_F(LinkTest, server_error_is_named_and_retried) {
+  FakeWsServerOptions options;
+  options.reject_status = 503;
+  FakeWsServer server{options};
+  make_link(config_for(server.url()));
+  start();
+  ASSERT_TRUE(listener.wait_for_closes(2));
+  EXPECT_EQ(listener.closed(0).failure.code, LinkError::HttpServerError);
+  EXPECT_TRUE(listener.closed(0).will_retry);
+  EXPECT_TRUE(contains(listener.closed(0).failure.detail, "503"));
+}
+
+TEST_F(LinkTest, bad_request_refusing_the_subprotocol_is_a_mismatch_and_not_retried) {
+  FakeWsServerOptions options;
+  options.reject_status = 400;
+  options.reject_body = "no_common_subprotocol";
+  FakeWsServer server{options};
+  make_link(config_for(server.url()));
+  start();
+  ASSERT_TRUE(listener.wait_for_closes(1));
+  EXPECT_EQ(listener.closed(0).failure.code, LinkError::SubprotocolMismatch);
+  EXPECT_FALSE(listener.closed(0).will_retry);
+  EXPECT_TRUE(contains(listener.closed(0).failure.detail, "ocpp1.6")) << listener.closed(0).failure.detail;
+}
+
+TEST(LinkErrorNames, new_causes_have_stable_names_and_retry_classes) {
+  EXPECT_EQ(code_name(LinkError::HttpNotFound), "http_not_found");
+  EXPECT_EQ(code_name(LinkError::UpgradeRedirected), "upgrade_redirected");
+  EXPECT_EQ(code_name(LinkError::HttpServerError), "http_server_error");
+  EXPECT_EQ(code_name(LinkError::MessageTooBig), "message_too_big");
+  EXPECT_EQ(code_name(LinkError::SourceAddressUnavailable), "source_address_unavailable");
+  EXPECT_TRUE(is_retryable(LinkError::HttpServerError));
+  EXPECT_TRUE(is_retryable(LinkError::MessageTooBig));
+  EXPECT_FALSE(is_retryable(LinkError::HttpNotFound));
+  EXPECT_FALSE(is_retryable(LinkError::UpgradeRedirected));
+  EXPECT_FALSE(is_retryable(LinkError::SourceAddressUnavailable));
+  for (int i = 1; i < kLinkErrorCount; ++i)
+    EXPECT_NE(code_name(static_cast<LinkError>(i)), "unknown") << i;
+}
+
 // ---------------------------------------------------------------- connect failures and timeouts
 
 TEST_F(LinkTest, refused_connection_is_retried_with_growing_backoff) {
@@ -233,6 +298,70 @@ TEST_F(LinkTest, refused_connection_is_retried_with_growing_backoff) {
   EXPECT_GT(gap(2), gap(0));
   EXPECT_GE(attempts(), 4u);
   EXPECT_FALSE(send("x"));
+}
+
+// ---------------------------------------------------------------- reconnect storms
+
+TEST_F(LinkTest, csms_that_accepts_and_closes_at_once_meets_a_growing_backoff) {
+  FakeWsServerOptions options;
+  options.close_after_upgrade = 1000;
+  FakeWsServer server{options};
+  auto config = config_for(server.url());
+  config->backoff = BackoffPolicy{30ms, 1000ms, 2.0, 0.0};
+  make_link(config);
+  listener.open_hook = [&] { link->confirm(); }; // even a confirmed connection must last
+  start();
+  ASSERT_TRUE(listener.wait_for_opens(4));
+  const auto closes = listener.closed_events();
+  const auto opens = listener.open_times();
+  ASSERT_GE(closes.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(closes[i].failure.was_open);
+    EXPECT_TRUE(closes[i].will_retry);
+  }
+  // Delays 30, 60, 120 ms (no jitter): an upgrade does not reset the backoff. Timers
+  // never fire early; before the fix every reconnect waited the initial 30 ms.
+  EXPECT_GE(opens[2] - closes[1].at, 59ms);
+  EXPECT_GE(opens[3] - closes[2].at, 119ms);
+  EXPECT_GE(loop.call([&] { return link->backoff_attempt(); }), 3u);
+}
+
+TEST_F(LinkTest, backoff_restarts_after_a_confirmed_connection_that_lasted_stable_after) {
+  FakeWsServer server;
+  auto config = config_for(server.url());
+  config->backoff = BackoffPolicy{30ms, 1000ms, 2.0, 0.0};
+  config->stable_after = 50ms;
+  make_link(config);
+  start();
+  ASSERT_TRUE(listener.wait_for_opens(1));
+  // Two quick losses grow the backoff.
+  for (std::size_t n = 1; n <= 2; ++n) {
+    loop.call([&] { link->drop(); });
+    ASSERT_TRUE(listener.wait_for_opens(n + 1));
+  }
+  EXPECT_EQ(loop.call([&] { return link->backoff_attempt(); }), 2u);
+  // Confirmed, open past stable_after, then lost: the next delay is the initial one again.
+  loop.call([&] { link->confirm(); });
+  std::this_thread::sleep_for(80ms);
+  loop.call([&] { link->drop(); });
+  ASSERT_TRUE(listener.wait_for_opens(4));
+  EXPECT_EQ(loop.call([&] { return link->backoff_attempt(); }), 1u);
+}
+
+TEST_F(LinkTest, unconfirmed_connection_does_not_restart_the_backoff_however_long_it_lasted) {
+  FakeWsServer server;
+  auto config = config_for(server.url());
+  config->backoff = BackoffPolicy{30ms, 1000ms, 2.0, 0.0};
+  config->stable_after = 20ms;
+  make_link(config);
+  start();
+  ASSERT_TRUE(listener.wait_for_opens(1));
+  loop.call([&] { link->drop(); });
+  ASSERT_TRUE(listener.wait_for_opens(2));
+  std::this_thread::sleep_for(60ms); // open past stable_after, but never confirmed
+  loop.call([&] { link->drop(); });
+  ASSERT_TRUE(listener.wait_for_opens(3));
+  EXPECT_EQ(loop.call([&] { return link->backoff_attempt(); }), 2u);
 }
 
 TEST_F(LinkTest, stop_while_waiting_to_retry_cancels_the_retry) {
@@ -388,9 +517,9 @@ TEST_F(LinkTest, oversized_inbound_message_drops_the_connection) {
   server.send_to_all(std::string(4096, 'x'));
   ASSERT_TRUE(listener.wait_for_closes(1));
   const auto closed = listener.closed(0);
-  EXPECT_EQ(closed.failure.code, LinkError::ConnectionLost);
+  EXPECT_EQ(closed.failure.code, LinkError::MessageTooBig);
   EXPECT_TRUE(closed.will_retry);
-  EXPECT_FALSE(closed.failure.detail.empty());
+  EXPECT_TRUE(contains(closed.failure.detail, "1024")) << closed.failure.detail;
   EXPECT_FALSE(listener.wait_for_message(50ms).has_value());
 }
 

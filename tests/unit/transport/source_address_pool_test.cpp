@@ -191,7 +191,8 @@ TEST_F(SourceBindTest, an_address_not_on_this_host_fails_naming_it) {
   start();
   ASSERT_TRUE(listener.wait_for_closes(1));
   const auto closed = listener.closed(0);
-  EXPECT_EQ(closed.failure.code, LinkError::ConnectFailed);
+  EXPECT_EQ(closed.failure.code, LinkError::SourceAddressUnavailable);
+  EXPECT_FALSE(closed.will_retry); // configuration: retrying cannot help
   EXPECT_NE(closed.failure.detail.find("cannot bind to source address 192.0.2.1"), std::string::npos)
       << closed.failure.detail;
   EXPECT_NE(closed.failure.detail.find("configured on this host"), std::string::npos) << closed.failure.detail;

@@ -170,6 +170,25 @@ TEST(GetVariables, items_past_the_advertised_limit_are_rejected) {
   EXPECT_EQ(r["getVariableResult"][50]["attributeStatusInfo"]["reasonCode"], "TooManyElements");
 }
 
+TEST(MessageLimits, more_items_than_items_per_message_is_occurrence_constraint_violation) {
+  DeviceModel m(standard_device_model(1));
+  const Json request = get_request(std::vector<Json>(51, item("OCPPCommCtrlr", "HeartbeatInterval")));
+  const auto error = message_limits_error(m, "GetVariables", request, "getVariableData", 100);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code, ErrorCode::OccurrenceConstraintViolation);
+  const Json at_limit = set_request(std::vector<Json>(50, item("OCPPCommCtrlr", "HeartbeatInterval")));
+  EXPECT_FALSE(message_limits_error(m, "SetVariables", at_limit, "setVariableData", 100));
+}
+
+TEST(MessageLimits, request_longer_than_bytes_per_message_is_format_violation) {
+  DeviceModel m(standard_device_model(1));
+  const Json request = get_request({item("OCPPCommCtrlr", "HeartbeatInterval")});
+  const auto error = message_limits_error(m, "GetVariables", request, "getVariableData", 65001);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code, ErrorCode::FormationViolation); // "FormatViolation" on the 2.0.1 wire
+  EXPECT_FALSE(message_limits_error(m, "GetVariables", request, "getVariableData", 65000));
+}
+
 TEST(GetVariables, malformed_requests_throw_the_matching_error) {
   EXPECT_EQ(get_error(Json::array()), ErrorCode::FormationViolation);
   EXPECT_EQ(get_error(Json::object()), ErrorCode::OccurrenceConstraintViolation);
