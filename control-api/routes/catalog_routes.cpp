@@ -169,19 +169,21 @@ void add_catalog_routes(ApiRegistry& api, ApiContext& ctx) {
             const auto it = rendered->models.find(req.path_params.at("brand"));
             return it == rendered->models.end() ? http::error_response(404, "Brand not found") : ok(it->second);
           }));
-  api.add(Operation{.method = "GET",
-                    .path = "/ocpp/catalog/brands/{brand}/models/{model}",
-                    .operation_id = "get-catalog-model",
-                    .summary = "Get a catalog model",
-                    .tag = "Catalog",
-                    .description = "{model} is either slug form: terra-184 or abb-terra-184; the answer carries the canonical slug.",
-                    .path_params = {Field::string("brand").eg("abb"), Field::string("model").eg("terra-184")},
-                    .responses = {{200, "The model", "CatalogModel"}},
-                    .errors = {404}},
-          answering(ctx, [rendered](const http::HttpRequest& req) {
-            const auto* body = rendered->find_model(req.path_params.at("brand"), req.path_params.at("model"));
-            return body == nullptr ? http::error_response(404, "Model not found") : ok(*body);
-          }));
+  api.add(
+      Operation{.method = "GET",
+                .path = "/ocpp/catalog/brands/{brand}/models/{model}",
+                .operation_id = "get-catalog-model",
+                .summary = "Get a catalog model",
+                .tag = "Catalog",
+                .description =
+                    "{model} is either slug form: terra-184 or abb-terra-184; the answer carries the canonical slug.",
+                .path_params = {Field::string("brand").eg("abb"), Field::string("model").eg("terra-184")},
+                .responses = {{200, "The model", "CatalogModel"}},
+                .errors = {404}},
+      answering(ctx, [rendered](const http::HttpRequest& req) {
+        const auto* body = rendered->find_model(req.path_params.at("brand"), req.path_params.at("model"));
+        return body == nullptr ? http::error_response(404, "Model not found") : ok(*body);
+      }));
 }
 
 } // namespace ocppfleet::api

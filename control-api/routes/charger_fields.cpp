@@ -55,7 +55,8 @@ const std::shared_ptr<const Schema>& charger_create_schema() {
           Field::string("location_id")
               .null_ok()
               .len(1, 64)
-              .doc("An existing location of the caller's organisation (else 404 Location not found)."),
+              .doc("A location of the caller's organisation. An id no organisation uses, sent with location_name, "
+                   "creates that location; otherwise an unknown id is a 404 Location not found."),
           Field::string("location_name")
               .null_ok()
               .len(0, 255)

@@ -1,4 +1,5 @@
 #include "control-api/routes/charger_routes.hpp"
+#include "control-api/routes/input_rules.hpp"
 
 #include "control-api/routes/charger_dto.hpp"
 #include "control-api/routes/charger_fields.hpp"
@@ -91,17 +92,34 @@ void create(ApiContext& ctx, const auth::Principal& who, http::HttpRequest& req,
   auto row = std::move(std::get<store::ChargerRow>(input));
   row.org_id = who.org_id;
   respond_from_store(ctx, res, [&ctx, row = std::move(row)](store::Database& db) mutable {
+    // A charger may only point at a location of its own organisation. The reference's create
+    // example names a location_id with its location_name on a fresh account: an id no
+    // organisation uses, sent with a name, creates that location (in the transaction below);
+    // an unknown id without a name, or another organisation's id, is a 404.
+    bool create_location = false;
     if (row.location_id) {
-      // A charger may only point at a location of its own organisation.
       const auto location = store::get_location(db, row.org_id, *row.location_id);
-      if (!location) return error_response(404, "Location not found");
-      if (!row.location_name) row.location_name = location->name;
+      if (location) {
+        if (!row.location_name) row.location_name = location->name;
+      } else if (row.location_name && !row.location_name->empty() && !location_id_problem(*row.location_id) &&
+                 !store::location_id_taken(db, *row.location_id)) {
+        create_location = true;
+      } else {
+        return error_response(404, "Location not found");
+      }
     }
     store::ChargerRow stored;
     store::WorkflowRunRow run;
     const std::string identity = row.identity;
     try {
       store::Transaction tx{db};
+      if (create_location) {
+        store::LocationRow location;
+        location.id = *row.location_id;
+        location.org_id = row.org_id;
+        location.name = *row.location_name;
+        store::insert_location(db, std::move(location));
+      }
       stored = store::insert_charger(db, std::move(row));
       run.org_id = stored.org_id;
       run.kind = std::string{store::workflow_kind::charger_create};

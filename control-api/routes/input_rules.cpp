@@ -1,4 +1,5 @@
 #include "control-api/routes/input_rules.hpp"
+#include <cctype>
 
 #include <chrono>
 #include <cstdint>
@@ -24,6 +25,18 @@ std::optional<std::string> identity_problem(std::string_view identity) {
       return "Identity may only contain letters, digits and - _ . : * (ASCII)";
   if (identity == "." || identity.find("..") != std::string_view::npos)
     return "Identity must not be '.' nor contain '..'";
+  return std::nullopt;
+}
+
+std::optional<std::string> location_id_problem(std::string_view id) {
+  if (id.empty() || id.size() > k_location_id_max)
+    return "Location id should have 1 to " + std::to_string(k_location_id_max) + " characters";
+  for (const char c : id) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b >= 0x80 || (!std::isalnum(b) && c != '-' && c != '_' && c != '.' && c != ':'))
+      return "Use letters, digits, '-', '_', '.' or ':'";
+  }
+  if (id == "." || id.find("..") != std::string_view::npos) return "Must not be '.' nor contain '..'";
   return std::nullopt;
 }
 

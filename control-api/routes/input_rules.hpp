@@ -23,6 +23,12 @@ std::optional<std::string> identity_problem(std::string_view identity);
 // Checked with the transport's own parser so the API refuses what a charger could not use.
 std::optional<std::string> ws_url_problem(std::string_view url);
 
+// Client-chosen location ids (e.g. an external system's UUID) end up in URLs: letters,
+// digits and - _ . : only, 1 to 64 characters, neither "." alone nor ".." anywhere.
+inline constexpr std::size_t k_location_id_max = 64;
+inline constexpr const char* k_location_id_pattern = "^[A-Za-z0-9._:-]{1,64}$";
+std::optional<std::string> location_id_problem(std::string_view id);
+
 } // namespace ocppfleet::api
 
 namespace ocppfleet::api {

@@ -1,4 +1,5 @@
 #include "control-api/routes/location_routes.hpp"
+#include "control-api/routes/input_rules.hpp"
 
 #include "control-api/routes/charger_fields.hpp"
 #include "control-api/routes/field_spec.hpp"
@@ -18,18 +19,6 @@ const char* const k_not_found = "Location not found";
 
 template <class T> json nullable(const std::optional<T>& v) { return v ? json(*v) : json(nullptr); }
 
-// Client-chosen location ids (e.g. an external system's UUID) end up in URLs: the same
-// safe set as identities, without '*'.
-std::optional<RuleError> location_id_problem(const std::string& id) {
-  for (const char c : id) {
-    const auto b = static_cast<unsigned char>(c);
-    if (!std::isalnum(b) || b >= 0x80)
-      if (c != '-' && c != '_' && c != '.' && c != ':') return RuleError{"Use letters, digits, '-', '_', '.' or ':'"};
-  }
-  if (id == "." || id.find("..") != std::string::npos) return RuleError{"Must not be '.' nor contain '..'"};
-  return std::nullopt;
-}
-
 const std::shared_ptr<const Schema>& create_schema() {
   static const auto schema = std::make_shared<const Schema>(
       Schema{"LocationCreateRequest",
@@ -37,7 +26,12 @@ const std::shared_ptr<const Schema>& create_schema() {
              {
                  Field::string("id")
                      .len(1, 64)
-                     .check(location_id_problem, "^[A-Za-z0-9._:-]{1,64}$")
+                     .check(
+                         [](const std::string& id) -> std::optional<RuleError> {
+                           if (auto problem = location_id_problem(id)) return RuleError{*problem};
+                           return std::nullopt;
+                         },
+                         k_location_id_pattern)
                      .doc("Optional id of your choosing (e.g. your system's UUID); absent, a loc_... id is generated. "
                           "An id already taken is a 409.")
                      .eg("4090477f-a416-4515-a302-97aa344a0a2a"),

@@ -2,7 +2,8 @@
 """The reference contract's create-charger example (../shared/reference/charger-create.api.txt),
 posted verbatim end to end: only ws_url points at the strict ocpp-rpc peer (speaking
 ocpp2.0.1). The example's location_id must be a location of the caller's organisation, so the
-test first creates it with that client-chosen id (POST /ocpp/locations accepts "id").
+example works on a fresh account: an unused location_id sent with a location_name creates that
+location in the caller's organisation.
 Usage: reference_example_api_test.py <path-to-ocppfleet> <peers-dir>
 """
 import os
@@ -35,16 +36,8 @@ def main():
     base = server.base
     try:
         body = dict(EXAMPLE, ws_url=f"ws://127.0.0.1:{peer.port}/ws")
-        code, created = call(base, "POST", "/ocpp/chargers", tok, body)
-        check(code == 404 and created == {"detail": "Location not found"},
-              f"before the location exists the example is a 404 ({code} {created})")
-
-        code, loc = call(base, "POST", "/ocpp/locations", tok,
-                         {"id": EXAMPLE["location_id"], "name": EXAMPLE["location_name"]})
-        check(code == 201 and loc["id"] == EXAMPLE["location_id"], f"the location takes the client's id ({code} {loc})")
-        code, again = call(base, "POST", "/ocpp/locations", tok, {"id": EXAMPLE["location_id"], "name": "dup"})
-        check(code == 409, f"the same location id again is a 409 ({code} {again})")
-
+        # The example verbatim on a fresh account: its location_id with its location_name
+        # creates that location in the caller's organisation.
         code, created = call(base, "POST", "/ocpp/chargers", tok, body)
         check(code == 202, f"the reference example is accepted: 202 ({code} {created})")
         cid = created.get("charger_id", "")
@@ -62,8 +55,28 @@ def main():
         protocols = {e["identity"]: e.get("protocol") for e in peer.events if e.get("event") == "connected"}
         check(protocols.get("CP-FAST-201") == "ocpp2.0.1", f"it speaks ocpp2.0.1 ({protocols})")
         code, got = call(base, "GET", f"/ocpp/chargers/{cid}", tok)
-        check(all(got.get(k) == v for k, v in body.items() if k != "ws_url") and got.get("ws_url") == body["ws_url"],
+        check(all(got.get(k) == v for k, v in body.items() if k != "model_slug"),
               f"GET returns every field as posted ({got})")
+        check(got.get("model_slug") == "abb-terra-184", f"the model slug is answered in its canonical form ({got})")
+        code, loc = call(base, "GET", f"/ocpp/locations/{EXAMPLE['location_id']}", tok)
+        check(code == 200 and loc.get("name") == EXAMPLE["location_name"],
+              f"the example's location now exists with its name ({code} {loc})")
+
+        # The rules around it: an unknown id without a name, and another organisation's
+        # location, are both 404; the same id again in this org joins the location.
+        bare = dict(body, identity="CP-NO-NAME", location_id="loc-does-not-exist")
+        del bare["location_name"]
+        code, got = call(base, "POST", "/ocpp/chargers", tok, bare)
+        check(code == 404 and got == {"detail": "Location not found"}, f"unknown location_id without a name: 404 ({code} {got})")
+        other = token(binary, db, "org-other")
+        code, got = call(base, "POST", "/ocpp/chargers", other, dict(body, identity="CP-OTHER"))
+        check(code == 404, f"another organisation naming this location_id: 404 ({code} {got})")
+        code, got = call(base, "GET", f"/ocpp/locations/{EXAMPLE['location_id']}", other)
+        check(code == 404, f"another organisation cannot read the location ({code})")
+        code, got = call(base, "POST", "/ocpp/locations", tok, {"id": EXAMPLE["location_id"], "name": "dup"})
+        check(code == 409, f"creating the same location id again is a 409 ({code} {got})")
+        code, second = call(base, "POST", "/ocpp/chargers", tok, dict(body, identity="CP-FAST-202"))
+        check(code == 202, f"a second charger at the same location is accepted ({code} {second})")
         check(peer.count(lambda e: e.get("event") == "strict_violation") == 0, "zero strict schema violations")
     finally:
         server.stop()
