@@ -12,12 +12,18 @@ std::string dump_compact(const Json& j) { return j.dump(-1, ' ', false, Json::er
 } // namespace
 
 bool CallPipeline::enqueue(std::string action, const Json& payload, std::uint64_t cookie, bool durable) {
+  return enqueue_at(queue_.size(), std::move(action), payload, cookie, durable);
+}
+
+bool CallPipeline::enqueue_at(std::size_t position, std::string action, const Json& payload, std::uint64_t cookie,
+                              bool durable) {
   // Same rule as serialize_call: null means "no fields"; anything else non-object is a bug,
   // caught here rather than when the frame is finally written.
   if (!payload.is_null() && !payload.is_object()) throw std::invalid_argument("CALL payload must be a JSON object");
   if (queue_.size() >= max_queued_) return false;
   std::string body = payload.is_null() ? std::string{"{}"} : dump_compact(payload);
-  queue_.push_back(Queued{std::move(action), std::move(body), cookie, durable});
+  const auto at = queue_.begin() + static_cast<std::ptrdiff_t>(std::min(position, queue_.size()));
+  queue_.insert(at, Queued{std::move(action), std::move(body), cookie, durable});
   return true;
 }
 

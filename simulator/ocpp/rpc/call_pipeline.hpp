@@ -46,6 +46,10 @@ public:
   // survive on_disconnect(); they are what an offline queue must never lose. Payload rule as
   // serialize_call: null is sent as {}, another non-object throws std::invalid_argument.
   bool enqueue(std::string action, const Json& payload, std::uint64_t cookie = 0, bool durable = false);
+  // Same, but queued at `position` (0 = the head, clamped to the queue's length), ahead of
+  // what waits behind it: the boot-time StatusNotifications go before calls queued offline.
+  bool enqueue_at(std::size_t position, std::string action, const Json& payload, std::uint64_t cookie = 0,
+                  bool durable = false);
 
   // When nothing is in flight and something is queued: takes the head, gives it a fresh
   // unique id, marks it in flight until now + timeout, and returns the CALL frame to write.

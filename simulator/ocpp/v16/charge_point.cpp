@@ -6,6 +6,7 @@
 #include "simulator/core/prng.hpp"
 #include "simulator/core/timestamp.hpp"
 #include "simulator/ocpp/common/hardware_personality.hpp"
+#include "simulator/ocpp/common/meter_phase.hpp"
 #include "simulator/ocpp/rpc/frame.hpp"
 #include "simulator/ocpp/v16/config_keys.hpp"
 #include "simulator/ocpp/v16/messages.hpp"
@@ -50,7 +51,9 @@ void ChargePoint::start() {
 }
 
 void ChargePoint::stop() {
-  if (stopping_) return; // already ending its transactions: the grace bounds it
+  if (stopping_) return;      // already ending its transactions: the grace bounds it
+  after_boot_report_.clear(); // powered off: sessions not started yet never start
+  if (statuses_held_ && registration_ == RegistrationState::Accepted) send_boot_report(); // before the stops
   bool any = false;
   for (const auto& c : model_.connectors())
     any = any || static_cast<bool>(c.transaction());
@@ -78,6 +81,7 @@ void ChargePoint::finish_stop() {
   stop_due_.reset();
   stopped_ = true;
   delayed_.clear(); // powered off: no pending hardware work, faults rescheduled at the next boot
+  after_boot_report_.clear();
   faults_scheduled_ = false;
   ++timer_generation_;
   timer_.cancel();
@@ -101,7 +105,7 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
   }
   if (registration_ == RegistrationState::Accepted) core::bump(counters_.booted, -1);
   registration_ = RegistrationState::Offline;
-  boot_call_id_.clear();
+  boot_.on_disconnect(); // an answer to a boot of this connection can no longer come
   boot_deadline_.reset();
   heartbeat_due_.reset();
   // sample_due_ stays: a charging EV keeps being metered while the CSMS is away; the
@@ -134,18 +138,18 @@ void ChargePoint::on_link_message(std::string_view text) {
   }
   if (auto* call = std::get_if<rpc::Call>(&parsed)) return handle_call(*call);
   if (auto* result = std::get_if<rpc::CallResult>(&parsed)) {
-    if (result->id == boot_call_id_ && !boot_call_id_.empty()) {
-      boot_call_id_.clear();
-      counters_.latency.record("BootNotification", now() - boot_sent_at_);
+    // Any boot still outstanding on this connection, not only the newest: a slow CSMS's
+    // answer to the first boot counts even after we resent it (see rpc/boot_slot.hpp).
+    if (const auto sent_at = boot_.answer(result->id)) {
+      counters_.latency.record("BootNotification", now() - *sent_at);
       handle_boot_result(result->payload);
     } else if (auto done = pipeline_.complete(result->id)) {
       record_latency(*done);
       handle_result(*done, result->payload);
     }
   } else if (auto* err = std::get_if<rpc::CallError>(&parsed)) {
-    if (err->id == boot_call_id_ && !boot_call_id_.empty()) {
-      boot_call_id_.clear();
-      counters_.latency.record("BootNotification", now() - boot_sent_at_);
+    if (const auto sent_at = boot_.answer(err->id)) {
+      counters_.latency.record("BootNotification", now() - *sent_at);
       core::bump(counters_.call_errors_total);
       registration_ = RegistrationState::Rejected;
       boot_deadline_ = now() + options_.boot_retry_fallback;
@@ -269,7 +273,7 @@ void ChargePoint::run_deferred() {
       if (w.arg == "HeartbeatInterval" && registration_ == RegistrationState::Accepted) {
         heartbeat_due_ = heartbeat_interval().count() > 0 ? std::optional{now() + heartbeat_interval()} : std::nullopt;
       } else if (w.arg == "MeterValueSampleInterval") {
-        sample_due_ = sample_interval().count() > 0 ? std::optional{now() + sample_interval()} : std::nullopt;
+        sample_due_ = first_sample_due();
       }
       break;
     }
@@ -300,25 +304,37 @@ void ChargePoint::handle_boot_result(const Json& payload) {
 void ChargePoint::on_accepted() {
   const auto delays = ocpp::hardware_delays(options_);
   if (delays.boot_to_status.count() > 0) {
-    // The hardware reports its connectors a moment after the boot is accepted.
+    // The hardware reports its connectors a moment after the boot is accepted; until then
+    // nothing else goes out (pump() holds the queue) and sessions wait (after_boot_report_).
     statuses_held_ = true;
-    delayed_.after(now() + delays.boot_to_status, [this, boot = boots_sent_] {
-      if (boot != boots_sent_ || !statuses_held_) return; // a later boot owns the report
-      statuses_held_ = false;
-      if (registration_ == RegistrationState::Accepted)
-        for (int id = 0; id <= model_.connector_count(); ++id)
-          send_status(id);
+    delayed_.after(now() + delays.boot_to_status, [this, boot = boot_.sent()] {
+      if (boot != boot_.sent() || !statuses_held_) return; // a later boot owns the report
+      if (registration_ == RegistrationState::Accepted && connected_) send_boot_report();
     });
   } else {
-    for (int id = 0; id <= model_.connector_count(); ++id)
-      send_status(id);
+    send_boot_report();
   }
   if (!faults_scheduled_) schedule_fault();
   heartbeat_due_ = heartbeat_interval().count() > 0 ? std::optional{now() + heartbeat_interval()} : std::nullopt;
   // A sampling schedule that ran on through an outage keeps its pace.
-  if (!sample_due_)
-    sample_due_ = sample_interval().count() > 0 ? std::optional{now() + sample_interval()} : std::nullopt;
+  if (!sample_due_) sample_due_ = first_sample_due();
   pump();
+}
+
+void ChargePoint::send_boot_report() {
+  statuses_held_ = false;
+  // At the head of the queue: samples and transaction messages queued while offline follow.
+  for (int id = 0; id <= model_.connector_count(); ++id)
+    send_status(id, static_cast<std::size_t>(id));
+  after_boot_report_.run_all(); // sessions asked for meanwhile: their messages queue behind
+  pump();
+}
+
+std::optional<SteadyTime> ChargePoint::first_sample_due() const {
+  const auto interval = std::chrono::duration_cast<std::chrono::milliseconds>(sample_interval());
+  if (interval.count() <= 0) return std::nullopt;
+  // This charger's seeded place in the interval, so a fleet's samples spread over it.
+  return now() + ocpp::meter_phase(options_.seed, identity(), interval);
 }
 
 void ChargePoint::handle_result(const rpc::OutstandingCall& call, const Json& payload) {
@@ -374,14 +390,12 @@ void ChargePoint::handle_error(const rpc::OutstandingCall& call, const std::stri
 
 void ChargePoint::send_boot() {
   registration_ = RegistrationState::Booting;
-  boot_call_id_ = "boot-" + std::to_string(++boots_sent_);
   auto payload = boot_notification_payload(model_.identity());
   if (options_.profile != nullptr && !options_.profile->identity.meter_type.empty())
     payload["meterType"] = options_.profile->identity.meter_type.substr(0, 25);
-  write_frame(rpc::serialize_call(boot_call_id_, "BootNotification", payload));
+  write_frame(rpc::serialize_call(boot_.send(now()), "BootNotification", payload));
   core::bump(counters_.calls_sent_total);
-  boot_sent_at_ = now();
-  boot_deadline_ = boot_sent_at_ + options_.call_timeout;
+  boot_deadline_ = now() + options_.call_timeout;
   rearm();
 }
 
@@ -423,8 +437,10 @@ void ChargePoint::enqueue(std::string action, const Json& payload, std::uint64_t
 }
 
 void ChargePoint::pump() {
-  // Only the boot may go out before the CSMS accepted us (1.6 §4.2).
-  if (registration_ != RegistrationState::Accepted || !connected_) return;
+  // Only the boot may go out before the CSMS accepted us (1.6 §4.2), and after it nothing
+  // before the boot-time StatusNotifications (a CSMS refuses a start on a connector it has
+  // not heard of).
+  if (registration_ != RegistrationState::Accepted || !connected_ || statuses_held_) return;
   if (auto frame = pipeline_.next_frame(now(), options_.call_timeout)) {
     write_frame(std::move(*frame));
     core::bump(counters_.calls_sent_total);
@@ -438,7 +454,7 @@ void ChargePoint::write_frame(std::string frame) {
   if (!link_->send(std::move(frame))) core::bump(counters_.frames_dropped_total);
 }
 
-void ChargePoint::send_status(int connector_id) {
+void ChargePoint::send_status(int connector_id, std::optional<std::size_t> front) {
   if (connector_id < 0 || connector_id > model_.connector_count()) return;
   const auto index = static_cast<std::size_t>(connector_id);
   charger::ConnectorStatus status;
@@ -451,7 +467,12 @@ void ChargePoint::send_status(int connector_id) {
     if (c->fault()) error_code = c->fault()->error_code;
   }
   reported_status_[index] = static_cast<std::uint8_t>(status);
-  enqueue("StatusNotification", status_notification_payload(connector_id, status, error_code, clock_.wall_now()));
+  auto payload = status_notification_payload(connector_id, status, error_code, clock_.wall_now());
+  if (!front) return enqueue("StatusNotification", payload);
+  if (!pipeline_.enqueue_at(*front, "StatusNotification", payload)) {
+    core::bump(counters_.frames_dropped_total);
+    core::logger()->warn("charger {}: outbound call queue full, dropping a call", identity());
+  }
 }
 
 void ChargePoint::report_status_changes() {
@@ -507,7 +528,7 @@ void ChargePoint::begin_transaction(int connector_id, const std::string& id_tag,
                {"timestamp", core::format_timestamp(started.started_at)}},
           seq, true);
   report_status_changes();
-  if (!sample_due_ && sample_interval().count() > 0) sample_due_ = now() + sample_interval();
+  if (!sample_due_) sample_due_ = first_sample_due();
 }
 
 void ChargePoint::end_transaction(int connector_id, charger::StopReason reason) {
@@ -566,6 +587,9 @@ bool ChargePoint::unplug(int connector_id) {
 bool ChargePoint::start_session(int connector_id, std::string id_tag) {
   auto* c = model_.connector(connector_id);
   if (c == nullptr || c->transaction() || c->fault()) return false;
+  if (!boot_report_sent()) // the EV arrives once the CSMS knows the connectors (Available first)
+    return after_boot_report_.hold(
+        [this, connector_id, tag = std::move(id_tag)]() mutable { start_session(connector_id, std::move(tag)); });
   if (!c->plugged()) c->plug(now(), next_ev(c->id()));
   report_status_changes();
   authorize_then_start(connector_id, std::move(id_tag));
@@ -614,7 +638,7 @@ bool ChargePoint::set_meter_interval(std::chrono::seconds interval) {
     return false;
   // Takes effect from the next sample; a running transaction samples at the new pace.
   if (sample_due_) {
-    sample_due_ = interval.count() > 0 ? std::optional{now() + interval} : std::nullopt;
+    sample_due_ = first_sample_due();
     rearm();
   }
   return true;
@@ -629,7 +653,7 @@ ChargePointSnapshot ChargePoint::snapshot() {
   s.registration = registration_;
   s.last_failure = link_->last_failure();
   s.connect_attempts = link_->connect_attempts();
-  s.boots_sent = boots_sent_;
+  s.boots_sent = boot_.sent();
   for (const auto& c : model_.connectors()) {
     ChargePointSnapshot::ConnectorView v{c.id(), c.status(), c.meter().energy_wh(), c.meter().power_w(), {}, {}};
     if (c.transaction()) {
@@ -690,7 +714,7 @@ void ChargePoint::on_timer(std::uint32_t generation) {
   if (boot_deadline_ && *boot_deadline_ <= t) {
     boot_deadline_.reset();
     if (connected_ && registration_ != RegistrationState::Accepted) {
-      if (!boot_call_id_.empty()) core::bump(counters_.call_timeouts_total);
+      if (boot_.outstanding()) core::bump(counters_.call_timeouts_total);
       send_boot();
     }
   }

@@ -19,8 +19,10 @@
 #include "simulator/charger/config_store.hpp"
 #include "simulator/core/clock.hpp"
 #include "simulator/core/fleet_counters.hpp"
+#include "simulator/ocpp/common/after_boot_report.hpp"
 #include "simulator/ocpp/common/charge_point_base.hpp"
 #include "simulator/ocpp/common/delayed_actions.hpp"
+#include "simulator/ocpp/rpc/boot_slot.hpp"
 #include "simulator/ocpp/rpc/call_pipeline.hpp"
 #include "simulator/ocpp/rpc/frame_log.hpp"
 #include "simulator/ocpp/rpc/registry.hpp"
@@ -120,8 +122,16 @@ private:
   void enqueue(std::string action, const Json& payload, std::uint64_t cookie = 0, bool durable = false);
   void pump();
   void write_frame(std::string frame);
-  void send_status(int connector_id);
+  // `front`: ahead of whatever is queued (the boot-time report goes before calls queued offline).
+  void send_status(int connector_id, std::optional<std::size_t> front = std::nullopt);
   void report_status_changes();
+  // The boot-time StatusNotifications (connectors 0..n, at the head of the queue), then the
+  // session work held until they were out.
+  void send_boot_report();
+  // True once this connection's boot-time report is queued: session messages may follow.
+  bool boot_report_sent() const {
+    return connected_ && registration_ == RegistrationState::Accepted && !statuses_held_;
+  }
   void send_meter_values(int connector_id, const char* context);
   void begin_transaction(int connector_id, const std::string& id_tag, std::optional<std::int64_t> remote_start_id);
   void end_transaction(int connector_id, charger::StopReason reason);
@@ -149,6 +159,8 @@ private:
   void on_accepted();
   std::chrono::seconds heartbeat_interval() const;
   std::chrono::seconds sample_interval() const;
+  // When the first periodic sample of a schedule starting now is due (seeded phase), or none.
+  std::optional<SteadyTime> first_sample_due() const;
   void set_in_transaction(bool was, bool is);
   charger::EvSpec next_ev(int connector_id); // the EV of the next session (seeded)
   void schedule_fault();                     // the profile's seeded faults (common/hardware_personality.hpp)
@@ -166,10 +178,8 @@ private:
   std::uint32_t timer_generation_ = 0;
 
   RegistrationState registration_ = RegistrationState::Offline;
-  std::string boot_call_id_;
-  std::uint32_t boots_sent_ = 0;
+  rpc::BootSlot boot_;                      // boots sent on this connection and not answered
   std::optional<SteadyTime> boot_deadline_; // retry boot / boot answer timeout
-  SteadyTime boot_sent_at_{};
   std::optional<SteadyTime> heartbeat_due_;
   std::optional<SteadyTime> sample_due_;
   std::optional<SteadyTime> reset_due_;
@@ -184,7 +194,8 @@ private:
   std::uint32_t sessions_ = 0;
   std::uint32_t faults_seen_ = 0;
   ocpp::DelayedActions delayed_;
-  bool statuses_held_ = false; // boot accepted, first status report not due yet
+  ocpp::AfterBootReport after_boot_report_; // sessions asked for before the boot-time report
+  bool statuses_held_ = false;              // boot accepted, first status report not due yet
   bool faults_scheduled_ = false;
   bool connected_ = false;
   bool stopped_ = false;

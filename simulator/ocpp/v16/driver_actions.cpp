@@ -7,6 +7,9 @@ namespace ocppfleet::v16 {
 
 bool ChargePoint::authorize(int connector_id, std::string id_tag) {
   if (model_.connector(connector_id) == nullptr) return false;
+  if (!boot_report_sent()) // session messages follow the boot-time status report
+    return after_boot_report_.hold(
+        [this, connector_id, tag = std::move(id_tag)]() mutable { authorize(connector_id, std::move(tag)); });
   // Cookie 0 matches no pending start: the answer is only logged by the CSMS side.
   enqueue("Authorize", Json{{"idTag", std::move(id_tag)}});
   pump();
@@ -17,6 +20,9 @@ bool ChargePoint::authorize(int connector_id, std::string id_tag) {
 bool ChargePoint::start_transaction(int connector_id, std::string id_tag) {
   auto* c = model_.connector(connector_id);
   if (c == nullptr || c->transaction() || c->fault()) return false;
+  if (!boot_report_sent()) // the start follows the boot-time status report
+    return after_boot_report_.hold(
+        [this, connector_id, tag = std::move(id_tag)]() mutable { start_transaction(connector_id, std::move(tag)); });
   if (!c->plugged()) c->plug(now(), next_ev(c->id()));
   report_status_changes();
   begin_transaction(connector_id, id_tag, std::nullopt);

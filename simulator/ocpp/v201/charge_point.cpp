@@ -8,6 +8,7 @@
 #include "simulator/core/prng.hpp"
 #include "simulator/core/timestamp.hpp"
 #include "simulator/ocpp/common/hardware_personality.hpp"
+#include "simulator/ocpp/common/meter_phase.hpp"
 #include "simulator/ocpp/rpc/frame.hpp"
 #include "simulator/ocpp/v201/messages.hpp"
 #include "simulator/ocpp/v201/profile_device_model.hpp"
@@ -66,7 +67,9 @@ void ChargePoint::start() {
 }
 
 void ChargePoint::stop() {
-  if (stopping_) return; // already ending its transactions: the grace bounds it
+  if (stopping_) return;      // already ending its transactions: the grace bounds it
+  after_boot_report_.clear(); // powered off: sessions not started yet never start
+  if (statuses_held_ && registration_ == RegistrationState::Accepted) send_boot_report(); // before the stops
   bool any = false;
   for (const auto& c : model_.connectors())
     any = any || static_cast<bool>(c.transaction());
@@ -94,6 +97,7 @@ void ChargePoint::finish_stop() {
   stop_due_.reset();
   stopped_ = true;
   delayed_.clear(); // powered off: no pending hardware work, faults rescheduled at the next boot
+  after_boot_report_.clear();
   faults_scheduled_ = false;
   ++timer_generation_;
   timer_.cancel();
@@ -124,7 +128,7 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
   }
   if (registration_ == RegistrationState::Accepted) core::bump(counters_.booted, -1);
   registration_ = RegistrationState::Offline;
-  boot_call_id_.clear();
+  boot_.on_disconnect(); // an answer to a boot of this connection can no longer come
   boot_deadline_.reset();
   heartbeat_due_.reset();
   // sample_due_ stays: a charging EV keeps being metered while offline (queued events).
@@ -156,18 +160,18 @@ void ChargePoint::on_link_message(std::string_view text) {
   }
   if (auto* call = std::get_if<rpc::Call>(&parsed)) return handle_call(*call);
   if (auto* result = std::get_if<rpc::CallResult>(&parsed)) {
-    if (result->id == boot_call_id_ && !boot_call_id_.empty()) {
-      boot_call_id_.clear();
-      counters_.latency.record("BootNotification", now() - boot_sent_at_);
+    // Any boot still outstanding on this connection, not only the newest: a slow CSMS's
+    // answer to the first boot counts even after we resent it (see rpc/boot_slot.hpp).
+    if (const auto sent_at = boot_.answer(result->id)) {
+      counters_.latency.record("BootNotification", now() - *sent_at);
       handle_boot_result(result->payload);
     } else if (auto done = pipeline_.complete(result->id)) {
       record_latency(*done);
       handle_result(*done, result->payload);
     }
   } else if (auto* err = std::get_if<rpc::CallError>(&parsed)) {
-    if (err->id == boot_call_id_ && !boot_call_id_.empty()) {
-      boot_call_id_.clear();
-      counters_.latency.record("BootNotification", now() - boot_sent_at_);
+    if (const auto sent_at = boot_.answer(err->id)) {
+      counters_.latency.record("BootNotification", now() - *sent_at);
       core::bump(counters_.call_errors_total);
       registration_ = RegistrationState::Rejected;
       boot_deadline_ = now() + options_.boot_retry_fallback;
@@ -268,7 +272,7 @@ void ChargePoint::run_deferred() {
       if (w.arg == "HeartbeatInterval" && registration_ == RegistrationState::Accepted) {
         heartbeat_due_ = heartbeat_interval().count() > 0 ? std::optional{now() + heartbeat_interval()} : std::nullopt;
       } else if (w.arg == "TxUpdatedInterval" && sample_due_) {
-        sample_due_ = sample_interval().count() > 0 ? std::optional{now() + sample_interval()} : std::nullopt;
+        sample_due_ = first_sample_due();
       } else if (w.arg == "BasicAuthPassword") {
         // Used from the next connection on (the CSMS rotates it, then reconnects us).
         link_->set_basic_auth_password(device_.get("SecurityCtrlr", "BasicAuthPassword"));
@@ -340,21 +344,27 @@ void ChargePoint::on_accepted() {
   const auto delays = ocpp::hardware_delays(options_);
   const std::uint32_t accept = ++accepts_;
   if (delays.boot_to_status.count() > 0) {
-    // The hardware reports its EVSEs a moment after the boot is accepted.
+    // The hardware reports its EVSEs a moment after the boot is accepted; until then nothing
+    // else goes out (pump() holds the queue) and sessions wait (after_boot_report_).
     statuses_held_ = true;
     delayed_.after(now() + delays.boot_to_status, [this, accept] {
       if (accept != accepts_ || !statuses_held_) return; // a later acceptance owns the report
-      statuses_held_ = false;
-      if (registration_ == RegistrationState::Accepted)
-        for (int id = 1; id <= model_.connector_count(); ++id)
-          send_status(id);
+      if (registration_ == RegistrationState::Accepted && connected_) send_boot_report();
     });
   } else {
-    for (int id = 1; id <= model_.connector_count(); ++id)
-      send_status(id);
+    send_boot_report();
   }
   if (!faults_scheduled_) schedule_fault();
   heartbeat_due_ = heartbeat_interval().count() > 0 ? std::optional{now() + heartbeat_interval()} : std::nullopt;
+  pump();
+}
+
+void ChargePoint::send_boot_report() {
+  statuses_held_ = false;
+  // At the head of the queue: events queued while offline follow.
+  for (int id = 1; id <= model_.connector_count(); ++id)
+    send_status(id, static_cast<std::size_t>(id - 1));
+  after_boot_report_.run_all(); // sessions asked for meanwhile: their messages queue behind
   pump();
 }
 
@@ -398,12 +408,10 @@ void ChargePoint::handle_error(const rpc::OutstandingCall& call, const std::stri
 
 void ChargePoint::send_boot() {
   registration_ = RegistrationState::Booting;
-  boot_call_id_ = "boot-" + std::to_string(++boots_sent_);
-  write_frame(rpc::serialize_call(boot_call_id_, "BootNotification",
+  write_frame(rpc::serialize_call(boot_.send(now()), "BootNotification",
                                   boot_notification_request(model_.identity(), boot_reason_)));
   core::bump(counters_.calls_sent_total);
-  boot_sent_at_ = now();
-  boot_deadline_ = boot_sent_at_ + options_.call_timeout;
+  boot_deadline_ = now() + options_.call_timeout;
   rearm();
 }
 
@@ -444,8 +452,10 @@ void ChargePoint::enqueue(std::string action, const Json& payload, std::uint64_t
 }
 
 void ChargePoint::pump() {
-  // Only the boot may go out before the CSMS accepted us (B02/B03).
-  if (registration_ != RegistrationState::Accepted || !connected_) return;
+  // Only the boot may go out before the CSMS accepted us (B02/B03), and after it nothing
+  // before the boot-time StatusNotifications (a CSMS refuses events for an EVSE it has not
+  // heard of).
+  if (registration_ != RegistrationState::Accepted || !connected_ || statuses_held_) return;
   if (auto frame = pipeline_.next_frame(now(), options_.call_timeout)) {
     write_frame(std::move(*frame));
     core::bump(counters_.calls_sent_total);
@@ -459,12 +469,17 @@ void ChargePoint::write_frame(std::string frame) {
   if (!link_->send(std::move(frame))) core::bump(counters_.frames_dropped_total);
 }
 
-void ChargePoint::send_status(int evse_id) {
+void ChargePoint::send_status(int evse_id, std::optional<std::size_t> front) {
   const auto* c = model_.connector(evse_id);
   if (c == nullptr) return;
   const auto status = c->status();
   reported_status_[static_cast<std::size_t>(evse_id)] = static_cast<std::uint8_t>(status);
-  enqueue("StatusNotification", status_notification_request(evse_id, 1, status, clock_.wall_now()));
+  auto payload = status_notification_request(evse_id, 1, status, clock_.wall_now());
+  if (!front) return enqueue("StatusNotification", payload);
+  if (!pipeline_.enqueue_at(*front, "StatusNotification", payload)) {
+    core::bump(counters_.frames_dropped_total);
+    core::logger()->warn("charger {}: outbound call queue full, dropping a call", identity());
+  }
 }
 
 void ChargePoint::report_status_changes() {
@@ -492,6 +507,13 @@ std::chrono::seconds ChargePoint::heartbeat_interval() const {
 
 std::chrono::seconds ChargePoint::sample_interval() const {
   return std::chrono::seconds{device_.get_int("SampledDataCtrlr", "TxUpdatedInterval").value_or(60)};
+}
+
+std::optional<SteadyTime> ChargePoint::first_sample_due() const {
+  const auto interval = std::chrono::duration_cast<std::chrono::milliseconds>(sample_interval());
+  if (interval.count() <= 0) return std::nullopt;
+  // This charger's seeded place in the interval, so a fleet's samples spread over it.
+  return now() + ocpp::meter_phase(options_.seed, identity(), interval);
 }
 
 std::string ChargePoint::measurands(std::string_view variable, std::string_view fallback) const {
@@ -540,7 +562,7 @@ void ChargePoint::on_timer(std::uint32_t generation) {
   if (boot_deadline_ && *boot_deadline_ <= t) {
     boot_deadline_.reset();
     if (connected_ && registration_ != RegistrationState::Accepted) {
-      if (!boot_call_id_.empty()) core::bump(counters_.call_timeouts_total);
+      if (boot_.outstanding()) core::bump(counters_.call_timeouts_total);
       send_boot();
     }
   }

@@ -19,8 +19,10 @@
 #include "simulator/charger/charger_model.hpp"
 #include "simulator/core/clock.hpp"
 #include "simulator/core/fleet_counters.hpp"
+#include "simulator/ocpp/common/after_boot_report.hpp"
 #include "simulator/ocpp/common/charge_point_base.hpp"
 #include "simulator/ocpp/common/delayed_actions.hpp"
+#include "simulator/ocpp/rpc/boot_slot.hpp"
 #include "simulator/ocpp/rpc/call_pipeline.hpp"
 #include "simulator/ocpp/rpc/frame_log.hpp"
 #include "simulator/ocpp/rpc/registry.hpp"
@@ -133,8 +135,16 @@ private:
   void enqueue(std::string action, const Json& payload, std::uint64_t cookie = 0, bool durable = false);
   void pump();
   void write_frame(std::string frame);
-  void send_status(int evse_id);
+  // `front`: ahead of whatever is queued (the boot-time report goes before events queued offline).
+  void send_status(int evse_id, std::optional<std::size_t> front = std::nullopt);
   void report_status_changes();
+  // The boot-time StatusNotifications (every EVSE, at the head of the queue), then the
+  // session work held until they were out.
+  void send_boot_report();
+  // True once this connection's boot-time report is queued: session messages may follow.
+  bool boot_report_sent() const {
+    return connected_ && registration_ == RegistrationState::Accepted && !statuses_held_;
+  }
   void begin_transaction(int evse_id, const Json& id_token, std::string_view trigger,
                          std::optional<std::int64_t> remote_start_id);
   void end_transaction(int evse_id, charger::StopReason reason);
@@ -169,6 +179,8 @@ private:
   void on_accepted();
   std::chrono::seconds heartbeat_interval() const;
   std::chrono::seconds sample_interval() const;
+  // When the first periodic sample of a schedule starting now is due (seeded phase), or none.
+  std::optional<SteadyTime> first_sample_due() const;
   std::string measurands(std::string_view variable, std::string_view fallback) const;
   void set_in_transaction(bool was, bool is);
   charger::EvSpec next_ev(int evse_id); // the EV of the next session (seeded)
@@ -187,11 +199,9 @@ private:
   std::uint32_t timer_generation_ = 0;
 
   RegistrationState registration_ = RegistrationState::Offline;
-  std::string boot_call_id_;
-  std::uint32_t boots_sent_ = 0;
+  rpc::BootSlot boot_; // boots sent on this connection and not answered
   const char* boot_reason_ = "PowerUp";
   std::optional<SteadyTime> boot_deadline_;
-  SteadyTime boot_sent_at_{};
   std::optional<SteadyTime> heartbeat_due_;
   std::optional<SteadyTime> sample_due_;
   std::optional<SteadyTime> reset_due_;
@@ -215,7 +225,8 @@ private:
   std::uint32_t accepts_ = 0;
   std::uint32_t inbound_bytes_ = 0; // of the frame being handled
   ocpp::DelayedActions delayed_;
-  bool statuses_held_ = false; // accepted, first status report not due yet
+  ocpp::AfterBootReport after_boot_report_; // sessions asked for before the boot-time report
+  bool statuses_held_ = false;              // accepted, first status report not due yet
   bool faults_scheduled_ = false;
 };
 

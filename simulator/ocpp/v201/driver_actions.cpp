@@ -8,6 +8,9 @@ namespace ocppfleet::v201 {
 
 bool ChargePoint::authorize(int evse_id, std::string id_tag) {
   if (model_.connector(evse_id) == nullptr) return false;
+  if (!boot_report_sent()) // session messages follow the boot-time status report
+    return after_boot_report_.hold(
+        [this, evse_id, tag = std::move(id_tag)]() mutable { authorize(evse_id, std::move(tag)); });
   // Cookie 0 matches no pending start: the answer starts nothing.
   enqueue("Authorize", Json{{"idToken", local_id_token(id_tag)}});
   pump();
@@ -18,6 +21,9 @@ bool ChargePoint::authorize(int evse_id, std::string id_tag) {
 bool ChargePoint::start_transaction(int evse_id, std::string id_tag) {
   auto* c = model_.connector(evse_id);
   if (c == nullptr || c->transaction() || c->fault()) return false;
+  if (!boot_report_sent()) // the start follows the boot-time status report
+    return after_boot_report_.hold(
+        [this, evse_id, tag = std::move(id_tag)]() mutable { start_transaction(evse_id, std::move(tag)); });
   if (!c->plugged()) c->plug(now(), next_ev(c->id()));
   report_status_changes();
   begin_transaction(evse_id, local_id_token(id_tag), "Authorized", std::nullopt);

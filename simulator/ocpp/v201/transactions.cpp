@@ -82,7 +82,7 @@ void ChargePoint::begin_transaction(int evse_id, const Json& id_token, std::stri
                                "Transaction.Begin", clock_.wall_now())});
   enqueue("TransactionEvent", event, track.started_cookie, true);
   report_status_changes();
-  if (!sample_due_ && sample_interval().count() > 0) sample_due_ = now() + sample_interval();
+  if (!sample_due_) sample_due_ = first_sample_due();
 }
 
 void ChargePoint::send_transaction_update(int evse_id, std::string_view trigger, std::string_view context) {
@@ -157,6 +157,9 @@ bool ChargePoint::unplug(int evse_id) {
 bool ChargePoint::start_session(int evse_id, std::string id_tag) {
   auto* c = model_.connector(evse_id);
   if (c == nullptr || c->transaction() || c->fault()) return false;
+  if (!boot_report_sent()) // the EV arrives once the CSMS knows the EVSEs (Available first)
+    return after_boot_report_.hold(
+        [this, evse_id, tag = std::move(id_tag)]() mutable { start_session(evse_id, std::move(tag)); });
   if (!c->plugged()) c->plug(now(), next_ev(c->id()));
   report_status_changes();
   authorize_then_start(evse_id, local_id_token(id_tag), std::nullopt);
@@ -201,7 +204,7 @@ charger::EvSpec ChargePoint::next_ev(int evse_id) { return ocpp::ev_for_session(
 bool ChargePoint::set_meter_interval(std::chrono::seconds interval) {
   if (!device_.set_internal("SampledDataCtrlr", "TxUpdatedInterval", std::to_string(interval.count()))) return false;
   if (sample_due_) {
-    sample_due_ = interval.count() > 0 ? std::optional{now() + interval} : std::nullopt;
+    sample_due_ = first_sample_due();
     rearm();
   }
   return true;
@@ -216,7 +219,7 @@ ChargePointSnapshot ChargePoint::snapshot() {
   s.registration = registration_;
   s.last_failure = link_->last_failure();
   s.connect_attempts = link_->connect_attempts();
-  s.boots_sent = boots_sent_;
+  s.boots_sent = boot_.sent();
   for (const auto& c : model_.connectors()) {
     ChargePointSnapshot::ConnectorView v{c.id(), c.status(), c.meter().energy_wh(), c.meter().power_w(), {}, {}};
     if (c.transaction()) v.transaction_id = c.transaction()->local_id;

@@ -96,6 +96,33 @@ TEST(CallPipeline, calls_are_sent_in_fifo_order) {
             (std::vector<std::string>{"BootNotification", "StatusNotification", "Heartbeat", "MeterValues"}));
 }
 
+TEST(CallPipeline, enqueue_at_puts_calls_ahead_in_the_given_order) {
+  // The boot-time status report goes ahead of transaction messages queued while offline.
+  CallPipeline pipeline;
+  pipeline.enqueue("StartTransaction", Json::object(), 0, true);
+  pipeline.enqueue("MeterValues", Json::object(), 0, true);
+  EXPECT_TRUE(pipeline.enqueue_at(0, "StatusNotification", Json{{"connectorId", 0}}));
+  EXPECT_TRUE(pipeline.enqueue_at(1, "StatusNotification", Json{{"connectorId", 1}}));
+  EXPECT_TRUE(pipeline.enqueue_at(99, "Heartbeat", Json::object())); // clamped: the tail
+  std::vector<std::string> order;
+  while (pipeline.queued() > 0) {
+    const Call call = send_next(pipeline);
+    order.push_back(call.action + (call.payload.contains("connectorId")
+                                       ? std::to_string(call.payload["connectorId"].get<int>())
+                                       : std::string{}));
+    EXPECT_TRUE(pipeline.complete(call.id));
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"StatusNotification0", "StatusNotification1", "StartTransaction",
+                                             "MeterValues", "Heartbeat"}));
+}
+
+TEST(CallPipeline, enqueue_at_respects_the_queue_bound) {
+  CallPipeline pipeline(1);
+  EXPECT_TRUE(pipeline.enqueue("A", Json::object()));
+  EXPECT_FALSE(pipeline.enqueue_at(0, "B", Json::object()));
+  EXPECT_EQ(drain(pipeline), (std::vector<std::string>{"A"}));
+}
+
 TEST(CallPipeline, full_queue_refuses_and_queues_nothing) {
   CallPipeline pipeline(2);
   EXPECT_TRUE(pipeline.enqueue("A", Json::object()));
