@@ -13,7 +13,8 @@ std::chrono::milliseconds meter_phase(std::uint64_t seed, std::string_view ident
   label += identity;
   core::Prng prng{core::derive_seed(seed, label)};
   // One draw per (charger, interval): the charger keeps its place in the interval.
-  return std::chrono::milliseconds{1 + static_cast<std::int64_t>(prng.below(static_cast<std::uint64_t>(interval.count())))};
+  return std::chrono::milliseconds{1 +
+                                   static_cast<std::int64_t>(prng.below(static_cast<std::uint64_t>(interval.count())))};
 }
 
 } // namespace ocppfleet::ocpp

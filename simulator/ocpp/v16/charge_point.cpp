@@ -316,8 +316,12 @@ void ChargePoint::on_accepted() {
   }
   if (!faults_scheduled_) schedule_fault();
   heartbeat_due_ = heartbeat_interval().count() > 0 ? std::optional{now() + heartbeat_interval()} : std::nullopt;
-  // A sampling schedule that ran on through an outage keeps its pace.
-  if (!sample_due_) sample_due_ = first_sample_due();
+  // A sampling schedule that ran on through an outage keeps its pace; a transaction without
+  // one (its interval was 0) starts one now. No transaction: begin_transaction starts it.
+  bool any = false;
+  for (const auto& c : model_.connectors())
+    any = any || static_cast<bool>(c.transaction());
+  if (!sample_due_ && any) sample_due_ = first_sample_due();
   pump();
 }
 
