@@ -121,9 +121,8 @@ protected:
         },
         60s);
 
-    for (const auto& c : chargers) {
-      SCOPED_TRACE(c.slug + " over " + version + (c.early ? ", session asked before boot" : ", asked on accept") +
-                   " (" + c.identity + ")");
+    // One lambda per charger: a fatal assertion ends that charger's check, not the others'.
+    const auto check = [&](const Charger& c) {
       EXPECT_TRUE(session_started(c)) << "the session never started";
       const auto calls = sent(c.id);
       ASSERT_FALSE(calls.empty());
@@ -160,6 +159,11 @@ protected:
         EXPECT_GE(k, i) << "session message before the boot-time status report: " << calls[k].dump();
       }
       EXPECT_TRUE(session_seen);
+    };
+    for (const auto& c : chargers) {
+      SCOPED_TRACE(c.slug + " over " + version + (c.early ? ", session asked before boot" : ", asked on accept") +
+                   " (" + c.identity + ")");
+      check(c);
     }
     EXPECT_TRUE(all_started);
   }

@@ -70,11 +70,12 @@ TEST_F(V16AgainstStrictCsms, answer_to_an_earlier_boot_after_the_resend_was_answ
   start_peer();
   call_timeout_ = 1s;
   // boot-1: answered Accepted after 2.5 s; boot-2 (sent at 1 s): Pending at once, retry in 2 s.
-  auto r = peer_->command({{"cmd", "set_response"},
-                           {"action", "BootNotification"},
-                           {"once", true},
-                           {"delay_ms", 2500},
-                           {"response", {{"status", "Accepted"}, {"currentTime", "2026-01-01T00:00:00Z"}, {"interval", 300}}}});
+  auto r = peer_->command(
+      {{"cmd", "set_response"},
+       {"action", "BootNotification"},
+       {"once", true},
+       {"delay_ms", 2500},
+       {"response", {{"status", "Accepted"}, {"currentTime", "2026-01-01T00:00:00Z"}, {"interval", 300}}}});
   ASSERT_TRUE(r.value("ok", false)) << r.dump();
   ASSERT_TRUE(peer_->set_boot_sequence({"Pending", "Accepted"}).value("ok", false));
   peer_->command({{"cmd", "configure"}, {"boot_retry_interval", 2}});

@@ -100,8 +100,7 @@ protected:
     EXPECT_GE(latest - earliest, 2s) << "first samples between " << earliest.count() << " and " << latest.count()
                                      << " ms after the start";
     std::printf("first periodic sample after the start: %lld..%lld ms over %zu of 4 seconds\n",
-                static_cast<long long>(earliest.count()), static_cast<long long>(latest.count()),
-                seconds_used.size());
+                static_cast<long long>(earliest.count()), static_cast<long long>(latest.count()), seconds_used.size());
   }
 };
 
