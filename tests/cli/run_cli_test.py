@@ -201,6 +201,27 @@ def check_protocol_flags(binary, peers):
                                   e["identity"].startswith(p + "-"), 3)
             got = {e["params"]["idTag"] for e in auths}
             check(r.returncode == 0 and got == want, f"{flag[0]} gives each charger its own idTag ({got})")
+        # Order at boot with a profile's boot_to_status delay (issue 12): after the accepted boot,
+        # every connector's / EVSE's Available StatusNotification, then the session's messages.
+        for prefix, flags, key, value, want, start in (
+                ("OA", ["--model", "alpitronic/hyc150"], "connectorId", "status", {0, 1, 2}, "StartTransaction"),
+                ("OK", ["--ocpp", "2.0.1", "--model", "kempower/satellite"], "evseId", "connectorStatus", {1},
+                 "TransactionEvent")):
+            r = run([binary, "run", "--ws-url", peer.url(), "--count", "3", "--identity-prefix", prefix,
+                     "--sessions", "--duration", "8"] + flags, timeout=60)
+            check(r.returncode == 0, f"{flags[-1]} --sessions runs (rc {r.returncode}; {r.stderr[-300:]})")
+            for n in (1, 2, 3):
+                ident = f"{prefix}-{n:05d}"
+                calls = [e for e in peer.snapshot("call") if e.get("identity") == ident]
+                actions = [e["action"] for e in calls]
+                after_boot = [e for e in calls if e["action"] != "BootNotification"]
+                report = after_boot[:len(want)]
+                rest = [e["action"] for e in after_boot[len(want):]]
+                check(start in rest and all(e["action"] == "StatusNotification" for e in report) and
+                      {e["params"][key] for e in report} == want and
+                      all(e["params"][value] == "Available" for e in report),
+                      f"{flags[-1]} {ident}: boot, Available statuses for {sorted(want)}, then the session "
+                      f"({actions[:6]})")
         r = run([binary, "run", "--ws-url", peer.url(), "--count", "1", "--sessions", "--id-tag", "T-{bogus}"])
         check(r.returncode == 2 and "unknown placeholder" in r.stderr, f"a bad --id-tag template is refused ({r.stderr.strip()})")
 
