@@ -17,6 +17,7 @@
 #include "simulator/catalog/charger_identity.hpp"
 #include "simulator/core/log.hpp"
 #include "simulator/fleet/engine.hpp"
+#include "simulator/fleet/fleet_figures.hpp"
 #include "simulator/fleet/fleet_plan.hpp"
 #include "simulator/fleet/id_tags.hpp"
 #include "simulator/transport/source_address_pool.hpp"
@@ -30,41 +31,14 @@ extern "C" void on_signal(int) { g_stop = 1; }
 
 using ull = unsigned long long;
 
-// Ended connections and failed attempts by cause ("closed_by_peer 120, http_not_found 3"),
-// in code order; empty when there were none.
-std::string link_failures_text(const core::FleetCounters& c) {
-  std::string out;
-  for (int i = 1; i < transport::kLinkErrorCount; ++i) {
-    const auto n = c.link_failures_total[i].load(std::memory_order_relaxed);
-    if (n == 0) continue;
-    if (!out.empty()) out += ", ";
-    out += std::string{transport::code_name(static_cast<transport::LinkError>(i))} + " " + std::to_string(n);
-  }
-  return out;
-}
-
-nlohmann::json link_failures_json(const core::FleetCounters& c) {
-  nlohmann::json j = nlohmann::json::object();
-  for (int i = 1; i < transport::kLinkErrorCount; ++i)
-    if (const auto n = c.link_failures_total[i].load(std::memory_order_relaxed); n > 0)
-      j[std::string{transport::code_name(static_cast<transport::LinkError>(i))}] = n;
-  return j;
-}
-
 void print_progress(const core::FleetCounters& c, int total, double elapsed, std::uint64_t& last_connects,
                     double& last_elapsed) {
-  const auto connects = c.connects_total.load();
+  const auto figures = fleet::read_figures(c);
   const double dt = elapsed - last_elapsed;
-  const double rate = dt > 0 ? static_cast<double>(connects - last_connects) / dt : 0.0;
-  last_connects = connects;
+  const double rate = dt > 0 ? static_cast<double>(figures.connects_total - last_connects) / dt : 0.0;
+  last_connects = figures.connects_total;
   last_elapsed = elapsed;
-  // Why connections end or attempts fail, counted by cause since the start: a retry loop
-  // (404, 500, handshake timeouts, oversized frames, ...) never looks like a quiet fleet.
-  const std::string causes = link_failures_text(c);
-  std::printf("[%7.1fs] connected %lld/%d  booted %lld  in-transaction %lld  failed %lld  connects/s %.0f%s%s\n",
-              elapsed, static_cast<long long>(c.connected.load()), total, static_cast<long long>(c.booted.load()),
-              static_cast<long long>(c.in_transaction.load()), static_cast<long long>(c.failed.load()), rate,
-              causes.empty() ? "" : "  disconnects: ", causes.c_str());
+  std::printf("%s\n", fleet::progress_line(figures, total, elapsed, rate).c_str());
   std::fflush(stdout);
 }
 
@@ -433,7 +407,8 @@ int run_fleet(const RunOptions& o) {
   }
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   print_progress(c, total, elapsed, last_connects, last_elapsed);
-  const auto booted_at_end = c.booted.load();
+  const auto at_end = fleet::read_figures(c); // the gauges before the chargers stop
+  const auto booted_at_end = at_end.booted;
   const std::uint64_t rss_after = rss_bytes();
   if (shaping.ramp_down_rate > 0) {
     std::printf("ramping down at %g chargers/s (Ctrl-C again to cut it short)\n", shaping.ramp_down_rate);
@@ -442,6 +417,10 @@ int run_fleet(const RunOptions& o) {
     if (!ramp_down_before_shutdown(engine, shaping, [] { return g_stop != 0; })) std::printf("ramp-down cut short\n");
   }
   engine.shutdown();
+  // Totals after the chargers stopped (their last StopTransactions count), gauges at the end
+  // of the run: the same counters, read the same way, as every progress line.
+  auto figures = fleet::read_figures(c);
+  figures.in_transaction = at_end.in_transaction;
   std::printf("summary: chargers %d, booted %lld, all booted after %s, connects %llu, boots accepted %llu, "
               "rejected %llu, calls sent %llu, call errors %llu, timeouts %llu, transactions %llu/%llu "
               "(started/stopped), failed %lld\n",
@@ -453,10 +432,10 @@ int run_fleet(const RunOptions& o) {
               static_cast<unsigned long long>(c.calls_sent_total.load()),
               static_cast<unsigned long long>(c.call_errors_total.load()),
               static_cast<unsigned long long>(c.call_timeouts_total.load()),
-              static_cast<unsigned long long>(c.transactions_started_total.load()),
-              static_cast<unsigned long long>(c.transactions_stopped_total.load()),
-              static_cast<long long>(c.failed.load()));
-  if (const auto causes = link_failures_text(c); !causes.empty())
+              static_cast<unsigned long long>(figures.transactions_started),
+              static_cast<unsigned long long>(figures.transactions_stopped), static_cast<long long>(figures.failed));
+  std::printf("%s\n", fleet::transactions_summary(figures).c_str());
+  if (const auto causes = fleet::link_failures_text(figures); !causes.empty())
     std::printf("connections ended or failed, by cause: %s\n", causes.c_str());
   if (c.calls_retried_total.load() > 0 || c.calls_abandoned_total.load() > 0)
     std::printf("transaction messages: %llu resent, %llu discarded after their last attempt\n",
@@ -484,7 +463,7 @@ int run_fleet(const RunOptions& o) {
                      {"call_errors_total", c.call_errors_total.load()},
                      {"call_timeouts_total", c.call_timeouts_total.load()},
                      {"failed", c.failed.load()},
-                     {"link_failures", link_failures_json(c)},
+                     {"link_failures", fleet::link_failures_json(figures)},
                      {"calls_retried_total", c.calls_retried_total.load()},
                      {"calls_abandoned_total", c.calls_abandoned_total.load()},
                      {"shards", engine.shard_count()},
@@ -492,7 +471,11 @@ int run_fleet(const RunOptions& o) {
                      {"fleet_shard", o.fleet_shard},
                      {"source_addresses", pool ? pool->size() : 0},
                      {"calls_received_total", c.calls_received_total.load()},
-                     {"transactions_started_total", c.transactions_started_total.load()},
+                     {"transactions_started_total", figures.transactions_started},
+                     {"transactions_stopped_total", figures.transactions_stopped},
+                     {"in_transaction_at_end", figures.in_transaction},
+                     {"starts_rejected_total", figures.starts_rejected_total()},
+                     {"starts_rejected", fleet::rejected_starts_json(figures)},
                      {"cpu_user_s", cpu_user_s},
                      {"cpu_system_s", cpu_system_s},
                      {"latency", latency_json(c.latency)},

@@ -21,6 +21,7 @@
 #include "simulator/core/fleet_counters.hpp"
 #include "simulator/ocpp/common/charge_point_base.hpp"
 #include "simulator/ocpp/common/delayed_actions.hpp"
+#include "simulator/ocpp/common/transaction_tally.hpp"
 #include "simulator/ocpp/rpc/call_pipeline.hpp"
 #include "simulator/ocpp/rpc/frame_log.hpp"
 #include "simulator/ocpp/rpc/registry.hpp"
@@ -149,13 +150,15 @@ private:
   void on_accepted();
   std::chrono::seconds heartbeat_interval() const;
   std::chrono::seconds sample_interval() const;
-  void set_in_transaction(bool was, bool is);
+  // This charger's share of the in-transaction gauge: its accepted transactions while booted.
+  void sync_transaction_gauge() { tally_.sync(model_, connected_ && registration_ == RegistrationState::Accepted); }
   charger::EvSpec next_ev(int connector_id); // the EV of the next session (seeded)
   void schedule_fault();                     // the profile's seeded faults (common/hardware_personality.hpp)
 
   boost::asio::any_io_executor executor_;
   const core::Clock& clock_;
   core::FleetCounters& counters_;
+  ocpp::TransactionTally tally_;
   ChargePointOptions options_;
   charger::ChargerModel model_;
   charger::ConfigStore config_;

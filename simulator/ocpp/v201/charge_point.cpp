@@ -23,7 +23,7 @@ constexpr const char* kEnergyRegister = "Energy.Active.Import.Register";
 ChargePoint::ChargePoint(boost::asio::any_io_executor executor, const core::Clock& clock, core::FleetCounters& counters,
                          std::shared_ptr<const transport::LinkConfig> link_config, charger::ChargerIdentity identity,
                          const charger::ConnectorSpec& connector_spec, int connector_count, ChargePointOptions options)
-    : executor_(executor), clock_(clock), counters_(counters), options_(options),
+    : executor_(executor), clock_(clock), counters_(counters), tally_(counters), options_(options),
       model_(ocpp::build_charger_model(std::move(identity), connector_spec, connector_count, options)),
       device_(options.profile != nullptr ? device_model_for(*options.profile, model_.connector_count())
                                          : standard_device_model(model_.connector_count())),
@@ -111,7 +111,8 @@ void ChargePoint::on_link_open() {
   // stands, then flush what was queued offline (in order).
   registration_ = RegistrationState::Accepted;
   core::bump(counters_.booted);
-  link_->confirm(); // resumed without a boot: stable once it lasts (reconnect backoff)
+  link_->confirm();         // resumed without a boot: stable once it lasts (reconnect backoff)
+  sync_transaction_gauge(); // its transactions resume
   on_accepted();
   rearm();
 }
@@ -124,6 +125,7 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
   }
   if (registration_ == RegistrationState::Accepted) core::bump(counters_.booted, -1);
   registration_ = RegistrationState::Offline;
+  sync_transaction_gauge(); // offline: its transactions leave the gauge until they resume
   boot_call_id_.clear();
   boot_deadline_.reset();
   heartbeat_due_.reset();
@@ -328,6 +330,7 @@ void ChargePoint::handle_boot_result(const Json& payload) {
     link_->confirm(); // the connection counts as stable once it also lasts (reconnect backoff)
     if (interval.count() > 0)
       device_.set_internal("OCPPCommCtrlr", "HeartbeatInterval", std::to_string(interval.count()));
+    sync_transaction_gauge();
     on_accepted();
     return;
   }
@@ -362,10 +365,18 @@ void ChargePoint::handle_result(const rpc::OutstandingCall& call, const Json& pa
   if (call.action == "TransactionEvent") {
     const auto it = std::find_if(tracks_.begin(), tracks_.end(),
                                  [&](const TxTrack& t) { return t.started_cookie == call.cookie && call.cookie != 0; });
-    if (it == tracks_.end() || !payload.is_object() || !payload.contains("idTokenInfo")) return;
-    const auto& info = payload["idTokenInfo"];
-    const std::string status = info.is_object() ? info.value("status", "") : "";
-    if (status != "Accepted" && device_.get_bool("TxCtrlr", "StopTxOnInvalidId").value_or(true))
+    if (it == tracks_.end()) return;
+    // The Started event's answer: without idTokenInfo the CSMS raised no objection.
+    const Json* info = payload.is_object() && payload.contains("idTokenInfo") ? &payload["idTokenInfo"] : nullptr;
+    const std::string status =
+        info == nullptr ? std::string{"Accepted"} : (info->is_object() ? info->value("status", "") : "");
+    const bool accepted = tally_.on_start_answer(status);
+    auto* c = model_.connector(it->evse_id);
+    if (c != nullptr && c->transaction() && c->transaction()->local_id == it->transaction_id) {
+      c->transaction()->confirmed = accepted;
+      sync_transaction_gauge();
+    }
+    if (!accepted && device_.get_bool("TxCtrlr", "StopTxOnInvalidId").value_or(true))
       end_transaction(it->evse_id, charger::StopReason::DeAuthorized);
     return;
   }
@@ -377,7 +388,8 @@ void ChargePoint::handle_result(const rpc::OutstandingCall& call, const Json& pa
     pending_authorize_.erase(it);
     const Json* info = payload.is_object() && payload.contains("idTokenInfo") ? &payload["idTokenInfo"] : nullptr;
     const std::string status = info != nullptr && info->is_object() ? info->value("status", "") : "";
-    if (status != "Accepted") return;
+    // A refused Authorize is a refused start (counted by status); no transaction follows.
+    if (!tally_.on_authorize_answer(status)) return;
     const auto delay = ocpp::hardware_delays(options_).authorize_to_start;
     if (delay.count() <= 0)
       return begin_transaction(pending.evse_id, pending.id_token,
