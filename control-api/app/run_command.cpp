@@ -15,11 +15,14 @@
 #include "control-api/app/fd_limits.hpp"
 #include "control-api/app/latency_report.hpp"
 #include "simulator/catalog/charger_identity.hpp"
+#include "simulator/core/buffered_log_sink.hpp"
 #include "simulator/core/log.hpp"
 #include "simulator/fleet/engine.hpp"
 #include "simulator/fleet/fleet_figures.hpp"
 #include "simulator/fleet/fleet_plan.hpp"
+#include "simulator/fleet/frame_dump.hpp"
 #include "simulator/fleet/id_tags.hpp"
+#include "simulator/ocpp/common/link_log.hpp"
 #include "simulator/transport/source_address_pool.hpp"
 #include "simulator/transport/tls_context.hpp"
 
@@ -27,7 +30,25 @@ namespace ocppfleet::app {
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
+volatile std::sig_atomic_t g_dump = 0;
 extern "C" void on_signal(int) { g_stop = 1; }
+extern "C" void on_dump_signal(int) { g_dump = 1; }
+
+// --frame-log-dump: every charger's frame log as one JSONL file. Each shard copies its own
+// chargers' logs on its thread; redaction and the disk I/O happen here, on the caller's
+// (main) thread.
+void dump_frames(fleet::Engine& engine, const std::string& path, double elapsed, const char* why) {
+  const auto chargers = engine.collect_frames();
+  std::string error;
+  std::size_t lines = 0;
+  if (fleet::write_frame_dump(path, chargers, &error, &lines)) {
+    std::printf("[%7.1fs] frame log dump (%s): %zu frames of %zu chargers -> %s\n", elapsed, why, lines,
+                chargers.size(), path.c_str());
+  } else {
+    std::fprintf(stderr, "error: --frame-log-dump: %s\n", error.c_str());
+  }
+  std::fflush(stdout);
+}
 
 using ull = unsigned long long;
 
@@ -207,6 +228,9 @@ void add_run_command(CLI::App& app, RunOptions& o) {
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
   run->add_option("--summary-json", o.summary_json, "Also write the summary as JSON to this file");
+  run->add_option("--frame-log-dump", o.frame_log_dump,
+                  "Write every charger's frame log (--frame-log frames each) to this file as JSONL, at exit and on "
+                  "SIGUSR1; secrets redacted");
   run->add_flag("--stop-abruptly", o.stop_abruptly,
                 "When chargers stop (end of --duration, Ctrl-C/SIGTERM, ramp-down), close their connections at once "
                 "instead of first ending their transactions with the CSMS");
@@ -220,6 +244,10 @@ void add_run_command(CLI::App& app, RunOptions& o) {
 
 int run_fleet(const RunOptions& o) {
   core::set_log_level(spdlog::level::from_str(o.log_level));
+  if (o.frame_log_dump && o.frame_log == 0) {
+    std::fprintf(stderr, "error: --frame-log-dump needs frames to dump: --frame-log is 0\n");
+    return 2;
+  }
   std::string url_error;
   const auto url = transport::parse_ws_url(o.ws_url, &url_error);
   if (!url) {
@@ -286,6 +314,10 @@ int run_fleet(const RunOptions& o) {
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  if (o.frame_log_dump) std::signal(SIGUSR1, on_dump_signal);
+  // Log lines (frames at trace, disconnects at info, ...) are buffered per thread and written
+  // by a drain thread: a shard thread never blocks on stderr. Outlives the engine.
+  const core::ScopedBufferedLog buffered_log{stderr};
   fleet::Engine engine{fleet::EngineOptions{engine_threads, nullptr}};
   std::vector<fleet::ChargerId> ids;
   ids.reserve(plan.size());
@@ -395,6 +427,10 @@ int run_fleet(const RunOptions& o) {
       all_failed = true; // nothing left that could still boot: stop instead of waiting
       break;
     }
+    if (g_dump != 0 && o.frame_log_dump) {
+      g_dump = 0;
+      dump_frames(engine, *o.frame_log_dump, elapsed, "SIGUSR1");
+    }
     if (storms.due(elapsed)) {
       engine.drop_all_links();
       std::printf("[%7.1fs] storm: every connection dropped\n", elapsed);
@@ -416,7 +452,17 @@ int run_fleet(const RunOptions& o) {
     g_stop = 0;
     if (!ramp_down_before_shutdown(engine, shaping, [] { return g_stop != 0; })) std::printf("ramp-down cut short\n");
   }
+  if (o.frame_log_dump) {
+    // The chargers' last frames (their StopTransactions, the close) belong in the dump: stop
+    // them, wait for the links as shutdown() would, dump, then tear down.
+    engine.stop_all();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{3};
+    while (c.connected.load() > 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    dump_frames(engine, *o.frame_log_dump, elapsed, "exit");
+  }
   engine.shutdown();
+  ocpp::log_link_losses_not_logged(); // what the disconnect lines' rate limit held back
   // Totals after the chargers stopped (their last StopTransactions count), gauges at the end
   // of the run: the same counters, read the same way, as every progress line.
   auto figures = fleet::read_figures(c);

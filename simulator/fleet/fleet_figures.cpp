@@ -71,8 +71,9 @@ nlohmann::json link_failures_json(const FleetFigures& f) {
 
 std::string progress_line(const FleetFigures& f, int total, double elapsed_s, double connects_per_s) {
   char head[256];
-  std::snprintf(head, sizeof head, "[%7.1fs] connected %lld/%d  booted %lld  in-transaction %lld  failed %lld  connects/s %.0f",
-                elapsed_s, static_cast<long long>(f.connected), total, static_cast<long long>(f.booted),
+  std::snprintf(head, sizeof head,
+                "[%7.1fs] connected %lld/%d  booted %lld  in-transaction %lld  failed %lld  connects/s %.0f", elapsed_s,
+                static_cast<long long>(f.connected), total, static_cast<long long>(f.booted),
                 static_cast<long long>(f.in_transaction), static_cast<long long>(f.failed), connects_per_s);
   std::string out{head};
   // Refused starts by status, and why connections end or attempts fail, counted since the

@@ -20,8 +20,8 @@ struct FleetFigures {
   std::int64_t in_transaction = 0; // accepted transactions of online chargers, now
   std::int64_t failed = 0;
   std::uint64_t connects_total = 0;
-  std::uint64_t transactions_started = 0; // starts the CSMS accepted
-  std::uint64_t transactions_stopped = 0; // of those, ended
+  std::uint64_t transactions_started = 0;                                  // starts the CSMS accepted
+  std::uint64_t transactions_stopped = 0;                                  // of those, ended
   std::array<std::uint64_t, ocpp::kStartRejectionCount> starts_rejected{}; // by ocpp::StartRejection
   std::array<std::uint64_t, transport::kLinkErrorCount> link_failures{};   // by transport::LinkError
 

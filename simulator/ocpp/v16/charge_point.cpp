@@ -6,7 +6,9 @@
 #include "simulator/core/prng.hpp"
 #include "simulator/core/timestamp.hpp"
 #include "simulator/ocpp/common/hardware_personality.hpp"
+#include "simulator/ocpp/common/link_log.hpp"
 #include "simulator/ocpp/rpc/frame.hpp"
+#include "simulator/ocpp/rpc/frame_trace.hpp"
 #include "simulator/ocpp/v16/config_keys.hpp"
 #include "simulator/ocpp/v16/messages.hpp"
 #include "simulator/ocpp/v16/profile_config.hpp"
@@ -114,6 +116,7 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
   // Every cause is counted (progress line, summary): a retry loop is never silent.
   if (failure.code != transport::LinkError::Stopped)
     core::bump(counters_.link_failures_total[static_cast<int>(failure.code)]);
+  ocpp::log_link_closed(identity(), failure, will_retry && !stopped_); // info, rate-limited fleet-wide
   if (!will_retry && !stopped_ && failure.code != transport::LinkError::Stopped) core::bump(counters_.failed);
   if (pending_reset_ && failure.code == transport::LinkError::Stopped) pending_reset_.reset();
   if (stopping_) return finish_stop(); // lost while ending its transactions: stop now
@@ -123,6 +126,7 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
 void ChargePoint::on_link_message(std::string_view text) {
   delayed_.run_due(now());
   frame_log_.record(rpc::Direction::CsmsToCharger, clock_.wall_now(), text);
+  rpc::trace_frame(identity(), rpc::Direction::CsmsToCharger, text);
   if (options_.frame_observer != nullptr)
     options_.frame_observer->on_frame(options_.observer_key, rpc::Direction::CsmsToCharger, clock_.wall_now(), text);
   auto parsed = rpc::parse_frame(text);
@@ -443,6 +447,7 @@ void ChargePoint::pump() {
 
 void ChargePoint::write_frame(std::string frame) {
   frame_log_.record(rpc::Direction::ChargerToCsms, clock_.wall_now(), frame);
+  rpc::trace_frame(identity(), rpc::Direction::ChargerToCsms, frame);
   if (options_.frame_observer != nullptr)
     options_.frame_observer->on_frame(options_.observer_key, rpc::Direction::ChargerToCsms, clock_.wall_now(), frame);
   if (!link_->send(std::move(frame))) core::bump(counters_.frames_dropped_total);

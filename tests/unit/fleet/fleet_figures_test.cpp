@@ -88,9 +88,11 @@ TEST(FleetFigures, progress_line_and_summary_show_the_same_rejections_by_status)
   EXPECT_NE(line.find("rejected starts: ConcurrentTx 6, Invalid 1"), std::string::npos) << line;
   EXPECT_NE(line.find("disconnects: pong_timeout 2"), std::string::npos) << line;
   const auto summary = fleet::transactions_summary(f);
-  EXPECT_EQ(summary, "transactions: started 3, stopped 0, in transaction 3; rejected starts 7 (ConcurrentTx 6, Invalid 1)");
+  EXPECT_EQ(summary,
+            "transactions: started 3, stopped 0, in transaction 3; rejected starts 7 (ConcurrentTx 6, Invalid 1)");
   EXPECT_EQ(fleet::rejected_starts_json(f), (nlohmann::json{{"ConcurrentTx", 6}, {"Invalid", 1}}));
-  EXPECT_EQ(fleet::progress_line(fleet::read_figures(core::FleetCounters{}), 1, 0, 0).find("rejected"), std::string::npos);
+  EXPECT_EQ(fleet::progress_line(fleet::read_figures(core::FleetCounters{}), 1, 0, 0).find("rejected"),
+            std::string::npos);
 }
 
 } // namespace
