@@ -39,7 +39,7 @@ private:
   std::FILE* out_;
   std::size_t per_thread_bytes_;
   std::chrono::milliseconds period_;
-  std::uint64_t id_; // tells this sink's thread-local buffers from another instance's
+  std::uint64_t id_;          // tells this sink's thread-local buffers from another instance's
   std::mutex registry_mutex_; // taken once per thread (its first line) and by the drain
   std::vector<std::shared_ptr<ThreadBuffer>> buffers_;
   std::mutex formatter_mutex_; // the prototype each thread clones (once, or after set_pattern)

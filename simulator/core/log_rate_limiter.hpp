@@ -13,8 +13,8 @@ public:
   explicit LogRateLimiter(std::uint32_t per_second) noexcept : per_second_(per_second) {}
 
   struct Decision {
-    bool log = false;               // write this line
-    std::uint64_t suppressed = 0;   // lines held back since the last one written (say so first)
+    bool log = false;             // write this line
+    std::uint64_t suppressed = 0; // lines held back since the last one written (say so first)
   };
   // `now_s`: a monotonic time in whole seconds (the caller's clock).
   Decision admit(std::int64_t now_s) noexcept {

@@ -18,9 +18,8 @@ void log_link_closed(std::string_view identity, const transport::LinkFailure& fa
   if (failure.code == transport::LinkError::Stopped || !will_retry) return;
   const auto& log = core::logger();
   if (!log->should_log(spdlog::level::info)) return;
-  const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::steady_clock::now().time_since_epoch())
-                         .count();
+  const auto now_s =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
   const auto decision = limiter().admit(now_s);
   if (!decision.log) return;
   try {
