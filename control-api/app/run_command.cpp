@@ -15,10 +15,14 @@
 #include "control-api/app/fd_limits.hpp"
 #include "control-api/app/latency_report.hpp"
 #include "simulator/catalog/charger_identity.hpp"
+#include "simulator/core/buffered_log_sink.hpp"
 #include "simulator/core/log.hpp"
 #include "simulator/fleet/engine.hpp"
+#include "simulator/fleet/fleet_figures.hpp"
 #include "simulator/fleet/fleet_plan.hpp"
+#include "simulator/fleet/frame_dump.hpp"
 #include "simulator/fleet/id_tags.hpp"
+#include "simulator/ocpp/common/link_log.hpp"
 #include "simulator/transport/source_address_pool.hpp"
 #include "simulator/transport/tls_context.hpp"
 
@@ -26,45 +30,36 @@ namespace ocppfleet::app {
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
+volatile std::sig_atomic_t g_dump = 0;
 extern "C" void on_signal(int) { g_stop = 1; }
+extern "C" void on_dump_signal(int) { g_dump = 1; }
+
+// --frame-log-dump: every charger's frame log as one JSONL file. Each shard copies its own
+// chargers' logs on its thread; redaction and the disk I/O happen here, on the caller's
+// (main) thread.
+void dump_frames(fleet::Engine& engine, const std::string& path, double elapsed, const char* why) {
+  const auto chargers = engine.collect_frames();
+  std::string error;
+  std::size_t lines = 0;
+  if (fleet::write_frame_dump(path, chargers, &error, &lines)) {
+    std::printf("[%7.1fs] frame log dump (%s): %zu frames of %zu chargers -> %s\n", elapsed, why, lines,
+                chargers.size(), path.c_str());
+  } else {
+    std::fprintf(stderr, "error: --frame-log-dump: %s\n", error.c_str());
+  }
+  std::fflush(stdout);
+}
 
 using ull = unsigned long long;
 
-// Ended connections and failed attempts by cause ("closed_by_peer 120, http_not_found 3"),
-// in code order; empty when there were none.
-std::string link_failures_text(const core::FleetCounters& c) {
-  std::string out;
-  for (int i = 1; i < transport::kLinkErrorCount; ++i) {
-    const auto n = c.link_failures_total[i].load(std::memory_order_relaxed);
-    if (n == 0) continue;
-    if (!out.empty()) out += ", ";
-    out += std::string{transport::code_name(static_cast<transport::LinkError>(i))} + " " + std::to_string(n);
-  }
-  return out;
-}
-
-nlohmann::json link_failures_json(const core::FleetCounters& c) {
-  nlohmann::json j = nlohmann::json::object();
-  for (int i = 1; i < transport::kLinkErrorCount; ++i)
-    if (const auto n = c.link_failures_total[i].load(std::memory_order_relaxed); n > 0)
-      j[std::string{transport::code_name(static_cast<transport::LinkError>(i))}] = n;
-  return j;
-}
-
 void print_progress(const core::FleetCounters& c, int total, double elapsed, std::uint64_t& last_connects,
                     double& last_elapsed) {
-  const auto connects = c.connects_total.load();
+  const auto figures = fleet::read_figures(c);
   const double dt = elapsed - last_elapsed;
-  const double rate = dt > 0 ? static_cast<double>(connects - last_connects) / dt : 0.0;
-  last_connects = connects;
+  const double rate = dt > 0 ? static_cast<double>(figures.connects_total - last_connects) / dt : 0.0;
+  last_connects = figures.connects_total;
   last_elapsed = elapsed;
-  // Why connections end or attempts fail, counted by cause since the start: a retry loop
-  // (404, 500, handshake timeouts, oversized frames, ...) never looks like a quiet fleet.
-  const std::string causes = link_failures_text(c);
-  std::printf("[%7.1fs] connected %lld/%d  booted %lld  in-transaction %lld  failed %lld  connects/s %.0f%s%s\n",
-              elapsed, static_cast<long long>(c.connected.load()), total, static_cast<long long>(c.booted.load()),
-              static_cast<long long>(c.in_transaction.load()), static_cast<long long>(c.failed.load()), rate,
-              causes.empty() ? "" : "  disconnects: ", causes.c_str());
+  std::printf("%s\n", fleet::progress_line(figures, total, elapsed, rate).c_str());
   std::fflush(stdout);
 }
 
@@ -233,6 +228,9 @@ void add_run_command(CLI::App& app, RunOptions& o) {
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
   run->add_option("--summary-json", o.summary_json, "Also write the summary as JSON to this file");
+  run->add_option("--frame-log-dump", o.frame_log_dump,
+                  "Write every charger's frame log (--frame-log frames each) to this file as JSONL, at exit and on "
+                  "SIGUSR1; secrets redacted");
   run->add_flag("--stop-abruptly", o.stop_abruptly,
                 "When chargers stop (end of --duration, Ctrl-C/SIGTERM, ramp-down), close their connections at once "
                 "instead of first ending their transactions with the CSMS");
@@ -246,6 +244,10 @@ void add_run_command(CLI::App& app, RunOptions& o) {
 
 int run_fleet(const RunOptions& o) {
   core::set_log_level(spdlog::level::from_str(o.log_level));
+  if (o.frame_log_dump && o.frame_log == 0) {
+    std::fprintf(stderr, "error: --frame-log-dump needs frames to dump: --frame-log is 0\n");
+    return 2;
+  }
   std::string url_error;
   const auto url = transport::parse_ws_url(o.ws_url, &url_error);
   if (!url) {
@@ -312,6 +314,10 @@ int run_fleet(const RunOptions& o) {
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  if (o.frame_log_dump) std::signal(SIGUSR1, on_dump_signal);
+  // Log lines (frames at trace, disconnects at info, ...) are buffered per thread and written
+  // by a drain thread: a shard thread never blocks on stderr. Outlives the engine.
+  const core::ScopedBufferedLog buffered_log{stderr};
   fleet::Engine engine{fleet::EngineOptions{engine_threads, nullptr}};
   std::vector<fleet::ChargerId> ids;
   ids.reserve(plan.size());
@@ -421,6 +427,10 @@ int run_fleet(const RunOptions& o) {
       all_failed = true; // nothing left that could still boot: stop instead of waiting
       break;
     }
+    if (g_dump != 0 && o.frame_log_dump) {
+      g_dump = 0;
+      dump_frames(engine, *o.frame_log_dump, elapsed, "SIGUSR1");
+    }
     if (storms.due(elapsed)) {
       engine.drop_all_links();
       std::printf("[%7.1fs] storm: every connection dropped\n", elapsed);
@@ -433,7 +443,8 @@ int run_fleet(const RunOptions& o) {
   }
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   print_progress(c, total, elapsed, last_connects, last_elapsed);
-  const auto booted_at_end = c.booted.load();
+  const auto at_end = fleet::read_figures(c); // the gauges before the chargers stop
+  const auto booted_at_end = at_end.booted;
   const std::uint64_t rss_after = rss_bytes();
   if (shaping.ramp_down_rate > 0) {
     std::printf("ramping down at %g chargers/s (Ctrl-C again to cut it short)\n", shaping.ramp_down_rate);
@@ -441,7 +452,21 @@ int run_fleet(const RunOptions& o) {
     g_stop = 0;
     if (!ramp_down_before_shutdown(engine, shaping, [] { return g_stop != 0; })) std::printf("ramp-down cut short\n");
   }
+  if (o.frame_log_dump) {
+    // The chargers' last frames (their StopTransactions, the close) belong in the dump: stop
+    // them, wait for the links as shutdown() would, dump, then tear down.
+    engine.stop_all();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{3};
+    while (c.connected.load() > 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    dump_frames(engine, *o.frame_log_dump, elapsed, "exit");
+  }
   engine.shutdown();
+  ocpp::log_link_losses_not_logged(); // what the disconnect lines' rate limit held back
+  // Totals after the chargers stopped (their last StopTransactions count), gauges at the end
+  // of the run: the same counters, read the same way, as every progress line.
+  auto figures = fleet::read_figures(c);
+  figures.in_transaction = at_end.in_transaction;
   std::printf("summary: chargers %d, booted %lld, all booted after %s, connects %llu, boots accepted %llu, "
               "rejected %llu, calls sent %llu, call errors %llu, timeouts %llu, transactions %llu/%llu "
               "(started/stopped), failed %lld\n",
@@ -453,10 +478,10 @@ int run_fleet(const RunOptions& o) {
               static_cast<unsigned long long>(c.calls_sent_total.load()),
               static_cast<unsigned long long>(c.call_errors_total.load()),
               static_cast<unsigned long long>(c.call_timeouts_total.load()),
-              static_cast<unsigned long long>(c.transactions_started_total.load()),
-              static_cast<unsigned long long>(c.transactions_stopped_total.load()),
-              static_cast<long long>(c.failed.load()));
-  if (const auto causes = link_failures_text(c); !causes.empty())
+              static_cast<unsigned long long>(figures.transactions_started),
+              static_cast<unsigned long long>(figures.transactions_stopped), static_cast<long long>(figures.failed));
+  std::printf("%s\n", fleet::transactions_summary(figures).c_str());
+  if (const auto causes = fleet::link_failures_text(figures); !causes.empty())
     std::printf("connections ended or failed, by cause: %s\n", causes.c_str());
   if (c.calls_retried_total.load() > 0 || c.calls_abandoned_total.load() > 0)
     std::printf("transaction messages: %llu resent, %llu discarded after their last attempt\n",
@@ -484,7 +509,7 @@ int run_fleet(const RunOptions& o) {
                      {"call_errors_total", c.call_errors_total.load()},
                      {"call_timeouts_total", c.call_timeouts_total.load()},
                      {"failed", c.failed.load()},
-                     {"link_failures", link_failures_json(c)},
+                     {"link_failures", fleet::link_failures_json(figures)},
                      {"calls_retried_total", c.calls_retried_total.load()},
                      {"calls_abandoned_total", c.calls_abandoned_total.load()},
                      {"shards", engine.shard_count()},
@@ -492,7 +517,11 @@ int run_fleet(const RunOptions& o) {
                      {"fleet_shard", o.fleet_shard},
                      {"source_addresses", pool ? pool->size() : 0},
                      {"calls_received_total", c.calls_received_total.load()},
-                     {"transactions_started_total", c.transactions_started_total.load()},
+                     {"transactions_started_total", figures.transactions_started},
+                     {"transactions_stopped_total", figures.transactions_stopped},
+                     {"in_transaction_at_end", figures.in_transaction},
+                     {"starts_rejected_total", figures.starts_rejected_total()},
+                     {"starts_rejected", fleet::rejected_starts_json(figures)},
                      {"cpu_user_s", cpu_user_s},
                      {"cpu_system_s", cpu_system_s},
                      {"latency", latency_json(c.latency)},

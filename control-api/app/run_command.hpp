@@ -31,10 +31,11 @@ struct RunOptions {
                               // (boot accepted) restarts the reconnect backoff
   double progress_interval_s = 1;
   std::string log_level = "warn";
-  std::optional<std::string> summary_json; // write the summary as JSON to this path
-  bool exit_when_booted = false;           // stop as soon as every charger is booted (benchmarks)
-  int meter_interval_s = -1;               // MeterValueSampleInterval override; -1 = profile default (60 s)
-  std::size_t frame_log = 16;              // frames kept per charger (bounded; 0 = none)
+  std::optional<std::string> summary_json;   // write the summary as JSON to this path
+  bool exit_when_booted = false;             // stop as soon as every charger is booted (benchmarks)
+  int meter_interval_s = -1;                 // MeterValueSampleInterval override; -1 = profile default (60 s)
+  std::size_t frame_log = 16;                // frames kept per charger (bounded; 0 = none)
+  std::optional<std::string> frame_log_dump; // JSONL of every frame log, at exit and on SIGUSR1
   // Scaling past one process / one source address (docs/scaling.md).
   std::optional<std::string> source_addresses; // pool: "127.0.0.1-127.0.0.8", "10.0.0.5,10.0.0.6", "::1"
   std::string fleet_shard = "0/1";             // --shard i/N: this process builds chargers with index % N == i

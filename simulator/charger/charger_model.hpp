@@ -60,6 +60,9 @@ struct Transaction {
   double meter_start_wh = 0.0;
   WallTime started_at{};
   std::optional<std::int64_t> remote_start_id;
+  // The CSMS accepted its start (1.6 StartTransaction / 2.0.1 TransactionEvent Started): only
+  // then is it a started transaction in the fleet's figures (ocpp/common/transaction_tally.hpp).
+  bool confirmed = false;
 };
 
 enum class Availability { Operative, Inoperative };

@@ -9,10 +9,12 @@
 namespace ocppfleet::core {
 
 struct FleetCounters {
-  std::atomic<std::int64_t> connected{0};      // links open now
-  std::atomic<std::int64_t> booted{0};         // chargers whose BootNotification is Accepted now
-  std::atomic<std::int64_t> in_transaction{0}; // transactions running now
-  std::atomic<std::int64_t> failed{0};         // chargers whose link stopped on a non-retryable error
+  std::atomic<std::int64_t> connected{0}; // links open now
+  std::atomic<std::int64_t> booted{0};    // chargers whose BootNotification is Accepted now
+  // Transactions the CSMS accepted, running now on chargers that are online (boot accepted):
+  // a charger that disconnects leaves it (ocpp/common/transaction_tally.hpp).
+  std::atomic<std::int64_t> in_transaction{0};
+  std::atomic<std::int64_t> failed{0}; // chargers whose link stopped on a non-retryable error
   std::atomic<std::uint64_t> connects_total{0};
   std::atomic<std::uint64_t> disconnects_total{0};
   std::atomic<std::uint64_t> boots_accepted_total{0};
@@ -25,8 +27,12 @@ struct FleetCounters {
   std::atomic<std::uint64_t> calls_retried_total{0};
   std::atomic<std::uint64_t> calls_abandoned_total{0};
   std::atomic<std::uint64_t> calls_received_total{0};
-  std::atomic<std::uint64_t> transactions_started_total{0};
-  std::atomic<std::uint64_t> transactions_stopped_total{0};
+  std::atomic<std::uint64_t> transactions_started_total{0}; // starts the CSMS accepted
+  std::atomic<std::uint64_t> transactions_stopped_total{0}; // of those, ended
+  // Starts the CSMS refused (idTagInfo / idTokenInfo status not Accepted), by status, indexed
+  // by ocpp::StartRejection (core knows no OCPP: ocpp/common static_asserts that they fit).
+  static constexpr int kStartRejectionKinds = 16;
+  std::atomic<std::uint64_t> starts_rejected_total[kStartRejectionKinds] = {};
   std::atomic<std::uint64_t> frames_dropped_total{0}; // outbound queue full
   // Ended connections and failed attempts by cause, indexed by transport::LinkError (core
   // knows no transport: the adapters static_assert that every code fits).

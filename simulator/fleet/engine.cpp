@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <future>
 #include <thread>
 
@@ -166,6 +167,35 @@ std::optional<std::vector<rpc::FrameRecord>> Engine::frames(ChargerId id, std::c
   });
   if (future.wait_for(timeout) != std::future_status::ready) return std::nullopt;
   return future.get();
+}
+
+std::vector<ChargerFrames> Engine::collect_frames(std::chrono::milliseconds timeout) {
+  std::vector<ChargerFrames> all;
+  if (shut_down_) return all;
+  std::vector<std::future<std::vector<ChargerFrames>>> parts;
+  for (auto& s : shards_) {
+    auto promise = std::make_shared<std::promise<std::vector<ChargerFrames>>>();
+    parts.push_back(promise->get_future());
+    asio::post(s->io(), [&shard = *s, promise] {
+      std::vector<ChargerFrames> mine;
+      try {
+        mine.reserve(shard.chargers().size());
+        for (const auto& [id, c] : shard.chargers())
+          mine.push_back(ChargerFrames{id, c.charge_point->identity(), c.charge_point->frames()});
+      } catch (...) { // out of memory: this shard's part stays empty, the shard goes on
+        mine.clear();
+      }
+      promise->set_value(std::move(mine));
+    });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (auto& part : parts) {
+    if (part.wait_until(deadline) != std::future_status::ready) continue;
+    auto mine = part.get();
+    std::move(mine.begin(), mine.end(), std::back_inserter(all));
+  }
+  std::sort(all.begin(), all.end(), [](const ChargerFrames& a, const ChargerFrames& b) { return a.id < b.id; });
+  return all;
 }
 
 void Engine::shutdown(std::chrono::milliseconds grace) {

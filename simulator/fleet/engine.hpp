@@ -45,6 +45,12 @@ struct ChargerSpec {
   std::optional<std::string> basic_auth_password;
 };
 
+struct ChargerFrames {
+  ChargerId id = 0;
+  std::string identity;
+  std::vector<rpc::FrameRecord> frames;
+};
+
 class Shard;
 class RampDown;
 
@@ -81,6 +87,11 @@ public:
                                                     std::chrono::milliseconds timeout = std::chrono::seconds{5});
   std::optional<std::vector<rpc::FrameRecord>> frames(ChargerId id,
                                                       std::chrono::milliseconds timeout = std::chrono::seconds{5});
+  // Every charger's frame log (identity and frames, oldest first), in the order the chargers
+  // were added: each shard copies its own chargers' logs on its thread; the caller waits
+  // (bounded by `timeout`; a shard that does not answer in time is left out) and does the rest
+  // (redaction, disk I/O) on its own thread. For dumps (fleet/frame_dump.hpp).
+  std::vector<ChargerFrames> collect_frames(std::chrono::milliseconds timeout = std::chrono::seconds{10});
   // Drops every link at once (storm); each reconnects by its backoff policy, and those
   // reconnects go through the connect gate like any attempt (no reconnect stampede).
   void drop_all_links();

@@ -7,7 +7,9 @@
 #include "simulator/core/timestamp.hpp"
 #include "simulator/ocpp/common/hardware_personality.hpp"
 #include "simulator/ocpp/common/meter_phase.hpp"
+#include "simulator/ocpp/common/link_log.hpp"
 #include "simulator/ocpp/rpc/frame.hpp"
+#include "simulator/ocpp/rpc/frame_trace.hpp"
 #include "simulator/ocpp/v16/config_keys.hpp"
 #include "simulator/ocpp/v16/messages.hpp"
 #include "simulator/ocpp/v16/profile_config.hpp"
@@ -20,7 +22,7 @@ constexpr std::uint8_t kNeverReported = 0xFF;
 ChargePoint::ChargePoint(boost::asio::any_io_executor executor, const core::Clock& clock, core::FleetCounters& counters,
                          std::shared_ptr<const transport::LinkConfig> link_config, charger::ChargerIdentity identity,
                          const charger::ConnectorSpec& connector_spec, int connector_count, ChargePointOptions options)
-    : executor_(executor), clock_(clock), counters_(counters), options_(options),
+    : executor_(executor), clock_(clock), counters_(counters), tally_(counters), options_(options),
       model_(ocpp::build_charger_model(std::move(identity), connector_spec, connector_count, options)),
       config_(options.profile != nullptr ? config_schema_for(*options.profile) : core_config_schema()),
       pipeline_(options.max_queued_calls), frame_log_(options.frame_log_capacity, options.frame_log_frame_bytes),
@@ -106,6 +108,7 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
   if (registration_ == RegistrationState::Accepted) core::bump(counters_.booted, -1);
   registration_ = RegistrationState::Offline;
   boot_.on_disconnect(); // an answer to a boot of this connection can no longer come
+  sync_transaction_gauge(); // offline: its transactions leave the gauge until they resume
   boot_deadline_.reset();
   heartbeat_due_.reset();
   // sample_due_ stays: a charging EV keeps being metered while the CSMS is away; the
@@ -117,6 +120,7 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
   // Every cause is counted (progress line, summary): a retry loop is never silent.
   if (failure.code != transport::LinkError::Stopped)
     core::bump(counters_.link_failures_total[static_cast<int>(failure.code)]);
+  ocpp::log_link_closed(identity(), failure, will_retry && !stopped_); // info, rate-limited fleet-wide
   if (!will_retry && !stopped_ && failure.code != transport::LinkError::Stopped) core::bump(counters_.failed);
   if (pending_reset_ && failure.code == transport::LinkError::Stopped) pending_reset_.reset();
   if (stopping_) return finish_stop(); // lost while ending its transactions: stop now
@@ -126,6 +130,7 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
 void ChargePoint::on_link_message(std::string_view text) {
   delayed_.run_due(now());
   frame_log_.record(rpc::Direction::CsmsToCharger, clock_.wall_now(), text);
+  rpc::trace_frame(identity(), rpc::Direction::CsmsToCharger, text);
   if (options_.frame_observer != nullptr)
     options_.frame_observer->on_frame(options_.observer_key, rpc::Direction::CsmsToCharger, clock_.wall_now(), text);
   auto parsed = rpc::parse_frame(text);
@@ -293,6 +298,7 @@ void ChargePoint::handle_boot_result(const Json& payload) {
     boot_deadline_.reset();
     link_->confirm(); // the connection counts as stable once it also lasts (reconnect backoff)
     if (interval.count() > 0) config_.set_internal("HeartbeatInterval", std::to_string(interval.count()));
+    sync_transaction_gauge(); // transactions that ran on through an outage resume
     on_accepted();
     return;
   }
@@ -347,11 +353,15 @@ void ChargePoint::handle_result(const rpc::OutstandingCall& call, const Json& pa
         std::find_if(tx_refs_.begin(), tx_refs_.end(), [&](const TxRef& r) { return r.seq == call.cookie; });
     if (it == tx_refs_.end()) return;
     const std::int64_t csms_id = payload.value("transactionId", std::int64_t{0});
-    const std::string status = payload.contains("idTagInfo") ? payload["idTagInfo"].value("status", "") : "";
+    const Json* info = payload.is_object() && payload.contains("idTagInfo") ? &payload["idTagInfo"] : nullptr;
+    const std::string status = info != nullptr && info->is_object() ? info->value("status", "") : "";
+    // Started or rejected (by status), once: the fleet's figures count only accepted starts.
+    const bool accepted = tally_.on_start_answer(status);
     it->csms_id = csms_id;
     auto* c = model_.connector(it->connector_id);
     if (it->stop_payload) {
       // Stopped before the CSMS told us the id: send the stop now that we know it.
+      tally_.on_ended(accepted);
       (*it->stop_payload)["transactionId"] = csms_id;
       enqueue("StopTransaction", *it->stop_payload, 0, true);
       tx_refs_.erase(it);
@@ -359,7 +369,9 @@ void ChargePoint::handle_result(const rpc::OutstandingCall& call, const Json& pa
     }
     if (c != nullptr && c->transaction() && c->transaction()->local_id == it->local_id) {
       c->transaction()->csms_id = csms_id;
-      if (status != "Accepted" && config_.get_bool("StopTransactionOnInvalidId").value_or(true))
+      c->transaction()->confirmed = accepted;
+      sync_transaction_gauge();
+      if (!accepted && config_.get_bool("StopTransactionOnInvalidId").value_or(true))
         end_transaction(it->connector_id, charger::StopReason::DeAuthorized);
     }
     return;
@@ -370,8 +382,10 @@ void ChargePoint::handle_result(const rpc::OutstandingCall& call, const Json& pa
     if (it == pending_authorize_.end()) return;
     const auto [connector_id, id_tag] = it->second;
     pending_authorize_.erase(it);
-    const std::string status = payload.contains("idTagInfo") ? payload["idTagInfo"].value("status", "") : "";
-    if (status != "Accepted") return;
+    const Json* info = payload.is_object() && payload.contains("idTagInfo") ? &payload["idTagInfo"] : nullptr;
+    const std::string status = info != nullptr && info->is_object() ? info->value("status", "") : "";
+    // A refused Authorize is a refused start (counted by status); no StartTransaction follows.
+    if (!tally_.on_authorize_answer(status)) return;
     const auto delay = ocpp::hardware_delays(options_).authorize_to_start;
     if (delay.count() <= 0) return begin_transaction(connector_id, id_tag, std::nullopt);
     delayed_.after(now() + delay, [this, connector_id = connector_id, id_tag = id_tag] {
@@ -453,6 +467,7 @@ void ChargePoint::pump() {
 
 void ChargePoint::write_frame(std::string frame) {
   frame_log_.record(rpc::Direction::ChargerToCsms, clock_.wall_now(), frame);
+  rpc::trace_frame(identity(), rpc::Direction::ChargerToCsms, frame);
   if (options_.frame_observer != nullptr)
     options_.frame_observer->on_frame(options_.observer_key, rpc::Direction::ChargerToCsms, clock_.wall_now(), frame);
   if (!link_->send(std::move(frame))) core::bump(counters_.frames_dropped_total);
@@ -521,7 +536,6 @@ void ChargePoint::begin_transaction(int connector_id, const std::string& id_tag,
   const std::string local_id = tx.local_id;
   if (!c->start_transaction(now(), std::move(tx))) return;
   ocpp::hold_power_until_ready(delayed_, options_, model_, *c, clock_);
-  set_in_transaction(false, true);
   const auto& started = *c->transaction();
   const std::uint64_t seq = ++tx_seq_;
   tx_refs_.push_back(TxRef{seq, connector_id, local_id, std::nullopt, std::nullopt});
@@ -540,7 +554,8 @@ void ChargePoint::end_transaction(int connector_id, charger::StopReason reason) 
   if (c == nullptr || !c->transaction()) return;
   auto tx = c->stop_transaction(now());
   if (!tx) return;
-  set_in_transaction(true, false);
+  tally_.on_ended(*tx);
+  sync_transaction_gauge();
   const auto measurands = config_.get("StopTxnSampledData").value_or("Energy.Active.Import.Register");
   Json payload = stop_transaction_payload(*tx, *c, reason, measurands, clock_.wall_now());
   const auto it =
@@ -553,16 +568,6 @@ void ChargePoint::end_transaction(int connector_id, charger::StopReason reason) 
     it->stop_payload = std::move(payload); // sent when StartTransaction.conf brings the id
   }
   report_status_changes();
-}
-
-void ChargePoint::set_in_transaction(bool was, bool is) {
-  if (was == is) return;
-  core::bump(counters_.in_transaction, is ? 1 : -1);
-  if (is) {
-    core::bump(counters_.transactions_started_total);
-  } else {
-    core::bump(counters_.transactions_stopped_total);
-  }
 }
 
 // ---------------------------------------------------------------- driver actions

@@ -9,7 +9,9 @@
 #include "simulator/core/timestamp.hpp"
 #include "simulator/ocpp/common/hardware_personality.hpp"
 #include "simulator/ocpp/common/meter_phase.hpp"
+#include "simulator/ocpp/common/link_log.hpp"
 #include "simulator/ocpp/rpc/frame.hpp"
+#include "simulator/ocpp/rpc/frame_trace.hpp"
 #include "simulator/ocpp/v201/messages.hpp"
 #include "simulator/ocpp/v201/profile_device_model.hpp"
 
@@ -24,7 +26,7 @@ constexpr const char* kEnergyRegister = "Energy.Active.Import.Register";
 ChargePoint::ChargePoint(boost::asio::any_io_executor executor, const core::Clock& clock, core::FleetCounters& counters,
                          std::shared_ptr<const transport::LinkConfig> link_config, charger::ChargerIdentity identity,
                          const charger::ConnectorSpec& connector_spec, int connector_count, ChargePointOptions options)
-    : executor_(executor), clock_(clock), counters_(counters), options_(options),
+    : executor_(executor), clock_(clock), counters_(counters), tally_(counters), options_(options),
       model_(ocpp::build_charger_model(std::move(identity), connector_spec, connector_count, options)),
       device_(options.profile != nullptr ? device_model_for(*options.profile, model_.connector_count())
                                          : standard_device_model(model_.connector_count())),
@@ -115,7 +117,8 @@ void ChargePoint::on_link_open() {
   // stands, then flush what was queued offline (in order).
   registration_ = RegistrationState::Accepted;
   core::bump(counters_.booted);
-  link_->confirm(); // resumed without a boot: stable once it lasts (reconnect backoff)
+  link_->confirm();         // resumed without a boot: stable once it lasts (reconnect backoff)
+  sync_transaction_gauge(); // its transactions resume
   on_accepted();
   rearm();
 }
@@ -129,6 +132,7 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
   if (registration_ == RegistrationState::Accepted) core::bump(counters_.booted, -1);
   registration_ = RegistrationState::Offline;
   boot_.on_disconnect(); // an answer to a boot of this connection can no longer come
+  sync_transaction_gauge(); // offline: its transactions leave the gauge until they resume
   boot_deadline_.reset();
   heartbeat_due_.reset();
   // sample_due_ stays: a charging EV keeps being metered while offline (queued events).
@@ -139,6 +143,7 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
   // Every cause is counted (progress line, summary): a retry loop is never silent.
   if (failure.code != transport::LinkError::Stopped)
     core::bump(counters_.link_failures_total[static_cast<int>(failure.code)]);
+  ocpp::log_link_closed(identity(), failure, will_retry && !stopped_); // info, rate-limited fleet-wide
   if (!will_retry && !stopped_ && failure.code != transport::LinkError::Stopped) core::bump(counters_.failed);
   if (stopping_) return finish_stop(); // lost while ending its transactions: stop now
   rearm();
@@ -149,6 +154,7 @@ void ChargePoint::on_link_message(std::string_view text) {
   // Frames are bounded by LinkConfig::max_inbound_message (far below 4 GiB).
   inbound_bytes_ = static_cast<std::uint32_t>(std::min<std::size_t>(text.size(), UINT32_MAX));
   frame_log_.record(rpc::Direction::CsmsToCharger, clock_.wall_now(), text);
+  rpc::trace_frame(identity(), rpc::Direction::CsmsToCharger, text);
   if (options_.frame_observer != nullptr)
     options_.frame_observer->on_frame(options_.observer_key, rpc::Direction::CsmsToCharger, clock_.wall_now(), text);
   auto parsed = rpc::parse_frame(text);
@@ -332,6 +338,7 @@ void ChargePoint::handle_boot_result(const Json& payload) {
     link_->confirm(); // the connection counts as stable once it also lasts (reconnect backoff)
     if (interval.count() > 0)
       device_.set_internal("OCPPCommCtrlr", "HeartbeatInterval", std::to_string(interval.count()));
+    sync_transaction_gauge();
     on_accepted();
     return;
   }
@@ -372,10 +379,18 @@ void ChargePoint::handle_result(const rpc::OutstandingCall& call, const Json& pa
   if (call.action == "TransactionEvent") {
     const auto it = std::find_if(tracks_.begin(), tracks_.end(),
                                  [&](const TxTrack& t) { return t.started_cookie == call.cookie && call.cookie != 0; });
-    if (it == tracks_.end() || !payload.is_object() || !payload.contains("idTokenInfo")) return;
-    const auto& info = payload["idTokenInfo"];
-    const std::string status = info.is_object() ? info.value("status", "") : "";
-    if (status != "Accepted" && device_.get_bool("TxCtrlr", "StopTxOnInvalidId").value_or(true))
+    if (it == tracks_.end()) return;
+    // The Started event's answer: without idTokenInfo the CSMS raised no objection.
+    const Json* info = payload.is_object() && payload.contains("idTokenInfo") ? &payload["idTokenInfo"] : nullptr;
+    const std::string status =
+        info == nullptr ? std::string{"Accepted"} : (info->is_object() ? info->value("status", "") : "");
+    const bool accepted = tally_.on_start_answer(status);
+    auto* c = model_.connector(it->evse_id);
+    if (c != nullptr && c->transaction() && c->transaction()->local_id == it->transaction_id) {
+      c->transaction()->confirmed = accepted;
+      sync_transaction_gauge();
+    }
+    if (!accepted && device_.get_bool("TxCtrlr", "StopTxOnInvalidId").value_or(true))
       end_transaction(it->evse_id, charger::StopReason::DeAuthorized);
     return;
   }
@@ -387,7 +402,8 @@ void ChargePoint::handle_result(const rpc::OutstandingCall& call, const Json& pa
     pending_authorize_.erase(it);
     const Json* info = payload.is_object() && payload.contains("idTokenInfo") ? &payload["idTokenInfo"] : nullptr;
     const std::string status = info != nullptr && info->is_object() ? info->value("status", "") : "";
-    if (status != "Accepted") return;
+    // A refused Authorize is a refused start (counted by status); no transaction follows.
+    if (!tally_.on_authorize_answer(status)) return;
     const auto delay = ocpp::hardware_delays(options_).authorize_to_start;
     if (delay.count() <= 0)
       return begin_transaction(pending.evse_id, pending.id_token,
@@ -464,6 +480,7 @@ void ChargePoint::pump() {
 
 void ChargePoint::write_frame(std::string frame) {
   frame_log_.record(rpc::Direction::ChargerToCsms, clock_.wall_now(), frame);
+  rpc::trace_frame(identity(), rpc::Direction::ChargerToCsms, frame);
   if (options_.frame_observer != nullptr)
     options_.frame_observer->on_frame(options_.observer_key, rpc::Direction::ChargerToCsms, clock_.wall_now(), frame);
   if (!link_->send(std::move(frame))) core::bump(counters_.frames_dropped_total);

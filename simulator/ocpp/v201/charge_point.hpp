@@ -23,6 +23,7 @@
 #include "simulator/ocpp/common/charge_point_base.hpp"
 #include "simulator/ocpp/common/delayed_actions.hpp"
 #include "simulator/ocpp/rpc/boot_slot.hpp"
+#include "simulator/ocpp/common/transaction_tally.hpp"
 #include "simulator/ocpp/rpc/call_pipeline.hpp"
 #include "simulator/ocpp/rpc/frame_log.hpp"
 #include "simulator/ocpp/rpc/registry.hpp"
@@ -182,13 +183,15 @@ private:
   // When the first periodic sample of a schedule starting now is due (seeded phase), or none.
   std::optional<SteadyTime> first_sample_due() const;
   std::string measurands(std::string_view variable, std::string_view fallback) const;
-  void set_in_transaction(bool was, bool is);
+  // This station's share of the in-transaction gauge: its accepted transactions while online.
+  void sync_transaction_gauge() { tally_.sync(model_, connected_ && registration_ == RegistrationState::Accepted); }
   charger::EvSpec next_ev(int evse_id); // the EV of the next session (seeded)
   void schedule_fault();                // the profile's seeded faults (common/hardware_personality.hpp)
 
   boost::asio::any_io_executor executor_;
   const core::Clock& clock_;
   core::FleetCounters& counters_;
+  ocpp::TransactionTally tally_;
   ChargePointOptions options_;
   charger::ChargerModel model_;
   DeviceModel device_;

@@ -71,7 +71,6 @@ void ChargePoint::begin_transaction(int evse_id, const Json& id_token, std::stri
   tx.remote_start_id = remote_start_id;
   if (!c->start_transaction(now(), std::move(tx))) return;
   ocpp::hold_power_until_ready(delayed_, options_, model_, *c, clock_);
-  set_in_transaction(false, true);
   tracks_.push_back(TxTrack{evse_id, c->transaction()->local_id, 0, {}, ++tx_cookie_seq_});
   auto& track = tracks_.back();
   Json event = transaction_event("Started", trigger, track, *c);
@@ -106,7 +105,8 @@ void ChargePoint::end_transaction(int evse_id, charger::StopReason reason) {
                                  "Transaction.End", clock_.wall_now());
   auto tx = c->stop_transaction(now());
   if (!tx) return;
-  set_in_transaction(true, false);
+  tally_.on_ended(*tx);
+  sync_transaction_gauge();
   if (it != tracks_.end()) {
     Json event = transaction_event("Ended", trigger_for(reason), *it, *c);
     event["transactionInfo"]["stoppedReason"] = std::string{stopped_reason(reason)};
@@ -123,12 +123,6 @@ void ChargePoint::maybe_reset_when_idle() {
     reset_on_idle_ = false;
     reset_due_ = now() + options_.reset_delay;
   }
-}
-
-void ChargePoint::set_in_transaction(bool was, bool is) {
-  if (was == is) return;
-  core::bump(counters_.in_transaction, is ? 1 : -1);
-  core::bump(is ? counters_.transactions_started_total : counters_.transactions_stopped_total);
 }
 
 // ---------------------------------------------------------------- driver actions

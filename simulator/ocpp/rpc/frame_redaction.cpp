@@ -1,8 +1,8 @@
-#include "control-api/workflows/frame_redaction.hpp"
+#include "simulator/ocpp/rpc/frame_redaction.hpp"
 
 #include <string>
 
-namespace ocppfleet::api {
+namespace ocppfleet::rpc {
 namespace {
 
 using Json = nlohmann::json;
@@ -69,4 +69,22 @@ void redact_call_result(Json& frame, std::string_view action) {
   }
 }
 
-} // namespace ocppfleet::api
+std::string redacted_text(std::string_view text) {
+  // Escapes could spell a key name in other bytes: such frames are parsed too.
+  const bool may_hold_secret = text.find(kAuthorizationKey) != std::string_view::npos ||
+                               text.find("BasicAuthPassword") != std::string_view::npos ||
+                               text.find("\\u") != std::string_view::npos;
+  if (!may_hold_secret) return std::string{text};
+  Json frame = Json::parse(text, nullptr, false);
+  if (frame.is_discarded())
+    return "[redacted: " + std::to_string(text.size()) + " bytes that may hold a secret and do not parse]";
+  const Json before = frame;
+  redact_call(frame);
+  if (frame.is_array() && frame.size() >= 3 && frame[0] == 3) {
+    redact_call_result(frame, "GetConfiguration");
+    redact_call_result(frame, "GetVariables");
+  }
+  return frame == before ? std::string{text} : frame.dump();
+}
+
+} // namespace ocppfleet::rpc
