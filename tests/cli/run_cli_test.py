@@ -6,9 +6,9 @@ the real binary against it, and checks exit codes, output and the JSON summary. 
 that bad flags fail with a clear message. Every subprocess is bounded by a timeout.
 Usage: run_cli_test.py <path-to-ocppfleet> <peers-dir>
 """
+import concurrent.futures
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -26,9 +26,26 @@ def check(cond, what):
 
 
 def run(args, timeout=60, nofile=None):
-    """Runs the binary; `nofile` = (soft, hard) open-file limit for the child only."""
-    preexec = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, nofile)) if nofile else None
-    return subprocess.run(args, capture_output=True, text=True, timeout=timeout, preexec_fn=preexec)
+    """Runs the binary; `nofile` = (soft, hard) open-file limit for the child only (set by
+    util-linux prlimit: a preexec_fn is not safe while other threads run)."""
+    if nofile:
+        args = ["prlimit", f"--nofile={nofile[0]}:{nofile[1]}", "--"] + args
+    return subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+
+
+def parallel(*jobs, workers=4):
+    """Runs independent checks side by side (each mostly waits on a --duration or a peer) and
+    returns their results in order; an exception in one is a failure, not a lost check."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(job) for job in jobs]
+        results = []
+        for job, future in zip(jobs, futures):
+            try:
+                results.append(future.result())
+            except Exception as e:  # noqa: BLE001 - reported as a failed check
+                check(False, f"{getattr(job, '__name__', 'job')} raised {e!r}")
+                results.append(None)
+        return results
 
 
 class Peer:
@@ -177,36 +194,36 @@ def check_protocol_flags(binary, peers):
             found = peer.wait_for(lambda e: e.get("event") == "connected" and e["identity"].startswith(prefix), n)
             return {e["identity"]: e["protocol"] for e in found}
 
-        r = run([binary, "run", "--ws-url", peer.url(), "--ocpp", "2.0.1", "--count", "6", "--identity-prefix", "V2",
-                 "--sessions", "--duration", "3"], timeout=60)
-        check(r.returncode == 0 and "OCPP 2.0.1" in r.stdout, f"--ocpp 2.0.1 runs and exits 0 (rc {r.returncode}; {r.stderr[-300:]})")
-        check(set(protocols("V2-", 6).values()) == {"ocpp2.0.1"}, "every --ocpp 2.0.1 charger speaks ocpp2.0.1")
-        started = peer.wait_for(lambda e: e.get("event") == "call" and e.get("action") == "TransactionEvent" and
-                                e["identity"].startswith("V2-") and e["params"]["eventType"] == "Started", 6)
-        check(len(started) == 6, f"--sessions starts a 2.0.1 transaction on each ({len(started)})")
-        tokens = {e["params"]["idToken"]["idToken"]: e["params"]["idToken"]["type"] for e in started}
-        check(len(tokens) == 6 and set(tokens.values()) == {"ISO14443"} and
-              all(len(t) == 8 and all(c in "0123456789ABCDEF" for c in t) for t in tokens),
-              f"each charger has its own default idToken, an 8-hex-digit ISO14443 UID ({tokens})")
+        def v201_default_tokens():
+            r = run([binary, "run", "--ws-url", peer.url(), "--ocpp", "2.0.1", "--count", "6", "--identity-prefix",
+                     "V2", "--sessions", "--duration", "3"], timeout=60)
+            check(r.returncode == 0 and "OCPP 2.0.1" in r.stdout,
+                  f"--ocpp 2.0.1 runs and exits 0 (rc {r.returncode}; {r.stderr[-300:]})")
+            check(set(protocols("V2-", 6).values()) == {"ocpp2.0.1"}, "every --ocpp 2.0.1 charger speaks ocpp2.0.1")
+            started = peer.wait_for(lambda e: e.get("event") == "call" and e.get("action") == "TransactionEvent" and
+                                    e["identity"].startswith("V2-") and e["params"]["eventType"] == "Started", 6)
+            check(len(started) == 6, f"--sessions starts a 2.0.1 transaction on each ({len(started)})")
+            tokens = {e["params"]["idToken"]["idToken"]: e["params"]["idToken"]["type"] for e in started}
+            check(len(tokens) == 6 and set(tokens.values()) == {"ISO14443"} and
+                  all(len(t) == 8 and all(c in "0123456789ABCDEF" for c in t) for t in tokens),
+                  f"each charger has its own default idToken, an 8-hex-digit ISO14443 UID ({tokens})")
 
         # Per-charger tags from a template and from a list file (1.6: Authorize idTag).
         tag_file = os.path.join(tempfile.mkdtemp(prefix="ocppfleet-tags-"), "tags.txt")
         with open(tag_file, "w") as f:
             f.write("# cards\nCARD-A\nCARD-B\nCARD-C\n")
-        for prefix, flag, want in (("TT", ["--id-tag", "TAG-{n}"], {"TAG-1", "TAG-2", "TAG-3"}),
-                                   ("TF", ["--id-tag-file", tag_file], {"CARD-A", "CARD-B", "CARD-C"})):
+
+        def per_charger_tags(prefix, flag, want):
             r = run([binary, "run", "--ws-url", peer.url(), "--count", "3", "--identity-prefix", prefix,
                      "--sessions", "--duration", "3"] + flag, timeout=60)
             auths = peer.wait_for(lambda e, p=prefix: e.get("event") == "call" and e.get("action") == "Authorize" and
                                   e["identity"].startswith(p + "-"), 3)
             got = {e["params"]["idTag"] for e in auths}
             check(r.returncode == 0 and got == want, f"{flag[0]} gives each charger its own idTag ({got})")
+
         # Order at boot with a profile's boot_to_status delay (issue 12): after the accepted boot,
         # every connector's / EVSE's Available StatusNotification, then the session's messages.
-        for prefix, flags, key, value, want, start in (
-                ("OA", ["--model", "alpitronic/hyc150"], "connectorId", "status", {0, 1, 2}, "StartTransaction"),
-                ("OK", ["--ocpp", "2.0.1", "--model", "kempower/satellite"], "evseId", "connectorStatus", {1},
-                 "TransactionEvent")):
+        def order_at_boot(prefix, flags, key, value, want, start):
             r = run([binary, "run", "--ws-url", peer.url(), "--count", "3", "--identity-prefix", prefix,
                      "--sessions", "--duration", "8"] + flags, timeout=60)
             check(r.returncode == 0, f"{flags[-1]} --sessions runs (rc {r.returncode}; {r.stderr[-300:]})")
@@ -222,18 +239,28 @@ def check_protocol_flags(binary, peers):
                       all(e["params"][value] == "Available" for e in report),
                       f"{flags[-1]} {ident}: boot, Available statuses for {sorted(want)}, then the session "
                       f"({actions[:6]})")
+
+        parallel(v201_default_tokens,
+                 lambda: per_charger_tags("TT", ["--id-tag", "TAG-{n}"], {"TAG-1", "TAG-2", "TAG-3"}),
+                 lambda: per_charger_tags("TF", ["--id-tag-file", tag_file], {"CARD-A", "CARD-B", "CARD-C"}),
+                 lambda: order_at_boot("OA", ["--model", "alpitronic/hyc150"], "connectorId", "status", {0, 1, 2},
+                                       "StartTransaction"),
+                 lambda: order_at_boot("OK", ["--ocpp", "2.0.1", "--model", "kempower/satellite"], "evseId",
+                                       "connectorStatus", {1}, "TransactionEvent"))
         r = run([binary, "run", "--ws-url", peer.url(), "--count", "1", "--sessions", "--id-tag", "T-{bogus}"])
         check(r.returncode == 2 and "unknown placeholder" in r.stderr, f"a bad --id-tag template is refused ({r.stderr.strip()})")
 
         mix = ["--ws-url", peer.url(), "--version-mix", "1.6=50,2.0.1=50", "--count", "40", "--exit-when-booted",
                "--duration", "30"]
-        assignments = []
-        for prefix, seed in (("MA", "3"), ("MB", "3"), ("MC", "4")):
+        def mixed_fleet(prefix, seed):
             r = run([binary, "run", "--identity-prefix", prefix, "--seed", seed] + mix, timeout=60)
             check(r.returncode == 0 and "OCPP mix 1.6=50,2.0.1=50" in r.stdout,
                   f"--version-mix fleet {prefix} boots and exits 0 (rc {r.returncode}; {r.stderr[-300:]})")
             got = protocols(prefix + "-", 40)
-            assignments.append({k[len(prefix):]: v for k, v in got.items()})
+            return {k[len(prefix):]: v for k, v in got.items()}
+
+        assignments = [a or {} for a in parallel(lambda: mixed_fleet("MA", "3"), lambda: mixed_fleet("MB", "3"),
+                                                 lambda: mixed_fleet("MC", "4"))]
         counts = [sum(1 for v in a.values() if v == "ocpp2.0.1") for a in assignments]
         check(len(assignments[0]) == 40 and 8 <= counts[0] <= 32, f"both versions appear in a 50/50 mix ({counts})")
         check(assignments[0] == assignments[1], "the same seed assigns the same version to the same charger")
@@ -261,39 +288,10 @@ def check_protocol_flags(binary, peers):
     finally:
         peer.close()
 
-    # A wrong Basic password is permanent: named at once, and the run stops with exit 3.
-    peer = Peer(peers, {"basic_auth_password": "right-secret"})
-    try:
-        started_at = time.monotonic()
-        r = run([binary, "run", "--ws-url", peer.url(), "--count", "3", "--password", "wrong-secret",
-                 "--duration", "30"], timeout=60)
-        took = time.monotonic() - started_at
-        check(r.returncode == 3 and "http_unauthorized" in r.stdout and "retrying cannot fix" in r.stderr,
-              f"a wrong password exits 3 naming http_unauthorized (rc {r.returncode}; {r.stdout[-300:]})")
-        check(took < 15, f"it stops at once instead of running out --duration ({took:.1f} s)")
-        check("wrong-secret" not in r.stdout + r.stderr, "the password never appears in the output")
-        attempts = len(peer.snapshot("auth_rejected"))
-        check(attempts == 3, f"one attempt per charger, no reconnect loop ({attempts} rejected upgrades)")
-    finally:
-        peer.close()
 
 
-def main():
-    binary, peers = sys.argv[1], sys.argv[2]
-
-    # Bad input: clear message, non-zero exit, no crash.
-    r = run([binary, "run", "--ws-url", "ws://127.0.0.1:1", "--count", "0"])
-    check(r.returncode != 0 and "count" in (r.stderr + r.stdout).lower(), "--count 0 is refused naming the flag")
-    r = run([binary, "run", "--ws-url", "http://127.0.0.1:9000"])
-    check(r.returncode == 2 and "ws://" in r.stderr, "an http:// URL is refused with a hint")
-    r = run([binary, "run"])
-    check(r.returncode != 0 and "ws-url" in (r.stderr + r.stdout), "a missing --ws-url is refused")
-    r = run([binary, "run", "--ws-url", "ws://x", "--bogus"])
-    check(r.returncode != 0 and "bogus" in (r.stderr + r.stdout), "an unknown flag is refused")
-    r = run([binary, "run", "--help"])
-    check(r.returncode == 0 and "--sessions" in r.stdout and "--seed" in r.stdout, "--help documents the flags")
-
-    # A demo fleet against the strict CSMS: boots, runs sessions, exits 0, writes a summary.
+def check_demo_fleet(binary, peers):
+    """A demo fleet against the strict CSMS: boots, runs sessions, exits 0, writes a summary."""
     peer = subprocess.Popen(["node", os.path.join(peers, "csms.js"), json.dumps({"heartbeat_interval": 60})],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
@@ -337,8 +335,43 @@ def main():
             peer.kill()
             peer.wait()
 
-    check_scaling_flags(binary, peers)
-    check_protocol_flags(binary, peers)
+
+def check_wrong_password(binary, peers):
+    """A wrong Basic password is permanent: named at once, and the run stops with exit 3."""
+    peer = Peer(peers, {"basic_auth_password": "right-secret"})
+    try:
+        started_at = time.monotonic()
+        r = run([binary, "run", "--ws-url", peer.url(), "--count", "3", "--password", "wrong-secret",
+                 "--duration", "30"], timeout=60)
+        took = time.monotonic() - started_at
+        check(r.returncode == 3 and "http_unauthorized" in r.stdout and "retrying cannot fix" in r.stderr,
+              f"a wrong password exits 3 naming http_unauthorized (rc {r.returncode}; {r.stdout[-300:]})")
+        check(took < 15, f"it stops at once instead of running out --duration ({took:.1f} s)")
+        check("wrong-secret" not in r.stdout + r.stderr, "the password never appears in the output")
+        attempts = len(peer.snapshot("auth_rejected"))
+        check(attempts == 3, f"one attempt per charger, no reconnect loop ({attempts} rejected upgrades)")
+    finally:
+        peer.close()
+
+
+def main():
+    binary, peers = sys.argv[1], sys.argv[2]
+
+    # Bad input: clear message, non-zero exit, no crash.
+    r = run([binary, "run", "--ws-url", "ws://127.0.0.1:1", "--count", "0"])
+    check(r.returncode != 0 and "count" in (r.stderr + r.stdout).lower(), "--count 0 is refused naming the flag")
+    r = run([binary, "run", "--ws-url", "http://127.0.0.1:9000"])
+    check(r.returncode == 2 and "ws://" in r.stderr, "an http:// URL is refused with a hint")
+    r = run([binary, "run"])
+    check(r.returncode != 0 and "ws-url" in (r.stderr + r.stdout), "a missing --ws-url is refused")
+    r = run([binary, "run", "--ws-url", "ws://x", "--bogus"])
+    check(r.returncode != 0 and "bogus" in (r.stderr + r.stdout), "an unknown flag is refused")
+    r = run([binary, "run", "--help"])
+    check(r.returncode == 0 and "--sessions" in r.stdout and "--seed" in r.stdout, "--help documents the flags")
+
+    # Independent blocks, each with its own peer, side by side.
+    parallel(lambda: check_demo_fleet(binary, peers), lambda: check_scaling_flags(binary, peers),
+             lambda: check_protocol_flags(binary, peers), lambda: check_wrong_password(binary, peers))
 
     print(f"{len(failures)} failed" if failures else "all CLI checks passed")
     return 1 if failures else 0

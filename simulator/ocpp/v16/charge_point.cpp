@@ -6,8 +6,8 @@
 #include "simulator/core/prng.hpp"
 #include "simulator/core/timestamp.hpp"
 #include "simulator/ocpp/common/hardware_personality.hpp"
-#include "simulator/ocpp/common/meter_phase.hpp"
 #include "simulator/ocpp/common/link_log.hpp"
+#include "simulator/ocpp/common/meter_phase.hpp"
 #include "simulator/ocpp/rpc/frame.hpp"
 #include "simulator/ocpp/rpc/frame_trace.hpp"
 #include "simulator/ocpp/v16/config_keys.hpp"
@@ -107,7 +107,7 @@ void ChargePoint::on_link_closed(const transport::LinkFailure& failure, bool wil
   }
   if (registration_ == RegistrationState::Accepted) core::bump(counters_.booted, -1);
   registration_ = RegistrationState::Offline;
-  boot_.on_disconnect(); // an answer to a boot of this connection can no longer come
+  boot_.on_disconnect();    // an answer to a boot of this connection can no longer come
   sync_transaction_gauge(); // offline: its transactions leave the gauge until they resume
   boot_deadline_.reset();
   heartbeat_due_.reset();

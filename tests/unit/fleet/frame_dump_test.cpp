@@ -25,8 +25,8 @@ TEST(FrameDump, one_line_per_frame_with_identity_direction_timestamp_and_redacte
   EXPECT_EQ(line["timestamp"], "2023-11-14T22:13:20.123Z");
   EXPECT_EQ(line["text"], R"([2,"9","ChangeConfiguration",{"key":"AuthorizationKey","value":"***"}])");
   EXPECT_FALSE(line.contains("truncated"));
-  const auto cut = nlohmann::json::parse(
-      fleet::frame_dump_line("CP-1", record(rpc::Direction::ChargerToCsms, "[2,\"1\",\"Da...[truncated, 9000 bytes]", 9000)));
+  const auto cut = nlohmann::json::parse(fleet::frame_dump_line(
+      "CP-1", record(rpc::Direction::ChargerToCsms, "[2,\"1\",\"Da...[truncated, 9000 bytes]", 9000)));
   EXPECT_EQ(cut["direction"], "cp_to_csms");
   EXPECT_EQ(cut["size"], 9000);
   EXPECT_EQ(cut["truncated"], true);
@@ -37,8 +37,10 @@ TEST(FrameDump, writes_every_charger_in_order_and_replaces_the_previous_dump) {
   std::filesystem::create_directories(dir);
   const auto path = (dir / "frames.jsonl").string();
   std::vector<fleet::ChargerFrames> chargers{
-      {1, "A", {record(rpc::Direction::ChargerToCsms, "[2,\"1\",\"Heartbeat\",{}]"),
-                record(rpc::Direction::CsmsToCharger, "[3,\"1\",{}]")}},
+      {1,
+       "A",
+       {record(rpc::Direction::ChargerToCsms, "[2,\"1\",\"Heartbeat\",{}]"),
+        record(rpc::Direction::CsmsToCharger, "[3,\"1\",{}]")}},
       {2, "B", {record(rpc::Direction::ChargerToCsms, "[2,\"1\",\"Heartbeat\",{}]")}}};
   std::string error;
   std::size_t lines = 0;

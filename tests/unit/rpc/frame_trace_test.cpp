@@ -11,7 +11,8 @@ using namespace ocppfleet::rpc;
 TEST(RedactedText, hides_the_1_6_authorization_key_in_a_call_and_in_any_call_result) {
   EXPECT_EQ(redacted_text(R"([2,"1","ChangeConfiguration",{"key":"AuthorizationKey","value":"s3cr3t"}])"),
             R"([2,"1","ChangeConfiguration",{"key":"AuthorizationKey","value":"***"}])");
-  const auto result = redacted_text(R"([3,"7",{"configurationKey":[{"key":"AuthorizationKey","readonly":false,"value":"s3cr3t"}]}])");
+  const auto result =
+      redacted_text(R"([3,"7",{"configurationKey":[{"key":"AuthorizationKey","readonly":false,"value":"s3cr3t"}]}])");
   EXPECT_EQ(result.find("s3cr3t"), std::string::npos) << result;
 }
 
@@ -36,7 +37,8 @@ TEST(RedactedText, leaves_other_frames_as_they_are_and_replaces_an_unparseable_o
 }
 
 TEST(TraceText, cuts_a_long_frame_at_the_bound_and_says_how_long_it_was) {
-  const std::string frame = "[2,\"1\",\"DataTransfer\",{\"vendorId\":\"x\",\"data\":\"" + std::string(5000, 'D') + "\"}]";
+  const std::string frame =
+      "[2,\"1\",\"DataTransfer\",{\"vendorId\":\"x\",\"data\":\"" + std::string(5000, 'D') + "\"}]";
   const auto text = trace_text(frame, 100);
   EXPECT_EQ(text.substr(0, 100), frame.substr(0, 100));
   EXPECT_EQ(text.substr(100), "...[truncated, " + std::to_string(frame.size()) + " bytes]");
