@@ -4,6 +4,7 @@
 // fleet engine behind the API). Built once by `ocppfleet serve`; outlives the server.
 #include <functional>
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "control-api/auth/authenticator.hpp"
@@ -17,12 +18,17 @@
 namespace ocppfleet::api {
 
 class ChargerRuntime; // control-api/workflows/charger_runtime.hpp
+class CpoRuntime;     // control-api/workflows/cpo_runtime.hpp
+class CpoPlanner;     // control-api/workflows/cpo_runtime.hpp
 
 struct ApiContext {
   store::Store& store;
   auth::Authenticator& auth;
   catalog::Catalog& catalog;
   ChargerRuntime* runtime = nullptr; // null in route tests that need no chargers
+  CpoRuntime* cpos = nullptr;        // null: the CPO routes answer 503
+  const CpoPlanner* cpo_planner = nullptr;
+  std::string public_url{}; // base of absolute URLs we hand out (serve --public-url)
 };
 
 // Runs `handler` once the request's bearer token is checked (401/403 answered here). The

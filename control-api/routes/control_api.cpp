@@ -4,6 +4,7 @@
 #include "control-api/routes/catalog_routes.hpp"
 #include "control-api/routes/charger_routes.hpp"
 #include "control-api/routes/command_routes.hpp"
+#include "control-api/routes/cpo_routes.hpp"
 #include "control-api/routes/location_routes.hpp"
 #include "control-api/routes/openapi_routes.hpp"
 
@@ -17,6 +18,7 @@ void add_control_api_routes(ApiRegistry& api, ApiContext& ctx, BulkJobRunner& ru
   add_catalog_routes(api, ctx);
   add_bulk_routes(api, ctx, runner);
   add_command_routes(api, ctx);
+  add_cpo_routes(api, ctx);
 }
 
 } // namespace ocppfleet::api

@@ -3,6 +3,7 @@
 // declarations next to each route. Names and shapes follow the reference contract
 // (../shared/reference/): HttpErrorResponse, HTTPValidationError, ValidationError,
 // ProvisioningErrorDetail, ...
+#include "control-api/routes/cpo_routes.hpp"
 #include "control-api/routes/openapi_document.hpp"
 
 namespace ocppfleet::api {
@@ -48,7 +49,11 @@ constexpr const char* kSchemas = R"SCHEMAS({
 } // namespace
 
 const nlohmann::json& response_schemas() {
-  static const nlohmann::json schemas = nlohmann::json::parse(kSchemas);
+  static const nlohmann::json schemas = [] {
+    auto all = nlohmann::json::parse(kSchemas);
+    all.update(cpo_response_schemas());
+    return all;
+  }();
   return schemas;
 }
 

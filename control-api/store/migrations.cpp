@@ -125,8 +125,68 @@ CREATE TABLE charger_logs (
 CREATE INDEX charger_logs_by_time ON charger_logs(charger_id, timestamp, id);
 )sql";
 
+// Migration 2: simulated CPOs (docs/cpos.md). A CPO row carries its provisioning run (status,
+// current step, error) and its generated network document; its locations and chargers are
+// rows of their own tables that point back at it, so DELETE cascades by cpo_id.
+constexpr std::string_view k_v2 = R"sql(
+CREATE TABLE cpos (
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,
+  org_id            TEXT NOT NULL,
+  template          TEXT NOT NULL,
+  template_version  INTEGER NOT NULL,
+  seed              INTEGER NOT NULL,
+  overrides_json    TEXT NOT NULL DEFAULT '{}',
+  country_code      TEXT NOT NULL,
+  party_id          TEXT NOT NULL,
+  requested_party   TEXT NOT NULL,
+  name_prefix       TEXT NOT NULL,
+  role              TEXT NOT NULL DEFAULT 'CPO',
+  ocpi_version      TEXT NOT NULL DEFAULT '2.2.1',
+  token_a_hash      TEXT CHECK (token_a_hash IS NULL OR length(token_a_hash) = 64),
+  status            TEXT NOT NULL CHECK (status IN ('PENDING', 'PROVISIONING', 'READY', 'FAILED')),
+  workflow_run_id   TEXT NOT NULL,
+  current_step      TEXT,
+  attempt           INTEGER NOT NULL DEFAULT 0,
+  chargers_total    INTEGER NOT NULL DEFAULT 0,
+  chargers_ready    INTEGER NOT NULL DEFAULT 0,
+  error_json        TEXT,
+  document_json     TEXT,
+  document_sha256   TEXT,
+  locations_count   INTEGER NOT NULL DEFAULT 0,
+  evses_count       INTEGER NOT NULL DEFAULT 0,
+  connectors_count  INTEGER NOT NULL DEFAULT 0,
+  expires_at        TEXT,
+  provisioned_at    TEXT,
+  created_at        TEXT NOT NULL,
+  updated_at        TEXT NOT NULL,
+  deleted_at        TEXT
+);
+-- One live CPO per (country, party) and organisation: a collision mangles the party id.
+CREATE UNIQUE INDEX cpos_org_party_live ON cpos(org_id, country_code, party_id) WHERE deleted_at IS NULL;
+CREATE INDEX cpos_org ON cpos(org_id);
+CREATE INDEX cpos_unfinished ON cpos(status) WHERE status IN ('PENDING', 'PROVISIONING') AND deleted_at IS NULL;
+CREATE INDEX cpos_expiry ON cpos(expires_at) WHERE expires_at IS NOT NULL AND deleted_at IS NULL;
+
+CREATE TABLE cpo_locations (
+  cpo_id        INTEGER NOT NULL REFERENCES cpos(id) ON DELETE CASCADE,
+  location_id   TEXT NOT NULL,
+  org_id        TEXT NOT NULL,
+  seq           INTEGER NOT NULL,
+  name          TEXT NOT NULL,
+  document_json TEXT NOT NULL,
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL,
+  PRIMARY KEY (cpo_id, location_id)
+);
+
+ALTER TABLE chargers ADD COLUMN cpo_id INTEGER;
+ALTER TABLE chargers ADD COLUMN cpo_location_id TEXT;
+CREATE INDEX chargers_cpo ON chargers(cpo_id) WHERE cpo_id IS NOT NULL;
+)sql";
+
 constexpr std::array k_migrations{
     Migration{1, "control api schema", k_v1},
+    Migration{2, "simulated CPOs", k_v2},
 };
 
 void ensure_version_table(Database& db) {
