@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
   app.add_option("--country", country, "country_code")->capture_default_str();
   app.add_option("--runs", runs, "Runs (>= 2 to compare hashes)")->capture_default_str()->check(CLI::Range(1, 100));
   app.add_option("--out", out, "JSON output")->capture_default_str();
+  std::string dump;
+  app.add_option("--dump", dump, "Also write the last run's canonical document here")->type_name("PATH");
   CLI11_PARSE(app, argc, argv);
 
   const auto load_start = Clock::now();
@@ -90,6 +92,7 @@ int main(int argc, char** argv) {
     const std::string hash = ocppfleet::catalog::sha256_hex(doc);
     const double sha_ms = ms_since(t);
     if (first_hash.empty()) first_hash = hash;
+    if (!dump.empty() && i == runs) std::ofstream{dump, std::ios::binary} << doc;
     all_match = all_match && hash == first_hash;
     std::printf("%-4d %12.1f %12.1f %12.1f %10zu %10.2f  %s\n", i, gen_ms, json_ms, sha_ms,
                 result.network->chargers.size(), static_cast<double>(doc.size()) / 1e6, hash.c_str());
