@@ -142,7 +142,9 @@ void decode_pools(const YamlNode& node, const std::string& path, FieldReader& r,
       if (const YamlNode* v = r.get(*f, "choices", fpath, true))
         if (auto list = read_enum_list(r, *v, join_path(fpath, "choices"), ocpi_facilities()))
           out.facilities = std::move(*list);
-      r.read(*f, "min", fpath, false, out.facilities_min, 0, 22);
+      if (r.read(*f, "min", fpath, false, out.facilities_min, 0, 22) &&
+          out.facilities_min > static_cast<int>(out.facilities.size()))
+        r.error(f->find("min")->value.mark, join_path(fpath, "min"), "more than the number of choices");
       out.facilities_max = static_cast<int>(out.facilities.size());
       if (r.read(*f, "max", fpath, false, out.facilities_max, 0, 22) &&
           (out.facilities_max < out.facilities_min || out.facilities_max > static_cast<int>(out.facilities.size())))

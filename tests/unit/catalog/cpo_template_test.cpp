@@ -186,6 +186,10 @@ TEST(TemplateLoader, errors_name_file_line_and_field) {
                "tariffs[0].elements[0].price_components[0].type", "unknown value 'KWH'");
   expect_error(replace(good_template, "parking_types: [ON_STREET]", "parking_types: [KERB]"), 14,
                "pools.parking_types[0]", "unknown value 'KERB'");
+  // More facilities than choices would draw past the list.
+  expect_error(replace(good_template, "parking_types: [ON_STREET]",
+                       "parking_types: [ON_STREET]\n  facilities: {choices: [CAFE], min: 2}"),
+               15, "pools.facilities.min", "more than the number of choices");
 }
 
 TEST(TemplateLoader, extends_merges_a_base_and_reports_a_missing_one) {
