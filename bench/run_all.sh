@@ -11,15 +11,17 @@
 #
 # Environment: BUILD_DIR (default build/release, as scripts/build.sh), SKIP_BUILD=1 to reuse an
 # existing build, CMAKE_ARGS for extra configure flags (e.g. -DOCPPFLEET_WERROR=OFF),
-# BENCHES to pick a subset of "boot_storm sharded steady" (default: all three).
-# Only the two binaries the benchmarks run are built: the test suite is not needed here
+# BENCHES to pick a subset of "boot_storm sharded steady cpo_generate" (default: all four).
+# cpo_generate: the national-network template at its caps (2,000 locations x 5 chargers),
+# generated twice: time per run and whether the sha256 of the canonical documents match.
+# Only the binaries the benchmarks run are built: the test suite is not needed here
 # and takes most of the build time on a 2-core machine.
 # Density runs use --frame-log 0 (no OCPP frames kept per charger).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 build_dir="${BUILD_DIR:-build/release}"
-benches="${BENCHES:-boot_storm sharded steady}"
+benches="${BENCHES:-boot_storm sharded steady cpo_generate}"
 
 quick=0
 if [[ "${1:-}" == "--quick" ]]; then
@@ -30,7 +32,7 @@ fi
 if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
   # shellcheck disable=SC2086  # CMAKE_ARGS is a list of flags
   cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DOCPPFLEET_BUILD_TESTS=OFF ${CMAKE_ARGS:-}
-  cmake --build "$build_dir" --target ocppfleet ocppfleet-sink-csms
+  cmake --build "$build_dir" --target ocppfleet ocppfleet-sink-csms ocppfleet-bench-cpo-generate
 fi
 
 bin=(--bin-dir "$build_dir/bin")
@@ -50,6 +52,7 @@ for b in $benches; do
     boot_storm) python3 bench/boot_storm.py "${bin[@]}" "${storm[@]}" --frame-log 0 "$@" || status=1 ;;
     sharded) python3 bench/boot_storm_sharded.py "${bin[@]}" "${sharded[@]}" --frame-log 0 "$@" || status=1 ;;
     steady) python3 bench/steady_state.py "${bin[@]}" "${steady[@]}" --frame-log 0 "$@" || status=1 ;;
+    cpo_generate) "$build_dir/bin/ocppfleet-bench-cpo-generate" --runs 2 || status=1 ;;
     *) echo "run_all.sh: unknown benchmark '$b' in BENCHES" >&2; exit 2 ;;
   esac
 done

@@ -7,9 +7,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "simulator/catalog/catalog.hpp"
+#include "simulator/catalog/cpo_template_loader.hpp"
 #include "simulator/catalog/ev_profiles.hpp"
 #include "simulator/catalog/profile_loader.hpp"
 #include "simulator/catalog/yaml_tree.hpp"
@@ -40,25 +42,59 @@ std::vector<fs::path> expand(const std::vector<std::string>& args) {
   return out;
 }
 
-// brands/evs.yaml has its own format: recognised by its top-level `evs:` key.
-bool is_ev_profiles_file(const fs::path& file) {
+enum class FileKind { Profile, EvProfiles, Template, Preset };
+
+// What a file holds, by its top-level keys: brands/evs.yaml has `evs:`, a CPO template has
+// `charger_groups:`/`caps:`/`pools:` and a location preset `site:`; anything else is a profile.
+FileKind kind_of(const fs::path& file) {
   const catalog::ParsedYaml parsed = catalog::parse_yaml_file(file);
-  return parsed.root && parsed.root->is_map() && parsed.root->find("evs") != nullptr;
+  if (!parsed.root || !parsed.root->is_map()) return FileKind::Profile;
+  if (parsed.root->find("evs") != nullptr) return FileKind::EvProfiles;
+  if (catalog::looks_like_cpo_template(*parsed.root)) return FileKind::Template;
+  if (catalog::looks_like_location_preset(*parsed.root)) return FileKind::Preset;
+  return FileKind::Profile;
 }
 
-int validate(const std::vector<std::string>& args) {
+int validate(const CatalogOptions& o, const char* argv0) {
+  std::vector<std::string> args = o.files;
+  if (o.templates_dir) args.push_back(*o.templates_dir);
+  if (args.empty()) {
+    std::fprintf(stderr, "validate: give FILE|DIR... and/or --templates DIR\n");
+    return 2;
+  }
+  // Templates name brand/models: they are checked against this catalogue, built on the
+  // first template (and shared, so each profile loads once).
+  std::unique_ptr<catalog::Catalog> brands;
+  const auto brand_catalog = [&]() -> catalog::Catalog& {
+    if (!brands) brands = std::make_unique<catalog::Catalog>(o.brands_dir ? *o.brands_dir : default_brands_dir(argv0));
+    return *brands;
+  };
   std::size_t bad = 0;
   const auto files = expand(args);
   for (const auto& file : files) {
     std::vector<LoadError> errors;
     const char* kind = "profile";
-    if (is_ev_profiles_file(file)) {
+    switch (kind_of(file)) {
+    case FileKind::EvProfiles:
       errors = catalog::load_ev_catalog(file).errors;
       kind = "EV profiles";
-    } else {
+      break;
+    case FileKind::Template: {
+      const catalog::TemplateLoad load = catalog::load_cpo_template(file, &brand_catalog());
+      errors = load.errors;
+      kind = load.base ? "template base" : "CPO template";
+      break;
+    }
+    case FileKind::Preset:
+      errors = catalog::load_location_preset(file, &brand_catalog()).errors;
+      kind = "location preset";
+      break;
+    case FileKind::Profile: {
       const catalog::ProfileLoad load = catalog::load_profile(file);
       errors = load.errors;
       if (load.abstract) kind = "abstract profile";
+      break;
+    }
     }
     for (const auto& e : errors)
       std::fprintf(stderr, "%s\n", e.to_string().c_str());
@@ -217,10 +253,17 @@ int list_catalog(const CatalogOptions& o, const char* argv0) {
 
 void add_catalog_commands(CLI::App& app, CatalogOptions& o) {
   CLI::App* validate = app.add_subcommand(
-      "validate", "Check brand/model profile files (and brands/evs.yaml): exit 0 when all are valid, 1 otherwise");
-  validate->add_option("files", o.files, "Profile files, or directories to check every *.yaml in")
-      ->required()
-      ->type_name("FILE");
+      "validate", "Check brand/model profiles, brands/evs.yaml, CPO templates and location presets: exit 0 when all "
+                  "are valid, 1 otherwise");
+  validate->add_option("files", o.files, "Files, or directories to check every *.yaml in")->type_name("FILE");
+  validate
+      ->add_option("--templates", o.templates_dir,
+                   "A templates directory to check (every template and templates/locations preset)")
+      ->type_name("DIR");
+  validate
+      ->add_option("--brands-dir", o.brands_dir,
+                   "Brands directory templates are checked against (default: as for `catalog`)")
+      ->type_name("DIR");
   CLI::App* list = app.add_subcommand("catalog", "List the brand/model profiles (table, or JSON with --json)");
   list->add_option("--brands-dir", o.brands_dir,
                    "Brands directory (default: $OCPPFLEET_BRANDS_DIR, else brands/ near the executable, else ./brands)")
@@ -230,7 +273,7 @@ void add_catalog_commands(CLI::App& app, CatalogOptions& o) {
 
 std::optional<int> run_catalog_command(const CLI::App& app, const CatalogOptions& o, const char* argv0) {
   try {
-    if (app.got_subcommand("validate")) return validate(o.files);
+    if (app.got_subcommand("validate")) return validate(o, argv0);
     if (app.got_subcommand("catalog")) return list_catalog(o, argv0);
   } catch (const std::exception& e) {
     // The loaders do not throw; this is for a filesystem error while listing directories.
@@ -259,6 +302,26 @@ std::string default_brands_dir(const char* argv0) {
   if (fs::is_directory(OCPPFLEET_SOURCE_BRANDS_DIR, ec)) return OCPPFLEET_SOURCE_BRANDS_DIR;
 #endif
   return "brands";
+}
+
+std::string default_templates_dir(const char* argv0) {
+  if (const char* env = std::getenv("OCPPFLEET_TEMPLATES_DIR"); env && *env) return env;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec && argv0) exe = fs::absolute(argv0, ec);
+  if (!exe.empty()) {
+    fs::path dir = exe.parent_path();
+    for (int up = 0; up < 5 && !dir.empty(); ++up, dir = dir.parent_path()) {
+      const fs::path candidate = dir / "templates";
+      if (fs::is_directory(candidate / "schema", ec)) return candidate.string();
+      if (dir == dir.parent_path()) break;
+    }
+  }
+  if (fs::is_directory("templates", ec)) return "templates";
+#ifdef OCPPFLEET_SOURCE_TEMPLATES_DIR
+  if (fs::is_directory(OCPPFLEET_SOURCE_TEMPLATES_DIR, ec)) return OCPPFLEET_SOURCE_TEMPLATES_DIR;
+#endif
+  return "templates";
 }
 
 } // namespace ocppfleet::app

@@ -8,6 +8,9 @@
    (exit 1) naming the file, line and field path.
 3. `ocppfleet catalog --json` lists at least 12 models from 8 brands, the six named ones
    among them; the table form lists them too.
+4. templates/: every CPO template and location preset validates against its JSON Schema
+   (templates/schema/); `ocppfleet validate --templates templates` accepts them all, and
+   each broken template fixture is rejected naming the file, line and field path.
 Every subprocess is bounded by a timeout.
 Usage: catalog_cli_test.py <path-to-ocppfleet> <source-dir>
 """
@@ -131,6 +134,49 @@ def catalog_check(binary, source):
     check("max_power_kw" in r.stderr, "the bad profiles' errors are printed")
 
 
+def templates_check(binary, source):
+    templates = os.path.join(source, "templates")
+    with open(os.path.join(templates, "schema", "cpo-template.schema.json")) as f:
+        template_schema = json.load(f)
+    with open(os.path.join(templates, "schema", "location-preset.schema.json")) as f:
+        preset_schema = json.load(f)
+    jsonschema.Draft7Validator.check_schema(template_schema)
+    jsonschema.Draft7Validator.check_schema(preset_schema)
+    files = sorted(glob.glob(os.path.join(templates, "**", "*.yaml"), recursive=True))
+    check(len(files) >= 10, f"templates/ has template and preset files ({len(files)})")
+    for path in files:
+        with open(path) as f:
+            doc = yaml.safe_load(f)
+        is_preset = os.path.basename(os.path.dirname(path)) == "locations"
+        validator = jsonschema.Draft7Validator(preset_schema if is_preset else template_schema)
+        errors = [f"{'/'.join(map(str, e.path))}: {e.message}" for e in validator.iter_errors(doc)]
+        check(not errors, f"schema: {os.path.relpath(path, source)}" + (f" {errors}" if errors else ""))
+
+    r = run([binary, "validate", "--templates", templates, "--brands-dir", os.path.join(source, "brands")])
+    check(r.returncode == 0, f"validate --templates exits 0 (got {r.returncode}: {r.stderr.strip()[:500]})")
+    for slug in ["small-urban-ac", "highway-dc", "mixed-depot", "city-network", "national-network"]:
+        check(f"{slug}.yaml (CPO template)" in r.stdout, f"validate --templates checks {slug}")
+    check("(location preset)" in r.stdout, "validate --templates checks the location presets")
+
+    fixtures = os.path.join(source, "tests", "unit", "catalog", "template_fixtures")
+    expected = {  # file: (line, field path, words in the message)
+        "unknown-model.yaml": (21, "charger_groups[0].model", "no model 'abb/terra-ac-w99'"),
+        "bad-country.yaml": (9, "pools.countries.FRANCE", "not an ISO 3166-1 alpha-2 code"),
+        "locations/wrong-type.yaml": (4, "type", "connectors are AC, not DC"),
+    }
+    for name, (line, path, words) in expected.items():
+        r = run([binary, "validate", os.path.join(fixtures, name)])
+        check(r.returncode == 1, f"validate {name} exits 1 (got {r.returncode})")
+        located = f"{os.path.basename(name)}:{line}:"
+        check(located in r.stderr, f"validate {name} names the line ({located!r} in {r.stderr.strip()!r})")
+        check(f": {path}: " in r.stderr, f"validate {name} names the field {path}")
+        check(words in r.stderr, f"validate {name} says {words!r}")
+    # A template and the schema agree on the broken fixtures that are schema-visible.
+    with open(os.path.join(fixtures, "bad-country.yaml")) as f:
+        doc = yaml.safe_load(f)
+    check(list(jsonschema.Draft7Validator(template_schema).iter_errors(doc)), "schema rejects bad-country.yaml")
+
+
 def main():
     if len(sys.argv) != 3:
         print(__doc__)
@@ -139,6 +185,7 @@ def main():
     schema_check(source)
     validate_check(binary, source)
     catalog_check(binary, source)
+    templates_check(binary, source)
     print(f"\n{len(failures)} failure(s)")
     return 1 if failures else 0
 
