@@ -23,14 +23,12 @@ struct HandlerEnv {
 };
 
 struct Changes {
-  std::optional<StationSnapshot> station; // the station row (without connectors)
+  std::optional<StationSnapshot> station;   // the station row (without connectors)
   std::vector<StatusChanged> statuses;      // rows to write: every report
   std::vector<StatusChanged> status_events; // what listeners hear: changes only
   std::vector<TransactionChanged> transactions;
   std::vector<IdTokenSnapshot> id_tokens;
-  [[nodiscard]] bool empty() const {
-    return !station && statuses.empty() && transactions.empty() && id_tokens.empty();
-  }
+  [[nodiscard]] bool empty() const { return !station && statuses.empty() && transactions.empty() && id_tokens.empty(); }
 };
 
 struct HandlerContext {

@@ -77,9 +77,8 @@ HandlerOutcome stop_transaction(HandlerContext& ctx, const Json& p) {
   auto stopped_at = rpc::require_datetime(p, "timestamp");
   const auto tag = rpc::optional_string(p, "idTag", 20);
   const auto reason = rpc::optional_enum(p, "reason",
-                                         {"EmergencyStop", "EVDisconnected", "HardReset", "Local", "Other",
-                                          "PowerLoss", "Reboot", "Remote", "SoftReset", "UnlockCommand",
-                                          "DeAuthorized"});
+                                         {"EmergencyStop", "EVDisconnected", "HardReset", "Local", "Other", "PowerLoss",
+                                          "Reboot", "Remote", "SoftReset", "UnlockCommand", "DeAuthorized"});
   const std::lock_guard lock{ctx.station.mutex};
   if (tag) record_token_locked(ctx, *tag, "ISO14443");
   // An unknown id (a transaction from before this database existed) is still acknowledged:

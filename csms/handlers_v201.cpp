@@ -8,8 +8,8 @@ namespace {
 using rpc::HandlerOutcome;
 using rpc::Json;
 
-const std::initializer_list<std::string_view> id_token_types = {
-    "Central", "eMAID", "ISO14443", "ISO15693", "KeyCode", "Local", "MacAddress", "NoAuthorization"};
+const std::initializer_list<std::string_view> id_token_types = {"Central", "eMAID", "ISO14443",   "ISO15693",
+                                                                "KeyCode", "Local", "MacAddress", "NoAuthorization"};
 
 Json accepted_token() { return Json{{"status", "Accepted"}}; }
 

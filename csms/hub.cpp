@@ -79,7 +79,9 @@ void Hub::load_state() {
   }
   for (auto& t : loaded.transactions) {
     auto backend = backends.find_or_create(t.backend);
-    if (std::int64_t n = 0; std::from_chars(t.transaction_id.data(), t.transaction_id.data() + t.transaction_id.size(), n).ec == std::errc{})
+    if (std::int64_t n = 0;
+        std::from_chars(t.transaction_id.data(), t.transaction_id.data() + t.transaction_id.size(), n).ec ==
+        std::errc{})
       backend->observe_transaction_id(n);
     auto station = backend->find_or_create(t.identity);
     const std::lock_guard lock{station->mutex};

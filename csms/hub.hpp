@@ -27,7 +27,7 @@ public:
   const ServerOptions options;
   const HandlerEnv env;
   BackendMap backends;
-  std::unique_ptr<Store> store; // null when options.db_path is empty
+  std::unique_ptr<Store> store;                      // null when options.db_path is empty
   std::atomic<std::int64_t> next_remote_start_id{1}; // 2.0.1 RequestStartTransaction.remoteStartId
 
   // Round robin over the network threads' contexts.

@@ -34,23 +34,23 @@ void Listener::stop() {
 }
 
 void Listener::do_accept() {
-  acceptor_.async_accept(hub_.next_context(), [self = shared_from_this()](boost::system::error_code ec,
-                                                                          tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !self->acceptor_.is_open()) return;
-    if (ec) {
-      // Typically EMFILE: back off instead of spinning on a full descriptor table.
-      core::logger()->warn("csms: accept failed: {}; retrying in 50 ms", ec.message());
-      self->retry_.expires_after(std::chrono::milliseconds{50});
-      self->retry_.async_wait([self](boost::system::error_code wait_ec) {
-        if (!wait_ec) self->do_accept();
-      });
-      return;
-    }
-    boost::system::error_code ignored;
-    socket.set_option(tcp::no_delay(true), ignored); // one small answer per request
-    start_session(self->hub_, std::move(socket));
-    self->do_accept();
-  });
+  acceptor_.async_accept(hub_.next_context(),
+                         [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+                           if (ec == asio::error::operation_aborted || !self->acceptor_.is_open()) return;
+                           if (ec) {
+                             // Typically EMFILE: back off instead of spinning on a full descriptor table.
+                             core::logger()->warn("csms: accept failed: {}; retrying in 50 ms", ec.message());
+                             self->retry_.expires_after(std::chrono::milliseconds{50});
+                             self->retry_.async_wait([self](boost::system::error_code wait_ec) {
+                               if (!wait_ec) self->do_accept();
+                             });
+                             return;
+                           }
+                           boost::system::error_code ignored;
+                           socket.set_option(tcp::no_delay(true), ignored); // one small answer per request
+                           start_session(self->hub_, std::move(socket));
+                           self->do_accept();
+                         });
 }
 
 } // namespace ocppfleet::csms::detail

@@ -20,16 +20,16 @@
 namespace ocppfleet::csms {
 
 struct ServerOptions {
-  unsigned threads = 1;                             // network threads (each one io_context)
-  std::optional<std::string> password;              // Security Profile 1 on /ocpp/ when set
-  std::chrono::seconds heartbeat_interval{300};     // BootNotification interval
-  std::chrono::milliseconds call_timeout{30'000};   // CSMS-initiated calls
-  std::size_t max_frame_bytes = 64 * 1024;          // larger frames close the connection (1009)
-  std::size_t max_queued_calls = 16;                // per connection, besides the one in flight
+  unsigned threads = 1;                                 // network threads (each one io_context)
+  std::optional<std::string> password;                  // Security Profile 1 on /ocpp/ when set
+  std::chrono::seconds heartbeat_interval{300};         // BootNotification interval
+  std::chrono::milliseconds call_timeout{30'000};       // CSMS-initiated calls
+  std::size_t max_frame_bytes = 64 * 1024;              // larger frames close the connection (1009)
+  std::size_t max_queued_calls = 16;                    // per connection, besides the one in flight
   std::size_t max_ended_transactions_per_station = 200; // in memory; the database keeps all
-  std::string db_path;                              // SQLite file ("" = no persistence)
-  std::chrono::milliseconds flush_interval{100};    // how long the writer gathers a batch
-  const core::Clock* clock = &core::system_clock(); // timestamps (currentTime, last_seen, ...)
+  std::string db_path;                                  // SQLite file ("" = no persistence)
+  std::chrono::milliseconds flush_interval{100};        // how long the writer gathers a batch
+  const core::Clock* clock = &core::system_clock();     // timestamps (currentTime, last_seen, ...)
 };
 
 namespace detail {

@@ -162,7 +162,8 @@ void Session::handle_text(std::string_view text) {
   auto parsed = rpc::parse_frame(text);
   if (auto* call = std::get_if<rpc::Call>(&parsed)) return handle_call(call->id, call->action, call->payload);
   if (auto* error = std::get_if<rpc::FrameError>(&parsed)) {
-    if (error->reply) send(rpc::serialize_call_error(error->id, rpc::to_wire(error->code, dialect_), error->description));
+    if (error->reply)
+      send(rpc::serialize_call_error(error->id, rpc::to_wire(error->code, dialect_), error->description));
     return;
   }
   {
@@ -219,14 +220,13 @@ void Session::close_async(std::string reason) {
   asio::post(ws_.get_executor(), [self = shared_from_this(), reason = std::move(reason)] {
     if (!self->open_) return;
     self->end(reason);
-    self->ws_.async_close(websocket::close_reason{websocket::close_code::going_away, reason},
-                          [self](error_code) {});
+    self->ws_.async_close(websocket::close_reason{websocket::close_code::going_away, reason}, [self](error_code) {});
   });
 }
 
 void Session::call_async(std::string action, Json payload, CallCallback done) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), call = OutCall{std::move(action), std::move(payload),
-                                                                           std::move(done)}]() mutable {
+  asio::post(ws_.get_executor(), [self = shared_from_this(),
+                                  call = OutCall{std::move(action), std::move(payload), std::move(done)}]() mutable {
     if (!self->open_)
       return invoke_guarded(call.done, [] { return CallOutcome{failure(CallFailureKind::ConnectionLost, "closed")}; });
     if (self->queued_calls_.size() >= self->hub_.options.max_queued_calls)

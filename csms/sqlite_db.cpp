@@ -30,8 +30,7 @@ SqliteStmt& SqliteStmt::bind(int index, double value) {
 }
 
 SqliteStmt& SqliteStmt::bind(int index, std::string_view value) {
-  const int rc =
-      sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  const int rc = sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK) db_.fail(rc, "bind");
   return *this;
 }

@@ -211,9 +211,7 @@ void Store::put(const StatusChanged& c) {
   enqueue(key_of('c', {c.backend, c.identity, evse, connector}), c);
 }
 
-void Store::put(const TransactionSnapshot& t) {
-  enqueue(key_of('t', {t.backend, t.identity, t.transaction_id}), t);
-}
+void Store::put(const TransactionSnapshot& t) { enqueue(key_of('t', {t.backend, t.identity, t.transaction_id}), t); }
 
 void Store::put(const IdTokenSnapshot& t) { enqueue(key_of('i', {t.backend, t.id_token}), t); }
 

@@ -41,7 +41,7 @@ struct StationSnapshot {
   std::string firmware_version;
   std::string boot_status; // "" before the first BootNotification, else what we answered
   std::string last_boot_at;
-  std::string last_seen; // RFC 3339, any frame from the station
+  std::string last_seen;                   // RFC 3339, any frame from the station
   std::vector<ConnectorStatus> connectors; // sorted by (evse_id, connector_id)
 };
 

@@ -41,14 +41,14 @@ protected:
     auto outcome = call(subprotocol, action, payload);
     EXPECT_TRUE(std::holds_alternative<rpc::HandlerError>(outcome)) << action << " unexpectedly accepted";
     return std::holds_alternative<rpc::HandlerError>(outcome) ? std::get<rpc::HandlerError>(outcome)
-                                                               : rpc::HandlerError{};
+                                                              : rpc::HandlerError{};
   }
 
   static Json meter_v16(const std::string& wh) {
-    return Json::array({{{"timestamp", "2026-01-01T00:05:00Z"},
-                         {"sampledValue",
-                          Json::array({{{"value", "230.1"}, {"measurand", "Voltage"}, {"unit", "V"}},
-                                       {{"value", wh}, {"measurand", "Energy.Active.Import.Register"}}})}}});
+    return Json::array(
+        {{{"timestamp", "2026-01-01T00:05:00Z"},
+          {"sampledValue", Json::array({{{"value", "230.1"}, {"measurand", "Voltage"}, {"unit", "V"}},
+                                        {{"value", wh}, {"measurand", "Energy.Active.Import.Register"}}})}}});
   }
 
   static Json meter_v201(double kwh) {
@@ -93,8 +93,9 @@ TEST_F(CsmsHandlers, v16_full_session_records_statuses_token_and_energy) {
   EXPECT_TRUE(last_changes_.status_events.empty());
 
   EXPECT_EQ(ok("ocpp1.6", "Authorize", {{"idTag", "TAG-1"}})["idTagInfo"]["status"], "Accepted");
-  const auto start = ok("ocpp1.6", "StartTransaction",
-                        {{"connectorId", 1}, {"idTag", "TAG-1"}, {"meterStart", 1000}, {"timestamp", "2026-01-01T00:00:00Z"}});
+  const auto start =
+      ok("ocpp1.6", "StartTransaction",
+         {{"connectorId", 1}, {"idTag", "TAG-1"}, {"meterStart", 1000}, {"timestamp", "2026-01-01T00:00:00Z"}});
   const auto id = start["transactionId"].get<std::int64_t>();
   ASSERT_EQ(last_changes_.transactions.size(), 1u);
   EXPECT_EQ(last_changes_.transactions[0].change, TransactionChange::Started);
@@ -106,8 +107,11 @@ TEST_F(CsmsHandlers, v16_full_session_records_statuses_token_and_energy) {
   EXPECT_DOUBLE_EQ(last_changes_.transactions[0].transaction.energy_wh, 500);
 
   const auto stop = ok("ocpp1.6", "StopTransaction",
-                       {{"transactionId", id}, {"meterStop", 3500}, {"timestamp", "2026-01-01T01:00:00Z"},
-                        {"idTag", "TAG-1"}, {"reason", "EVDisconnected"}});
+                       {{"transactionId", id},
+                        {"meterStop", 3500},
+                        {"timestamp", "2026-01-01T01:00:00Z"},
+                        {"idTag", "TAG-1"},
+                        {"reason", "EVDisconnected"}});
   EXPECT_EQ(stop["idTagInfo"]["status"], "Accepted");
   const auto& tx = station_.transactions.at(std::to_string(id));
   EXPECT_EQ(tx.state, TransactionState::Ended);
@@ -127,7 +131,8 @@ TEST_F(CsmsHandlers, v16_transaction_ids_are_unique_per_backend_and_survive_obse
 }
 
 TEST_F(CsmsHandlers, v16_stop_of_an_unknown_transaction_is_acknowledged) {
-  const auto r = ok("ocpp1.6", "StopTransaction", {{"transactionId", 999}, {"meterStop", 5}, {"timestamp", "2026-01-01T00:00:00Z"}});
+  const auto r = ok("ocpp1.6", "StopTransaction",
+                    {{"transactionId", 999}, {"meterStop", 5}, {"timestamp", "2026-01-01T00:00:00Z"}});
   EXPECT_EQ(r, Json::object());
   EXPECT_TRUE(last_changes_.transactions.empty());
 }
@@ -146,9 +151,10 @@ TEST_F(CsmsHandlers, bad_payloads_get_the_matching_error_codes) {
                   {{"connectorId", "1"}, {"idTag", "T"}, {"meterStart", 0}, {"timestamp", "2026-01-01T00:00:00Z"}})
                 .code,
             rpc::ErrorCode::TypeConstraintViolation);
-  EXPECT_EQ(error("ocpp1.6", "StatusNotification", {{"connectorId", 1}, {"errorCode", "NoError"}, {"status", "Dancing"}})
-                .code,
-            rpc::ErrorCode::PropertyConstraintViolation);
+  EXPECT_EQ(
+      error("ocpp1.6", "StatusNotification", {{"connectorId", 1}, {"errorCode", "NoError"}, {"status", "Dancing"}})
+          .code,
+      rpc::ErrorCode::PropertyConstraintViolation);
   EXPECT_EQ(error("ocpp1.6", "TransactionEvent", Json::object()).code, rpc::ErrorCode::NotImplemented);
   EXPECT_EQ(error("ocpp2.0.1", "StartTransaction", Json::object()).code, rpc::ErrorCode::NotImplemented);
   EXPECT_EQ(error("ocpp2.0.1", "TransactionEvent", {{"eventType", "Started"}}).code,
@@ -159,9 +165,10 @@ TEST_F(CsmsHandlers, bad_payloads_get_the_matching_error_codes) {
 }
 
 TEST_F(CsmsHandlers, v201_boot_status_and_transaction_events_record_energy) {
-  const auto boot = ok("ocpp2.0.1", "BootNotification",
-                       {{"chargingStation", {{"model", "Satellite"}, {"vendorName", "Kempower"}, {"serialNumber", "S2"}}},
-                        {"reason", "PowerUp"}});
+  const auto boot =
+      ok("ocpp2.0.1", "BootNotification",
+         {{"chargingStation", {{"model", "Satellite"}, {"vendorName", "Kempower"}, {"serialNumber", "S2"}}},
+          {"reason", "PowerUp"}});
   EXPECT_EQ(boot["status"], "Accepted");
   EXPECT_EQ(station_.info.vendor, "Kempower");
   ok("ocpp2.0.1", "StatusNotification",
@@ -220,8 +227,10 @@ TEST_F(CsmsHandlers, ended_transactions_beyond_the_cap_leave_memory) {
   env_.max_ended_transactions = 2;
   for (int i = 0; i < 4; ++i) {
     const auto id = ok("ocpp1.6", "StartTransaction",
-                       {{"connectorId", 1}, {"idTag", "T"}, {"meterStart", 0}, {"timestamp", "2026-01-01T00:00:00Z"}})
-                        ["transactionId"];
+                       {{"connectorId", 1},
+                        {"idTag", "T"},
+                        {"meterStart", 0},
+                        {"timestamp", "2026-01-01T00:00:00Z"}})["transactionId"];
     ok("ocpp1.6", "StopTransaction", {{"transactionId", id}, {"meterStop", 10}, {"timestamp", "2026-01-01T00:01:00Z"}});
     // The Ended change still carries the whole transaction for the store and listeners.
     ASSERT_EQ(last_changes_.transactions.size(), 1u);
