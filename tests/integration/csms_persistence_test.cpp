@@ -9,11 +9,14 @@ TEST_F(CsmsServerTest, state_survives_a_restart_and_transaction_ids_keep_countin
   server_->register_cpo("acme", {"CP-P1"});
   const json calls = json::array({
       {{"action", "BootNotification"}, {"params", {{"chargePointVendor", "V"}, {"chargePointModel", "M"}}}},
-      {{"action", "StatusNotification"}, {"params", {{"connectorId", 1}, {"errorCode", "NoError"}, {"status", "Charging"}}}},
+      {{"action", "StatusNotification"},
+       {"params", {{"connectorId", 1}, {"errorCode", "NoError"}, {"status", "Charging"}}}},
       {{"action", "StartTransaction"},
-       {"params", {{"connectorId", 1}, {"idTag", "TAG-P"}, {"meterStart", 100}, {"timestamp", "2026-01-01T00:00:00Z"}}}},
+       {"params",
+        {{"connectorId", 1}, {"idTag", "TAG-P"}, {"meterStart", 100}, {"timestamp", "2026-01-01T00:00:00Z"}}}},
       {{"action", "StartTransaction"},
-       {"params", {{"connectorId", 1}, {"idTag", "TAG-P"}, {"meterStart", 200}, {"timestamp", "2026-01-01T00:01:00Z"}}}},
+       {"params",
+        {{"connectorId", 1}, {"idTag", "TAG-P"}, {"meterStart", 200}, {"timestamp", "2026-01-01T00:01:00Z"}}}},
       {{"action", "StopTransaction"},
        {"params", {{"transactionId", 1}, {"meterStop", 900}, {"timestamp", "2026-01-01T00:02:00Z"}}}},
   });

@@ -13,8 +13,9 @@ json meter_v16(int wh) {
 }
 
 json meter_v201(double wh) {
-  return json::array({{{"timestamp", "2026-01-01T00:10:00Z"},
-                       {"sampledValue", json::array({{{"value", wh}, {"measurand", "Energy.Active.Import.Register"}}})}}});
+  return json::array(
+      {{{"timestamp", "2026-01-01T00:10:00Z"},
+        {"sampledValue", json::array({{{"value", wh}, {"measurand", "Energy.Active.Import.Register"}}})}}});
 }
 
 json v16_session_calls(int transaction_id) {
@@ -23,20 +24,30 @@ json v16_session_calls(int transaction_id) {
   }("Available");
   return json::array({
       {{"action", "BootNotification"},
-       {"params", {{"chargePointVendor", "TestVendor"}, {"chargePointModel", "TM-1"}, {"chargePointSerialNumber", "SN-9"},
-                   {"firmwareVersion", "fw-2"}}}},
+       {"params",
+        {{"chargePointVendor", "TestVendor"},
+         {"chargePointModel", "TM-1"},
+         {"chargePointSerialNumber", "SN-9"},
+         {"firmwareVersion", "fw-2"}}}},
       {{"action", "Heartbeat"}, {"params", json::object()}},
       {{"action", "StatusNotification"}, {"params", status}},
       {{"action", "Authorize"}, {"params", {{"idTag", "TAG-16"}}}},
       {{"action", "StartTransaction"},
-       {"params", {{"connectorId", 1}, {"idTag", "TAG-16"}, {"meterStart", 1000}, {"timestamp", "2026-01-01T00:00:00Z"}}}},
-      {{"action", "StatusNotification"}, {"params", {{"connectorId", 1}, {"errorCode", "NoError"}, {"status", "Charging"}}}},
+       {"params",
+        {{"connectorId", 1}, {"idTag", "TAG-16"}, {"meterStart", 1000}, {"timestamp", "2026-01-01T00:00:00Z"}}}},
+      {{"action", "StatusNotification"},
+       {"params", {{"connectorId", 1}, {"errorCode", "NoError"}, {"status", "Charging"}}}},
       {{"action", "MeterValues"},
        {"params", {{"connectorId", 1}, {"transactionId", transaction_id}, {"meterValue", meter_v16(2500)}}}},
       {{"action", "StopTransaction"},
-       {"params", {{"transactionId", transaction_id}, {"meterStop", 4200}, {"timestamp", "2026-01-01T00:30:00Z"},
-                   {"idTag", "TAG-16"}, {"reason", "Local"}}}},
-      {{"action", "StatusNotification"}, {"params", {{"connectorId", 1}, {"errorCode", "NoError"}, {"status", "Finishing"}}}},
+       {"params",
+        {{"transactionId", transaction_id},
+         {"meterStop", 4200},
+         {"timestamp", "2026-01-01T00:30:00Z"},
+         {"idTag", "TAG-16"},
+         {"reason", "Local"}}}},
+      {{"action", "StatusNotification"},
+       {"params", {{"connectorId", 1}, {"errorCode", "NoError"}, {"status", "Finishing"}}}},
       {{"action", "DataTransfer"}, {"params", {{"vendorId", "acme"}, {"messageId", "x"}}}},
   });
 }
@@ -119,19 +130,23 @@ TEST_F(CsmsServerTest, strict_v201_client_runs_boot_status_and_a_transaction_eve
   };
   const json calls = json::array({
       {{"action", "BootNotification"},
-       {"params", {{"reason", "PowerUp"},
-                   {"chargingStation", {{"model", "Sat"}, {"vendorName", "Kempower"}, {"serialNumber", "K-1"}}}}}},
+       {"params",
+        {{"reason", "PowerUp"},
+         {"chargingStation", {{"model", "Sat"}, {"vendorName", "Kempower"}, {"serialNumber", "K-1"}}}}}},
       {{"action", "StatusNotification"},
-       {"params", {{"timestamp", "2026-01-01T00:00:00Z"}, {"connectorStatus", "Available"}, {"evseId", 1}, {"connectorId", 1}}}},
+       {"params",
+        {{"timestamp", "2026-01-01T00:00:00Z"}, {"connectorStatus", "Available"}, {"evseId", 1}, {"connectorId", 1}}}},
       {{"action", "Authorize"}, {"params", {{"idToken", token}}}},
       event("Started", 1, 500, "Authorized"),
       {{"action", "StatusNotification"},
-       {"params", {{"timestamp", "2026-01-01T00:01:00Z"}, {"connectorStatus", "Occupied"}, {"evseId", 1}, {"connectorId", 1}}}},
+       {"params",
+        {{"timestamp", "2026-01-01T00:01:00Z"}, {"connectorStatus", "Occupied"}, {"evseId", 1}, {"connectorId", 1}}}},
       event("Updated", 2, 1700, "MeterValuePeriodic"),
       event("Ended", 3, 3500, "EVCommunicationLost"),
       {{"action", "Heartbeat"}, {"params", json::object()}},
       {{"action", "DataTransfer"}, {"params", {{"vendorId", "acme"}}}},
-      {{"action", "NotifyReport"}, {"params", {{"requestId", 1}, {"generatedAt", "2026-01-01T00:00:00Z"}, {"seqNo", 0}}}},
+      {{"action", "NotifyReport"},
+       {"params", {{"requestId", 1}, {"generatedAt", "2026-01-01T00:00:00Z"}, {"seqNo", 0}}}},
   });
   const auto r = client({{"url", endpoint()}, {"identity", "CP-201"}, {"protocols", {"ocpp2.0.1"}}, {"calls", calls}});
   expect_all_ok(r);
@@ -169,8 +184,12 @@ TEST_F(CsmsServerTest, malformed_frames_get_ocpp_j_errors_and_the_connection_sur
       R"([2,"t1","StartTransaction",{"connectorId":"one","idTag":"T","meterStart":0,"timestamp":"2026-01-01T00:00:00Z"}])",
   });
   const json calls = json::array({{{"action", "Heartbeat"}, {"params", json::object()}}});
-  const auto r = client(
-      {{"url", endpoint()}, {"identity", "CP-BAD"}, {"strict", false}, {"calls", calls}, {"raw", raw}, {"stay_ms", 1500}});
+  const auto r = client({{"url", endpoint()},
+                         {"identity", "CP-BAD"},
+                         {"strict", false},
+                         {"calls", calls},
+                         {"raw", raw},
+                         {"stay_ms", 1500}});
   std::map<std::string, json> errors; // message id -> CALLERROR
   for (const auto& m : events_of(r, "message")) {
     const auto frame = json::parse(m.value("data", ""), nullptr, false);
@@ -193,8 +212,12 @@ TEST_F(CsmsServerTest, oversized_frames_close_that_connection_only) {
   options.max_frame_bytes = 4096;
   start_server(options);
   const json big = R"([2,"big","DataTransfer",{"vendorId":"x","data":")" + std::string(8000, 'a') + R"("}])";
-  const auto r = client({{"url", endpoint()}, {"identity", "CP-BIG"}, {"strict", false}, {"calls", json::array()},
-                         {"raw", json::array({big})}, {"stay_ms", 3000}});
+  const auto r = client({{"url", endpoint()},
+                         {"identity", "CP-BIG"},
+                         {"strict", false},
+                         {"calls", json::array()},
+                         {"raw", json::array({big})},
+                         {"stay_ms", 3000}});
   const auto closed = events_of(r, "closed");
   ASSERT_FALSE(closed.empty());
   EXPECT_EQ(closed[0]["code"], 1009); // "message too big"
