@@ -20,6 +20,7 @@ struct HandlerEnv {
   const core::Clock* clock = &core::system_clock();
   std::chrono::seconds heartbeat_interval{300};
   std::size_t max_ended_transactions = 200;
+  std::chrono::seconds last_seen_persist_every{30};
 };
 
 struct Changes {
@@ -47,7 +48,8 @@ const HandlerTable& handlers_for(std::string_view subprotocol);
 
 // ---- version-neutral bookkeeping (recorder.cpp); the caller holds station.mutex ----
 std::string now_text(const HandlerContext& ctx);
-// last_seen = now; the station row goes into changes.
+// last_seen = now. The station row goes into changes when last_seen was last persisted
+// more than `last_seen_persist_every` ago (any other change of the row persists it anyway).
 void touch_locked(HandlerContext& ctx);
 void record_boot_locked(HandlerContext& ctx, std::string vendor, std::string model, std::string serial,
                         std::string firmware, std::string status);

@@ -38,6 +38,10 @@ std::string now_text(const HandlerContext& ctx) { return core::format_timestamp(
 
 void touch_locked(HandlerContext& ctx) {
   ctx.station.info.last_seen = now_text(ctx);
+  const auto now = ctx.env.clock->steady_now();
+  if (ctx.station.last_seen_persisted && now - *ctx.station.last_seen_persisted < ctx.env.last_seen_persist_every)
+    return;
+  ctx.station.last_seen_persisted = now;
   ctx.changes.station = station_row(ctx.station);
 }
 

@@ -132,6 +132,7 @@ void Session::attach() {
     station_->session = weak_from_this();
     station_->info.connected = true;
     station_->info.ocpp_version = subprotocol_;
+    station_->last_seen_persisted.reset(); // a connection is always written (its version may be new)
     touch_locked(ctx);
   }
   // OCPP-J: one connection per identity; the newest wins (the old one is usually half-dead).
@@ -280,6 +281,7 @@ void Session::end(std::string_view why) {
       if (was_current) {
         station_->session.reset();
         station_->info.connected = false;
+        station_->last_seen_persisted.reset(); // the last sighting is always written
         touch_locked(ctx);
       }
     }

@@ -4,11 +4,13 @@
 // upgrade time, by snapshots and by calls (never per frame); the backend map's shared mutex
 // only when a backend is looked up or created.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -35,6 +37,9 @@ public:
   std::deque<std::string> ended;                           // ended ids, oldest first (memory cap)
   std::map<std::string, IdTokenSnapshot> tokens;
   std::weak_ptr<Session> session; // the live connection, if any
+  // When last_seen alone was last queued for the database: a busy station's frames then cost
+  // no store-queue lock each (the queue's mutex is shared by every connection).
+  std::optional<std::chrono::steady_clock::time_point> last_seen_persisted; // none: write at once
 };
 
 class Backend {

@@ -137,6 +137,24 @@ TEST_F(CsmsHandlers, v16_stop_of_an_unknown_transaction_is_acknowledged) {
   EXPECT_TRUE(last_changes_.transactions.empty());
 }
 
+TEST_F(CsmsHandlers, last_seen_alone_is_persisted_at_most_every_30_seconds) {
+  auto touch = [&] {
+    HandlerContext ctx{env_, backend_, station_, {}};
+    const std::lock_guard lock{station_.mutex};
+    touch_locked(ctx);
+    return ctx.changes.station.has_value();
+  };
+  EXPECT_TRUE(touch());
+  clock_.advance(10s);
+  EXPECT_FALSE(touch());
+  EXPECT_EQ(station_.info.last_seen, "2026-01-01T00:00:10.000Z"); // in memory it is always current
+  clock_.advance(21s);
+  EXPECT_TRUE(touch());
+  // A boot in between is written whatever the throttle says.
+  ok("ocpp1.6", "BootNotification", {{"chargePointVendor", "V"}, {"chargePointModel", "M"}});
+  EXPECT_TRUE(last_changes_.station);
+}
+
 TEST_F(CsmsHandlers, v16_data_transfer_and_notifications) {
   EXPECT_EQ(ok("ocpp1.6", "DataTransfer", {{"vendorId", "acme"}})["status"], "UnknownVendorId");
   EXPECT_EQ(ok("ocpp1.6", "Heartbeat", Json::object()).size(), 1u);
