@@ -291,3 +291,42 @@ TEST_F(CsmsServerTest, a_second_connection_of_an_identity_replaces_the_first) {
 
 } // namespace
 } // namespace ocppfleet::testing
+
+namespace ocppfleet::testing {
+namespace {
+
+TEST_F(CsmsServerTest, malformed_frames_on_2_0_1_get_the_2_0_1_error_spellings) {
+  start_server();
+  const json raw = json::array({
+      "[not json",
+      R"([9,"x9",{}])",
+      R"([2,"u2","FlyToTheMoon",{}])",
+      R"([2,"b2","BootNotification",{"reason":"PowerUp"}])",
+      R"([2,"s2","StatusNotification",{"timestamp":"2026-01-01T00:00:00Z","connectorStatus":"Dancing","evseId":1,"connectorId":1}])",
+  });
+  const auto r = client({{"url", endpoint()},
+                         {"identity", "CP-BAD2"},
+                         {"protocols", {"ocpp2.0.1"}},
+                         {"strict", false},
+                         {"calls", json::array()},
+                         {"raw", raw},
+                         {"stay_ms", 1500}});
+  std::vector<json> errors;
+  for (const auto& m : events_of(r, "message")) {
+    const auto frame = json::parse(m.value("data", ""), nullptr, false);
+    if (frame.is_array() && frame.size() == 5 && frame[0] == 4) errors.push_back(frame);
+  }
+  ASSERT_EQ(errors.size(), 5u) << r.stderr_text;
+  EXPECT_EQ(errors[0][1], "-1");
+  EXPECT_EQ(errors[0][2], "FormatViolation");
+  EXPECT_EQ(errors[1][2], "MessageTypeNotSupported");
+  EXPECT_EQ(errors[2][2], "NotImplemented");
+  EXPECT_EQ(errors[3][1], "b2");
+  EXPECT_EQ(errors[3][2], "OccurrenceConstraintViolation");
+  EXPECT_EQ(errors[4][2], "PropertyConstraintViolation");
+  ASSERT_FALSE(events_of(r, "closed").empty());
+  EXPECT_EQ(events_of(r, "closed")[0]["code"], 1000);
+}
+
+} // namespace
+} // namespace ocppfleet::testing
