@@ -1,10 +1,10 @@
 #include "csms/hub.hpp"
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
 #include <exception>
 
 #include "simulator/core/log.hpp"
@@ -154,15 +154,26 @@ void Hub::stop_threads(std::chrono::milliseconds grace) {
       if (t.joinable()) t.join();
     return;
   }
-  guards_.clear();
+  guards_.clear(); // each thread returns as soon as its connections have closed
   // A peer that never completes its close handshake must not hold shutdown: after the grace
-  // period each context is stopped whatever is still pending.
-  for (auto& ctx : contexts_) {
-    auto timer = std::make_shared<boost::asio::steady_timer>(*ctx, grace);
-    timer->async_wait([timer, c = ctx.get()](const boost::system::error_code&) { c->stop(); });
-  }
+  // period a watchdog stops whatever context is still running.
+  std::mutex m;
+  std::condition_variable cv;
+  bool joined = false;
+  std::thread watchdog{[&] {
+    std::unique_lock lock{m};
+    if (!cv.wait_for(lock, grace, [&] { return joined; }))
+      for (auto& ctx : contexts_)
+        ctx->stop();
+  }};
   for (auto& t : threads_)
     if (t.joinable()) t.join();
+  {
+    const std::lock_guard lock{m};
+    joined = true;
+  }
+  cv.notify_one();
+  watchdog.join();
 }
 
 } // namespace ocppfleet::csms::detail
