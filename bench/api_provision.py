@@ -79,7 +79,7 @@ class Api:
 
 def start_server(bin_dir: Path, db: str) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen([str(bin_dir / "ocppfleet"), "serve", "--listen", "127.0.0.1:0", "--db", db,
-                             "--provision-timeout", "120", "--log-level", "warn"],
+                             "--provision-timeout", "120", "--log-level", "warn", "--ocpp-listen", "off"],
                             stdout=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
     line = proc.stdout.readline()
     if "listening on " not in line:

@@ -17,6 +17,7 @@
 #include "control-api/store/token_repo.hpp"
 #include "control-api/workflows/bulk_job_runner.hpp"
 #include "control-api/workflows/charger_runtime.hpp"
+#include "csms/server.hpp"
 #include "simulator/core/log.hpp"
 
 namespace ocppfleet::app {
@@ -35,6 +36,29 @@ bool split_listen(const std::string& listen, std::string& host, std::uint16_t& p
     return false;
   }
   return true;
+}
+
+// The embedded CSMS, sharing the control API's database file (its own csms_* tables, own
+// connection and writer thread). nullptr when --ocpp-listen is off; throws when it cannot
+// listen. Whoever wires CPOs to their backends gets the Server from here.
+std::unique_ptr<csms::Server> start_embedded_csms(const ServeOptions& o) {
+  if (o.ocpp_listen.empty() || o.ocpp_listen == "off") return nullptr;
+  std::string host;
+  std::uint16_t port = 0;
+  if (!split_listen(o.ocpp_listen, host, port))
+    throw std::invalid_argument("expected HOST:PORT (e.g. 127.0.0.1:8180) or off");
+  csms::ServerOptions options;
+  options.db_path = o.db;
+  options.password = o.ocpp_password;
+  options.heartbeat_interval = std::chrono::seconds{o.ocpp_heartbeat_interval_s};
+  auto server = std::make_unique<csms::Server>(std::move(options));
+  server->listen(host, port);
+  return server;
+}
+
+std::string url_host(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  return colon == std::string::npos ? listen : listen.substr(0, colon);
 }
 
 int token_create(const TokenOptions& o) {
@@ -99,6 +123,14 @@ int serve(const ServeOptions& o) {
   runtime_config.provision_timeout = std::chrono::milliseconds{static_cast<std::int64_t>(o.provision_timeout_s * 1000)};
   runtime_config.log_keep_per_charger = o.log_retention;
   runtime_config.provision_attempts = o.provision_attempts;
+  std::unique_ptr<csms::Server> embedded_csms;
+  try {
+    embedded_csms = start_embedded_csms(o);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: --ocpp-listen %s: %s (use --ocpp-listen off to run without the embedded CSMS)\n",
+                 o.ocpp_listen.c_str(), e.what());
+    return 2;
+  }
   auto runtime = std::make_unique<api::ChargerRuntime>(*store, catalog, runtime_config);
   runtime->resume();
   auto bulk_runner = std::make_unique<api::BulkJobRunner>(*store, *runtime);
@@ -119,13 +151,22 @@ int serve(const ServeOptions& o) {
     std::fprintf(stderr, "error: --listen %s: %s\n", o.listen.c_str(), e.what());
     return 2;
   }
-  std::printf("ocppfleet serve: listening on http://%s:%u (store %s, brands %s)\n", host.c_str(), server.port(),
-              o.db.c_str(), catalog.brands_dir().c_str());
+  std::string ws_url = "ws://your-csms:9000/ocpp";
+  std::string ocpp_note = "embedded CSMS off";
+  if (embedded_csms) {
+    ws_url = "ws://" + url_host(o.ocpp_listen) + ":" + std::to_string(embedded_csms->port()) + "/ocpp";
+    ocpp_note = "OCPP " + ws_url + "/<identity>";
+  }
+  std::printf("ocppfleet serve: listening on http://%s:%u (store %s, brands %s; %s)\n", host.c_str(), server.port(),
+              o.db.c_str(), catalog.brands_dir().c_str(), ocpp_note.c_str());
+  if (embedded_csms)
+    std::printf("  embedded CSMS:    OCPP 1.6/2.0.1 at %s/<identity>%s (docs/csms.md)\n", ws_url.c_str(),
+                o.ocpp_password ? ", Basic auth" : "");
   std::printf("  get a token:      ocppfleet token create --org my-org --db %s\n", o.db.c_str());
   std::printf("  create a charger: curl -s -X POST http://%s:%u/ocpp/chargers -H \"Authorization: Bearer $TOKEN\" "
               "-H 'Content-Type: application/json' -d '{\"identity\":\"CP-1\",\"brand_slug\":\"abb\",\"model_slug\":"
-              "\"terra-ac-w22\",\"connector_type\":\"Type2\",\"ws_url\":\"ws://your-csms:9000/ocpp\"}'\n",
-              host.c_str(), server.port());
+              "\"terra-ac-w22\",\"connector_type\":\"Type2\",\"ws_url\":\"%s\"}'\n",
+              host.c_str(), server.port(), ws_url.c_str());
   std::fflush(stdout);
 
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};
@@ -139,9 +180,10 @@ int serve(const ServeOptions& o) {
   std::thread second{[&io] { io.run(); }};
   io.run();
   second.join();
-  bulk_runner.reset(); // before the runtime it provisions into
-  runtime.reset();     // stops chargers gracefully, flushes the last logs
-  store.reset();       // drains queued writes
+  bulk_runner.reset();   // before the runtime it provisions into
+  runtime.reset();       // stops chargers gracefully, flushes the last logs
+  embedded_csms.reset(); // after the chargers: their last StopTransactions may be for it
+  store.reset();         // drains queued writes
   return 0;
 }
 
@@ -195,6 +237,17 @@ void add_serve_commands(CLI::App& app, ServeOptions& s, TokenOptions& t) {
   serve->add_option("--shards", s.shards, "Engine threads (0 = one per core)")->capture_default_str();
   serve->add_option("--max-body", s.max_body_bytes, "Largest request body in bytes (larger: 413)")
       ->check(CLI::Range(1024, 64 << 20))
+      ->capture_default_str();
+  serve
+      ->add_option("--ocpp-listen", s.ocpp_listen,
+                   "HOST:PORT of the embedded CSMS (chargers use ws://HOST:PORT/ocpp); off disables it")
+      ->capture_default_str();
+  serve->add_option("--ocpp-password", s.ocpp_password,
+                    "Security Profile 1 on the embedded CSMS: chargers send Basic <identity>:<password>");
+  serve
+      ->add_option("--ocpp-heartbeat-interval", s.ocpp_heartbeat_interval_s,
+                   "Heartbeat interval in seconds the embedded CSMS gives in BootNotification answers")
+      ->check(CLI::Range(1, 86'400))
       ->capture_default_str();
   serve->add_option("--log-level", s.log_level, "trace|debug|info|warn|error|off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))

@@ -24,6 +24,10 @@ struct ServeOptions {
   unsigned shards = 0;
   std::size_t max_body_bytes = 1 << 20;
   std::string log_level = "info";
+  // The embedded CSMS (docs/csms.md): "HOST:PORT", or "off"/"" to run without it.
+  std::string ocpp_listen = "127.0.0.1:8180";
+  std::optional<std::string> ocpp_password; // Security Profile 1 on /ocpp/<identity>
+  int ocpp_heartbeat_interval_s = 300;
 };
 
 struct TokenOptions {

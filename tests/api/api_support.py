@@ -57,10 +57,16 @@ class Peer:
 
 class Server:
     def __init__(self, binary, db, extra=(), provision_timeout="4"):
+        # The embedded CSMS gets a free port too unless the test names one: its default 8180
+        # would collide between tests running side by side.
+        ocpp = [] if "--ocpp-listen" in extra else ["--ocpp-listen", "127.0.0.1:0"]
         self.proc = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--db", db, "--provision-timeout", provision_timeout,
-                                      "--log-level", "warn", "--provision-attempts", "2", *extra], stdout=subprocess.PIPE, text=True)
+                                      "--log-level", "warn", "--provision-attempts", "2", *ocpp, *extra],
+                                     stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
         self.base = line.split("listening on ")[1].split(" ")[0]
+        # "...; OCPP ws://HOST:PORT/ocpp/<identity>)" when the embedded CSMS runs.
+        self.ocpp_url = line.split("OCPP ")[1].split("/<identity>")[0] if "OCPP ws://" in line else None
         threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()
 
     def stop(self, sig=signal.SIGTERM):
