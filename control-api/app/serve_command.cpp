@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "control-api/app/catalog_commands.hpp"
+#include "control-api/app/csms_cpo_backend.hpp"
 #include "control-api/auth/authenticator.hpp"
 #include "control-api/auth/token.hpp"
 #include "control-api/http/http_server.hpp"
@@ -16,7 +17,9 @@
 #include "control-api/store/org_repo.hpp"
 #include "control-api/store/token_repo.hpp"
 #include "control-api/workflows/bulk_job_runner.hpp"
+#include "control-api/workflows/catalog_cpo_planner.hpp"
 #include "control-api/workflows/charger_runtime.hpp"
+#include "control-api/workflows/cpo_runtime.hpp"
 #include "csms/server.hpp"
 #include "simulator/core/log.hpp"
 
@@ -131,12 +134,38 @@ int serve(const ServeOptions& o) {
                  o.ocpp_listen.c_str(), e.what());
     return 2;
   }
+  // CPO templates, checked against the brand catalogue once, at start-up.
+  const std::string templates_dir = o.templates_dir ? *o.templates_dir : default_templates_dir("/proc/self/exe");
+  catalog::TemplateCatalog templates{templates_dir, catalog};
+  for (const auto& e : templates.errors())
+    core::logger()->warn("templates: {}", e.to_string());
+  api::CatalogCpoPlanner planner{templates};
+
   auto runtime = std::make_unique<api::ChargerRuntime>(*store, catalog, runtime_config);
+  // Each CPO's backend is the embedded CSMS; without it (--ocpp-listen off) the CPO routes
+  // answer 503.
+  std::unique_ptr<CsmsCpoBackend> cpo_backend;
+  std::unique_ptr<api::CpoRuntime> cpos;
+  std::vector<std::int64_t> unfinished_cpos;
+  if (embedded_csms) {
+    std::string ocpp_host = url_host(o.ocpp_listen);
+    if (ocpp_host == "0.0.0.0" || ocpp_host == "[::]" || ocpp_host == "::") ocpp_host = "127.0.0.1";
+    cpo_backend = std::make_unique<CsmsCpoBackend>(*embedded_csms,
+                                                   "ws://" + ocpp_host + ":" + std::to_string(embedded_csms->port()));
+    api::CpoRuntimeConfig cpo_config;
+    cpo_config.reaper_interval = std::chrono::milliseconds{static_cast<std::int64_t>(o.cpo_reaper_interval_s * 1000)};
+    cpos = std::make_unique<api::CpoRuntime>(*store, planner, *cpo_backend, runtime.get(), cpo_config);
+    unfinished_cpos = cpos->reopen_backends(); // before the chargers come back: let them in
+  }
   runtime->resume();
+  for (const auto id : unfinished_cpos)
+    cpos->provision(id); // after runtime->resume(): chargers it already queued are not queued twice
   auto bulk_runner = std::make_unique<api::BulkJobRunner>(*store, *runtime);
   bulk_runner->resume(); // after runtime->resume(): runs it already queued are not queued twice
 
   api::ApiContext ctx{*store, authenticator, catalog, runtime.get()};
+  ctx.cpos = cpos.get();
+  ctx.cpo_planner = &planner;
   http::Router router;
   api::ApiRegistry registry{router};
   api::add_control_api_routes(registry, ctx, *bulk_runner);
@@ -151,6 +180,9 @@ int serve(const ServeOptions& o) {
     std::fprintf(stderr, "error: --listen %s: %s\n", o.listen.c_str(), e.what());
     return 2;
   }
+  ctx.public_url = o.public_url
+                       ? *o.public_url
+                       : "http://" + o.listen.substr(0, o.listen.rfind(':')) + ":" + std::to_string(server.port());
   std::string ws_url = "ws://your-csms:9000/ocpp";
   std::string ocpp_note = "embedded CSMS off";
   if (embedded_csms) {
@@ -180,6 +212,7 @@ int serve(const ServeOptions& o) {
   std::thread second{[&io] { io.run(); }};
   io.run();
   second.join();
+  cpos.reset();          // its worker reaches the charger runtime
   bulk_runner.reset();   // before the runtime it provisions into
   runtime.reset();       // stops chargers gracefully, flushes the last logs
   embedded_csms.reset(); // after the chargers: their last StopTransactions may be for it
@@ -215,6 +248,17 @@ void add_serve_commands(CLI::App& app, ServeOptions& s, TokenOptions& t) {
   serve->add_option("--listen", s.listen, "HOST:PORT to listen on")->capture_default_str();
   serve->add_option("--db", s.db, "SQLite database file (created if missing; WAL)")->capture_default_str();
   serve->add_option("--brands-dir", s.brands_dir, "Brand/model profiles (default: the brands/ of the source tree)");
+  serve->add_option("--templates", s.templates_dir,
+                    "CPO templates directory (default: $OCPPFLEET_TEMPLATES_DIR, else templates/ near the "
+                    "executable, else the source tree's)");
+  serve->add_option("--public-url", s.public_url,
+                    "Base URL clients reach this server at (for absolute URLs such as ocpi_peer_url); default "
+                    "http://<--listen>");
+  serve
+      ->add_option("--cpo-reaper-interval", s.cpo_reaper_interval_s,
+                   "Seconds between sweeps that tear down CPOs past their expires_at")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
   serve
       ->add_option("--provision-timeout", s.provision_timeout_s,
                    "Seconds a new charger has to get its BootNotification accepted before it is FAILED")

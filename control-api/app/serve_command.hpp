@@ -15,6 +15,10 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string db = "./ocppfleet.db";
   std::optional<std::string> brands_dir;
+  std::optional<std::string> templates_dir; // CPO templates (default: default_templates_dir)
+  // Base of the absolute URLs handed out (ocpi_peer_url); default http://<--listen>.
+  std::optional<std::string> public_url;
+  double cpo_reaper_interval_s = 5; // how often expired CPOs are torn down
   double provision_timeout_s = 30;
   int provision_attempts = 3;       // attempts for a retryable failure (connection refused, timeout, ...)
   std::size_t log_retention = 5000; // OCPP frames kept per charger

@@ -38,21 +38,21 @@ json cpo_created_json(const store::CpoRow& cpo, const std::string& token_a, cons
                            "' -H 'Content-Type: application/json' -d '{\"token\":\"<your token B>\",\"url\":\"<your "
                            "versions URL>\",\"roles\":[{\"role\":\"EMSP\",\"party_id\":\"<party>\",\"country_code\":"
                            "\"<cc>\",\"business_details\":{\"name\":\"<name>\"}}]}'";
-  return json{{"cpo_id", id},
-              {"party", party_json(cpo)},
-              {"name_prefix", cpo.name_prefix},
-              {"template", cpo.template_slug},
-              {"template_version", cpo.template_version},
-              {"token_a", token_a},
-              {"ocpi_peer_url", peer},
-              {"status_url", "/ocpi/cpos/" + id + "/status"},
-              {"destroy_url", "/ocpi/cpos/" + id},
-              {"roam_helper", json{{"credentials_payload", json{{"token", token_a}, {"url", peer}}},
-                                   {"curl_snippet", curl}}},
-              {"workflow_run_id", cpo.workflow_run_id},
-              {"status", cpo.status},
-              {"seed", cpo.seed},
-              {"expires_at", opt(cpo.expires_at)}};
+  return json{
+      {"cpo_id", id},
+      {"party", party_json(cpo)},
+      {"name_prefix", cpo.name_prefix},
+      {"template", cpo.template_slug},
+      {"template_version", cpo.template_version},
+      {"token_a", token_a},
+      {"ocpi_peer_url", peer},
+      {"status_url", "/ocpi/cpos/" + id + "/status"},
+      {"destroy_url", "/ocpi/cpos/" + id},
+      {"roam_helper", json{{"credentials_payload", json{{"token", token_a}, {"url", peer}}}, {"curl_snippet", curl}}},
+      {"workflow_run_id", cpo.workflow_run_id},
+      {"status", cpo.status},
+      {"seed", cpo.seed},
+      {"expires_at", opt(cpo.expires_at)}};
 }
 
 json cpo_json(const store::CpoRow& cpo, const std::string& public_url) {
@@ -111,15 +111,15 @@ json cpo_status_json(const store::CpoRow& cpo) {
 }
 
 json template_json(const CpoTemplateSummary& t) {
-  return json{{"slug", t.slug},
-              {"version", t.version},
-              {"description", t.description},
-              {"locations", t.locations},
-              {"chargers", t.chargers},
-              {"chargers_per_location", t.chargers_per_location},
-              {"countries", t.countries},
-              {"caps", json{{"max_locations", t.max_locations},
-                            {"max_chargers_per_location", t.max_chargers_per_location}}}};
+  return json{
+      {"slug", t.slug},
+      {"version", t.version},
+      {"description", t.description},
+      {"locations", t.locations},
+      {"chargers", t.chargers},
+      {"chargers_per_location", t.chargers_per_location},
+      {"countries", t.countries},
+      {"caps", json{{"max_locations", t.max_locations}, {"max_chargers_per_location", t.max_chargers_per_location}}}};
 }
 
 std::string cpo_report_markdown(store::Database& db, const store::CpoRow& cpo, const std::string& public_url) {
@@ -130,8 +130,8 @@ std::string cpo_report_markdown(store::Database& db, const store::CpoRow& cpo, c
   md += " |\n| template | " + cpo.template_slug + " v" + std::to_string(cpo.template_version) + " |\n";
   md += "| seed | " + std::to_string(cpo.seed) + " |\n";
   md += "| status | " + cpo.status + " |\n";
-  md += "| chargers ready | " + std::to_string(cpo.chargers_ready) + " / " + std::to_string(cpo.chargers_total) +
-        " |\n";
+  md +=
+      "| chargers ready | " + std::to_string(cpo.chargers_ready) + " / " + std::to_string(cpo.chargers_total) + " |\n";
   md += "| OCPI versions URL | " + ocpi_peer_url(public_url, cpo.id) + " |\n";
   md += "| Token A | shown once, in the create response (stored hashed) |\n";
   md += "| network sha256 | " + cpo.document_sha256.value_or("(not generated yet)") + " |\n";
@@ -145,14 +145,15 @@ std::string cpo_report_markdown(store::Database& db, const store::CpoRow& cpo, c
     const auto doc = json::parse(l.document_json, nullptr, false);
     if (doc.is_object()) {
       for (const char* key : {"address", "city", "postal_code", "country", "time_zone"})
-        if (doc.contains(key) && doc[key].is_string()) md += "- " + std::string{key} + ": " + doc[key].get<std::string>() + "\n";
+        if (doc.contains(key) && doc[key].is_string())
+          md += "- " + std::string{key} + ": " + doc[key].get<std::string>() + "\n";
     }
     md += "\n| charger | model | OCPP | status | runtime |\n|---|---|---|---|---|\n";
     st.reset();
     st.bind_all(cpo.id, l.location_id);
     while (st.step())
-      md += "| " + st.column_text(0) + " | " + st.column_text(1) + "/" + st.column_text(2) + " | " +
-            st.column_text(3) + " | " + st.column_text(4) + " | " + st.column_text(5) + " |\n";
+      md += "| " + st.column_text(0) + " | " + st.column_text(1) + "/" + st.column_text(2) + " | " + st.column_text(3) +
+            " | " + st.column_text(4) + " | " + st.column_text(5) + " |\n";
     md += "\n";
   }
   if (locations.rows.empty()) md += "(none yet)\n";

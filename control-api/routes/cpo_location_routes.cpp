@@ -57,8 +57,7 @@ const std::shared_ptr<const Schema>& patch_schema() {
              "Descriptive fields of a CPO location; only those present change.",
              {Field::string("name").len(1, 255), Field::string("address").len(1, 255),
               Field::string("city").len(1, 255), Field::string("postal_code").len(1, 16),
-              Field::string("time_zone").len(1, 64),
-              Field::string("parking_type").len(1, 64)}});
+              Field::string("time_zone").len(1, 64), Field::string("parking_type").len(1, 64)}});
   return schema;
 }
 

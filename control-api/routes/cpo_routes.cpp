@@ -46,7 +46,10 @@ const std::shared_ptr<const Schema>& create_schema() {
       "CpoCreateRequest",
       "A simulated CPO from a seeded template.",
       {
-          Field::string("template").req().len(1, 64).doc("Template slug. Use GET /ocpi/cpos/templates for the gallery.")
+          Field::string("template")
+              .req()
+              .len(1, 64)
+              .doc("Template slug. Use GET /ocpi/cpos/templates for the gallery.")
               .eg("small-urban-ac"),
           Field::string("country_code")
               .req()
@@ -108,12 +111,12 @@ void create(ApiContext& ctx, const auth::Principal& who, http::HttpRequest& requ
   std::optional<CpoTemplateSummary> tpl;
   if (in.has("template")) {
     tpl = ctx.cpo_planner->find_template(*in.text("template"));
-    if (!tpl) in.add(json::array({"body", "template"}), "Unknown template; GET /ocpi/cpos/templates lists them",
-                     "value_error");
+    if (!tpl)
+      in.add(json::array({"body", "template"}), "Unknown template; GET /ocpi/cpos/templates lists them", "value_error");
   }
   std::string country = upper(in.text("country_code").value_or(""));
-  if (tpl && in.has("country_code") && std::find(tpl->countries.begin(), tpl->countries.end(), country) ==
-                                            tpl->countries.end()) {
+  if (tpl && in.has("country_code") &&
+      std::find(tpl->countries.begin(), tpl->countries.end(), country) == tpl->countries.end()) {
     std::string known;
     for (const auto& c : tpl->countries)
       known += (known.empty() ? "" : ", ") + c;
@@ -132,8 +135,7 @@ void create(ApiContext& ctx, const auth::Principal& who, http::HttpRequest& requ
       const auto cap = key == "locations" ? tpl->max_locations : tpl->max_chargers_per_location;
       if (v < 1 || v > cap)
         in.add(json::array({"body", "overrides", key}),
-               "Must be between 1 and " + std::to_string(cap) + " (template '" + tpl->slug + "' caps)",
-               "value_error");
+               "Must be between 1 and " + std::to_string(cap) + " (template '" + tpl->slug + "' caps)", "value_error");
       else
         overrides[key] = v;
     }
@@ -207,8 +209,8 @@ void status(ApiContext& ctx, const auth::Principal& who, http::HttpRequest& requ
 
 void report(ApiContext& ctx, const auth::Principal& who, http::HttpRequest& request, http::Responder responder) {
   with_cpo(ctx, who, request, responder, [&ctx](store::Database& db, const store::CpoRow& cpo) {
-    return http::json_response(200, json{{"cpo_id", std::to_string(cpo.id)},
-                                         {"markdown", cpo_report_markdown(db, cpo, ctx.public_url)}});
+    return http::json_response(
+        200, json{{"cpo_id", std::to_string(cpo.id)}, {"markdown", cpo_report_markdown(db, cpo, ctx.public_url)}});
   });
 }
 
@@ -221,8 +223,8 @@ void export_document(ApiContext& ctx, const auth::Principal& who, http::HttpRequ
                                            "); retry once status is PROVISIONING or READY");
     // The document is spliced in as stored: re-serialising could change its canonical bytes.
     http::HttpResponse response = http::json_response(200, json::object());
-    response.body = R"({"cpo_id":")" + std::to_string(cpo.id) + R"(","document":)" + *document +
-                    R"(,"sha256":")" + cpo.document_sha256.value_or("") + "\"}";
+    response.body = R"({"cpo_id":")" + std::to_string(cpo.id) + R"(","document":)" + *document + R"(,"sha256":")" +
+                    cpo.document_sha256.value_or("") + "\"}";
     return response;
   });
 }
@@ -253,8 +255,7 @@ void templates(ApiContext& ctx, const auth::Principal&, http::HttpRequest&, http
   responder.send(http::json_response(200, json{{"data", std::move(data)}, {"total", total}}));
 }
 
-void location_presets(ApiContext& ctx, const auth::Principal&, http::HttpRequest& request,
-                      http::Responder responder) {
+void location_presets(ApiContext& ctx, const auth::Principal&, http::HttpRequest& request, http::Responder responder) {
   static const std::vector<Field> params = {
       Field::one_of("type", {"AC", "DC", "AC-DC"}).doc("Only presets of this power type."),
       Field::one_of("ocpp_version", {"OCPP1.6", "OCPP2.0.1", "1.6", "2.0.1"}).doc("Only presets of this version.")};
@@ -300,8 +301,8 @@ void add_cpo_routes(ApiRegistry& api, ApiContext& ctx) {
   api.add(std::move(list_op), with_token(ctx, list));
 
   for (const char* path : {"/ocpi/templates/cpos", "/ocpi/cpos/templates"}) {
-    Operation t = op("GET", path, path[6] == 't' ? "list-cpo-templates" : "list-cpo-templates-alias",
-                     "List CPO templates");
+    Operation t =
+        op("GET", path, path[6] == 't' ? "list-cpo-templates" : "list-cpo-templates-alias", "List CPO templates");
     t.responses = {{200, "The template gallery", "CpoTemplateList"}};
     api.add(std::move(t), with_token(ctx, templates));
   }

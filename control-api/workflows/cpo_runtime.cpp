@@ -84,6 +84,11 @@ void CpoRuntime::provision(std::int64_t cpo_id) {
 }
 
 void CpoRuntime::resume() {
+  for (const auto id : reopen_backends())
+    provision(id);
+}
+
+std::vector<std::int64_t> CpoRuntime::reopen_backends() {
   // Live CPOs whose chargers may already be stored get their backend back first, so the
   // chargers the ChargerRuntime restarts are let in.
   struct Live {
@@ -91,34 +96,37 @@ void CpoRuntime::resume() {
     std::vector<std::string> identities;
     bool unfinished;
   };
-  auto live = store_
-                  .submit([](store::Database& db) {
-                    std::vector<Live> out;
-                    auto st = db.prepare("SELECT id, status FROM cpos WHERE deleted_at IS NULL ORDER BY id");
-                    while (st.step()) {
-                      const auto status = st.column_text(1);
-                      out.push_back(Live{st.column_int64(0), {},
-                                         status == store::cpo_status::pending ||
-                                             status == store::cpo_status::provisioning});
-                    }
-                    for (auto& cpo : out) {
-                      auto ids = db.prepare("SELECT identity FROM chargers WHERE cpo_id = ? AND deleted_at IS NULL");
-                      ids.bind(1, cpo.id);
-                      while (ids.step())
-                        cpo.identities.push_back(ids.column_text(0));
-                    }
-                    return out;
-                  })
-                  .get();
+  auto live =
+      store_
+          .submit([](store::Database& db) {
+            std::vector<Live> out;
+            auto st = db.prepare("SELECT id, status FROM cpos WHERE deleted_at IS NULL ORDER BY id");
+            while (st.step()) {
+              const auto status = st.column_text(1);
+              out.push_back(Live{st.column_int64(0),
+                                 {},
+                                 status == store::cpo_status::pending || status == store::cpo_status::provisioning});
+            }
+            for (auto& cpo : out) {
+              auto ids = db.prepare("SELECT identity FROM chargers WHERE cpo_id = ? AND deleted_at IS NULL");
+              ids.bind(1, cpo.id);
+              while (ids.step())
+                cpo.identities.push_back(ids.column_text(0));
+            }
+            return out;
+          })
+          .get();
+  std::vector<std::int64_t> unfinished;
   for (const auto& cpo : live) {
     if (!cpo.identities.empty()) backend_.open(cpo.id, cpo.identities);
-    if (cpo.unfinished) provision(cpo.id);
+    if (cpo.unfinished) unfinished.push_back(cpo.id);
   }
+  return unfinished;
 }
 
 bool CpoRuntime::destroy(const std::string& org_id, std::int64_t cpo_id) {
-  auto ids = store_.submit([org_id, cpo_id](store::Database& db) { return destroy_cpo_in_store(db, org_id, cpo_id); })
-                 .get();
+  auto ids =
+      store_.submit([org_id, cpo_id](store::Database& db) { return destroy_cpo_in_store(db, org_id, cpo_id); }).get();
   if (!ids) return false;
   release(cpo_id, *ids);
   return true;
@@ -212,9 +220,10 @@ CpoRuntime::Outcome CpoRuntime::advance(Task& task) {
 }
 
 CpoRuntime::Outcome CpoRuntime::step_network(Task& task, const store::CpoRow& cpo) {
-  store_.submit([&](store::Database& db) {
-         return store::set_cpo_step(db, cpo.id, store::cpo_status::provisioning, step::network, task.attempt);
-       })
+  store_
+      .submit([&](store::Database& db) {
+        return store::set_cpo_step(db, cpo.id, store::cpo_status::provisioning, step::network, task.attempt);
+      })
       .get();
   auto planned = planner_.plan(cpo);
   if (auto* error = std::get_if<CpoPlanError>(&planned)) {

@@ -33,7 +33,7 @@ class ChargerRuntime;
 
 // What the network step produces (an adapter over catalog's generator builds it).
 struct CpoPlanLocation {
-  std::string id;   // "LOC-0001"
+  std::string id; // "LOC-0001"
   std::string name;
   std::string document_json; // the location as generated
 };
@@ -50,9 +50,9 @@ struct CpoPlan {
   std::int64_t evses = 0, connectors = 0;
 };
 struct CpoPlanError {
-  std::string code;    // e.g. "unknown_template", "override_out_of_range"
+  std::string code; // e.g. "unknown_template", "override_out_of_range"
   std::string message;
-  std::string param;   // the request field to blame, if any
+  std::string param; // the request field to blame, if any
 };
 
 // A template as the gallery route lists it and as POST /ocpi/cpos validates against.
@@ -60,8 +60,8 @@ struct CpoTemplateSummary {
   std::string slug;
   int version = 1;
   std::string description;
-  std::int64_t locations = 0; // default count
-  std::int64_t chargers = 0;  // default total
+  std::int64_t locations = 0;             // default count
+  std::int64_t chargers = 0;              // default total
   std::int64_t chargers_per_location = 0; // default
   std::int64_t max_locations = 0;
   std::int64_t max_chargers_per_location = 0;
@@ -94,10 +94,10 @@ public:
 };
 
 struct CpoRuntimeConfig {
-  int step_attempts = 3;                                 // per step, for an exception
-  std::chrono::milliseconds step_backoff{500};           // before attempt 2; doubles per attempt
-  std::chrono::milliseconds reaper_interval{5'000};      // TTL reaper period
-  std::chrono::milliseconds ready_timeout_base{60'000};  // ready step: base + per charger
+  int step_attempts = 3;                                // per step, for an exception
+  std::chrono::milliseconds step_backoff{500};          // before attempt 2; doubles per attempt
+  std::chrono::milliseconds reaper_interval{5'000};     // TTL reaper period
+  std::chrono::milliseconds ready_timeout_base{60'000}; // ready step: base + per charger
   std::chrono::milliseconds ready_timeout_per_charger{20};
 };
 
@@ -112,7 +112,12 @@ public:
 
   // Queues the run of a stored PENDING CPO. Thread-safe, returns at once.
   void provision(std::int64_t cpo_id);
-  // Re-queues unfinished runs and re-opens the backends of live CPOs (after a restart).
+  // After a restart: re-opens the backends of live CPOs to their stored identities and
+  // returns the CPOs whose run is unfinished. Call it before ChargerRuntime::resume() (so the
+  // chargers it restarts are let in) and provision() the returned ids after it (so a resumed
+  // topology step sees which chargers are already queued).
+  std::vector<std::int64_t> reopen_backends();
+  // reopen_backends(), then provision() every unfinished run (tests without chargers).
   void resume();
   // The same teardown for DELETE and the reaper: soft-deletes the CPO and its chargers on the
   // store thread, stops the chargers and closes its backend. False when there was no live CPO

@@ -106,8 +106,9 @@ TEST(CpoRuntime, a_run_stores_network_and_locations_then_is_ready_with_no_charge
   EXPECT_EQ(done.evses_count, 4);
   EXPECT_EQ(done.current_step.value_or(""), "ready");
   EXPECT_TRUE(done.provisioned_at.has_value());
-  const auto locations =
-      s->submit([&](store::Database& db) { return store::list_cpo_locations(db, cpo.id, {1, 50}); }).get();
+  const auto locations = s->submit([&](store::Database& db) {
+                            return store::list_cpo_locations(db, cpo.id, {1, 50});
+                          }).get();
   ASSERT_EQ(locations.total, 2);
   EXPECT_EQ(locations.rows[0].location_id, "LOC-0001");
   EXPECT_EQ(s->submit([&](store::Database& db) { return store::cpo_document(db, cpo.id); }).get().value_or(""),
@@ -130,7 +131,9 @@ TEST(CpoRuntime, a_planning_error_fails_the_run_with_code_param_and_step_and_lea
   EXPECT_EQ(error["param"], "country_code");
   EXPECT_EQ(error["step"], "network");
   EXPECT_EQ(error["retryable"], false);
-  EXPECT_EQ(s->submit([&](store::Database& db) { return store::list_cpo_locations(db, cpo.id, {1, 50}).total; }).get(),
+  EXPECT_EQ(s->submit([&](store::Database& db) {
+               return store::list_cpo_locations(db, cpo.id, {1, 50}).total;
+             }).get(),
             0);
   EXPECT_TRUE(backend.closed_ids().count(cpo.id));
 }
