@@ -13,14 +13,10 @@ namespace {
 using Json = nlohmann::json;
 
 CpoTemplateSummary summary_of(const catalog::TemplateSummary& t) {
-  return CpoTemplateSummary{t.slug,
-                            t.version,
-                            t.description,
-                            t.locations,
-                            t.chargers,
-                            t.chargers_per_location,
-                            t.max_locations,
-                            t.max_chargers_per_location,
+  return CpoTemplateSummary{t.slug,          t.version,
+                            t.description,   t.locations,
+                            t.chargers,      t.chargers_per_location,
+                            t.max_locations, t.max_chargers_per_location,
                             t.countries};
 }
 
@@ -83,14 +79,15 @@ std::vector<std::string> CatalogCpoPlanner::location_presets_json(const std::str
                             {"ocpp_version", ocpp_version_text(g.ocpp_version)},
                             {"count", g.count},
                             {"nominal_kw", static_cast<double>(g.power_w) / 1000.0}});
-    out.push_back(Json{{"slug", p->slug},
-                       {"name", p->name},
-                       {"type", p->type},
-                       {"description", p->description},
-                       {"parking_type", p->parking_type},
-                       {"facilities", p->facilities},
-                       {"charger_groups", groups}}
-                      .dump());
+    out.push_back(Json{
+        {"slug", p->slug},
+        {"name", p->name},
+        {"type", p->type},
+        {"description", p->description},
+        {"parking_type", p->parking_type},
+        {"facilities", p->facilities},
+        {"charger_groups",
+         groups}}.dump());
   }
   return out;
 }
