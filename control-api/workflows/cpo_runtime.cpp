@@ -388,21 +388,24 @@ void CpoRuntime::fail(const store::CpoRow& cpo, const std::string& code, const s
                       const std::string& step, const std::string& param, bool retryable) {
   core::logger()->warn("control API: CPO {} FAILED at {}: {} ({})", cpo.id, step, message, code);
   // Nothing half-created stays: the CPO row keeps its FAILED status and error; its
-  // locations and chargers go, and its backend closes.
+  // locations and chargers go, and its backend closes. The teardown runs before the
+  // status is written so that whoever sees FAILED sees nothing of it still running.
   const auto error = cpo_error_json(code, message, step, param, retryable);
-  auto ids = store_
-                 .submit([&](store::Database& db) {
-                   store::Transaction tx{db};
-                   std::vector<std::string> deleted;
-                   for (const auto& [id, status] : store::cpo_chargers(db, cpo.id))
-                     if (store::soft_delete_charger(db, cpo.org_id, id)) deleted.push_back(id);
-                   db.prepare("DELETE FROM cpo_locations WHERE cpo_id = ?").bind_all(cpo.id).run();
-                   store::set_cpo_failed(db, cpo.id, error);
-                   tx.commit();
-                   return deleted;
-                 })
-                 .get();
+  std::vector<std::string> ids;
+  for (const auto& [id, status] :
+       store_.submit([&](store::Database& db) { return store::cpo_chargers(db, cpo.id); }).get())
+    ids.push_back(id);
   release(cpo.id, ids);
+  store_
+      .submit([&](store::Database& db) {
+        store::Transaction tx{db};
+        for (const auto& id : ids)
+          store::soft_delete_charger(db, cpo.org_id, id);
+        db.prepare("DELETE FROM cpo_locations WHERE cpo_id = ?").bind_all(cpo.id).run();
+        store::set_cpo_failed(db, cpo.id, error);
+        tx.commit();
+      })
+      .get();
 }
 
 } // namespace ocppfleet::api
