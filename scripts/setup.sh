@@ -14,7 +14,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   python3 curl libvalijson-dev
   python3-jsonschema python3-yaml
-  wrk ccache clang-format
+  wrk ccache clang-format lld
 )
 
 sudo_cmd=()
