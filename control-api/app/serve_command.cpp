@@ -139,7 +139,7 @@ int serve(const ServeOptions& o) {
   catalog::TemplateCatalog templates{templates_dir, catalog};
   for (const auto& e : templates.errors())
     core::logger()->warn("templates: {}", e.to_string());
-  api::CatalogCpoPlanner planner{templates};
+  api::CatalogCpoPlanner planner{templates, catalog};
 
   auto runtime = std::make_unique<api::ChargerRuntime>(*store, catalog, runtime_config);
   // Each CPO's backend is the embedded CSMS; without it (--ocpp-listen off) the CPO routes
@@ -159,7 +159,8 @@ int serve(const ServeOptions& o) {
   }
   runtime->resume();
   for (const auto id : unfinished_cpos)
-    cpos->provision(id); // after runtime->resume(): chargers it already queued are not queued twice
+    cpos->provision(id);                  // after runtime->resume(): chargers it already queued are not queued twice
+  if (cpos) cpos->resume_location_jobs(); // the same, for locations added to a CPO
   auto bulk_runner = std::make_unique<api::BulkJobRunner>(*store, *runtime);
   bulk_runner->resume(); // after runtime->resume(): runs it already queued are not queued twice
 

@@ -269,4 +269,20 @@ std::vector<std::pair<std::string, std::string>> cpo_chargers(Database& db, std:
   return out;
 }
 
+void adjust_cpo_topology(Database& db, std::int64_t id, std::int64_t locations, std::int64_t evses,
+                         std::int64_t connectors, std::int64_t chargers) {
+  db.prepare("UPDATE cpos SET locations_count = locations_count + ?, evses_count = evses_count + ?, "
+             "connectors_count = connectors_count + ?, chargers_total = chargers_total + ?, updated_at = ? "
+             "WHERE id = ?")
+      .bind_all(locations, evses, connectors, chargers, db.now(), id)
+      .run();
+}
+
+void recount_cpo_chargers_ready(Database& db, std::int64_t id) {
+  db.prepare("UPDATE cpos SET chargers_ready = (SELECT count(*) FROM chargers WHERE cpo_id = ?1 AND "
+             "deleted_at IS NULL AND status = 'READY'), updated_at = ?2 WHERE id = ?1")
+      .bind_all(id, db.now())
+      .run();
+}
+
 } // namespace ocppfleet::store

@@ -103,4 +103,11 @@ bool set_charger_cpo(Database& db, std::string_view charger_id, std::int64_t cpo
 // Live chargers of a CPO, (id, status), in creation order.
 std::vector<std::pair<std::string, std::string>> cpo_chargers(Database& db, std::int64_t cpo_id);
 
+// Adds (or, negative, removes) locations, EVSEs, connectors and chargers to the CPO's topology
+// counts (a location job).
+void adjust_cpo_topology(Database& db, std::int64_t id, std::int64_t locations, std::int64_t evses,
+                         std::int64_t connectors, std::int64_t chargers);
+// chargers_ready = how many of its live chargers are READY.
+void recount_cpo_chargers_ready(Database& db, std::int64_t id);
+
 } // namespace ocppfleet::store

@@ -184,9 +184,34 @@ ALTER TABLE chargers ADD COLUMN cpo_location_id TEXT;
 CREATE INDEX chargers_cpo ON chargers(cpo_id) WHERE cpo_id IS NOT NULL;
 )sql";
 
+// Locations added to a CPO after it was provisioned (POST /ocpi/cpos/{id}/locations): one
+// durable job per request, resumed after a restart.
+constexpr const char* k_v3 = R"sql(
+CREATE TABLE cpo_location_jobs (
+  id                TEXT PRIMARY KEY,
+  cpo_id            INTEGER NOT NULL REFERENCES cpos(id) ON DELETE CASCADE,
+  org_id            TEXT NOT NULL,
+  status            TEXT NOT NULL,
+  current_step      TEXT,
+  first_number      INTEGER NOT NULL,
+  locations_total   INTEGER NOT NULL,
+  chargers_total    INTEGER NOT NULL DEFAULT 0,
+  chargers_ready    INTEGER NOT NULL DEFAULT 0,
+  request_json      TEXT NOT NULL,
+  location_ids_json TEXT NOT NULL DEFAULT '[]',
+  error_json        TEXT,
+  created_at        TEXT NOT NULL,
+  updated_at        TEXT NOT NULL,
+  finished_at       TEXT
+);
+CREATE INDEX cpo_location_jobs_cpo ON cpo_location_jobs(cpo_id);
+CREATE INDEX cpo_location_jobs_unfinished ON cpo_location_jobs(status) WHERE status IN ('PENDING', 'RUNNING');
+)sql";
+
 constexpr std::array k_migrations{
     Migration{1, "control api schema", k_v1},
     Migration{2, "simulated CPOs", k_v2},
+    Migration{3, "CPO location jobs", k_v3},
 };
 
 void ensure_version_table(Database& db) {

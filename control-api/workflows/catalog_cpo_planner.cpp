@@ -2,8 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <map>
 
+#include "simulator/catalog/added_location.hpp"
 #include "simulator/catalog/canonical_json.hpp"
 #include "simulator/catalog/network_generator.hpp"
 
@@ -52,6 +54,22 @@ Json location_json(const catalog::NetworkLocation& l) {
               {"evses", evses}};
 }
 
+std::optional<std::string> text_of(const Json& item, const char* key) {
+  if (auto it = item.find(key); it != item.end() && it->is_string()) return it->get<std::string>();
+  return std::nullopt;
+}
+
+catalog::NetworkRequest request_of(const store::CpoRow& cpo) {
+  catalog::NetworkRequest request;
+  request.template_slug = cpo.template_slug;
+  request.template_version = cpo.template_version;
+  request.seed = cpo.seed;
+  request.country_code = cpo.country_code;
+  request.party_id = cpo.party_id;
+  request.name_prefix = cpo.name_prefix;
+  return request;
+}
+
 } // namespace
 
 std::vector<CpoTemplateSummary> CatalogCpoPlanner::templates() const {
@@ -93,13 +111,7 @@ std::vector<std::string> CatalogCpoPlanner::location_presets_json(const std::str
 }
 
 std::variant<CpoPlan, CpoPlanError> CatalogCpoPlanner::plan(const store::CpoRow& cpo) const {
-  catalog::NetworkRequest request;
-  request.template_slug = cpo.template_slug;
-  request.template_version = cpo.template_version;
-  request.seed = cpo.seed;
-  request.country_code = cpo.country_code;
-  request.party_id = cpo.party_id;
-  request.name_prefix = cpo.name_prefix;
+  catalog::NetworkRequest request = request_of(cpo);
   const auto overrides = Json::parse(cpo.overrides_json, nullptr, false);
   if (overrides.is_object())
     for (const auto& [key, value] : overrides.items())
@@ -138,6 +150,102 @@ std::variant<CpoPlan, CpoPlanError> CatalogCpoPlanner::plan(const store::CpoRow&
         if (g.name == c.group && !g.connector_types.empty()) charger.connector_type = g.connector_types.front();
     if (auto it = location_names.find(c.location_id); it != location_names.end()) charger.location_name = it->second;
     plan.chargers.push_back(std::move(charger));
+  }
+  return plan;
+}
+
+std::variant<CpoAddedPlan, CpoPlanError> CatalogCpoPlanner::plan_added_locations(const store::CpoRow& cpo,
+                                                                                 std::int64_t first_number,
+                                                                                 const std::string& items_json) const {
+  const auto tmpl = templates_.find(cpo.template_slug);
+  if (!tmpl) return CpoPlanError{"unknown_template", "the CPO's template '" + cpo.template_slug + "' is gone", ""};
+  const auto items = Json::parse(items_json, nullptr, false);
+  if (!items.is_array()) return CpoPlanError{"invalid_request", "the location items are not a JSON array", ""};
+  const catalog::NetworkRequest request = request_of(cpo);
+  CpoAddedPlan plan;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto& item = items[i];
+    const std::string where = "locations." + std::to_string(i);
+    catalog::AddedLocationSpec spec;
+    std::vector<std::string> connectors; // per charger group, for the charger rows
+    if (auto slug = text_of(item, "template")) {
+      const auto preset = templates_.find_preset(*slug);
+      if (!preset)
+        return CpoPlanError{"unknown_location_template",
+                            "no location template '" + *slug + "' (GET /ocpp/templates/locations lists them)",
+                            where + ".template"};
+      spec = catalog::spec_of_preset(*preset);
+      for (const auto& g : preset->groups)
+        connectors.push_back(g.connector);
+    }
+    if (auto it = item.find("chargers"); it != item.end() && it->is_array()) {
+      spec.chargers.clear();
+      connectors.clear();
+      for (const auto& g : *it) {
+        catalog::AddedChargerGroup group;
+        group.brand = text_of(g, "brand").value_or("");
+        group.model = text_of(g, "model").value_or("");
+        group.ocpp_version = text_of(g, "ocpp_version").value_or("1.6");
+        group.count = g.value("count", 1);
+        spec.chargers.push_back(std::move(group));
+        connectors.push_back(text_of(g, "connector_type").value_or(""));
+      }
+    }
+    spec.name = text_of(item, "name");
+    spec.address = text_of(item, "address");
+    spec.city = text_of(item, "city");
+    spec.postal_code = text_of(item, "postal_code");
+    spec.time_zone = text_of(item, "time_zone");
+    if (auto v = text_of(item, "parking_type")) spec.parking_type = v;
+    if (auto it = item.find("coordinates"); it != item.end() && it->is_object()) {
+      spec.latitude = text_of(*it, "latitude");
+      spec.longitude = text_of(*it, "longitude");
+    }
+    if (auto it = item.find("facilities"); it != item.end() && it->is_array())
+      spec.facilities = it->get<std::vector<std::string>>();
+    // Each group's connector type: as asked (the model must have it), else the model's first.
+    for (std::size_t g = 0; g < spec.chargers.size() && g < connectors.size(); ++g) {
+      const auto profile = brands_.resolve(spec.chargers[g].brand, spec.chargers[g].model).profile;
+      if (!profile) continue; // generate_added_location names the model
+      std::vector<std::string> types;
+      for (int cn = 1; cn <= profile->hardware.connector_count(); ++cn)
+        types.push_back(profile->hardware.connector(cn)->type);
+      if (connectors[g].empty() && !types.empty()) connectors[g] = types.front();
+      if (std::find(types.begin(), types.end(), connectors[g]) == types.end())
+        return CpoPlanError{"invalid_location",
+                            spec.chargers[g].brand + "/" + spec.chargers[g].model + " has no " + connectors[g] +
+                                " connector",
+                            where + ".chargers." + std::to_string(g) + ".connector_type"};
+    }
+    const int number = static_cast<int>(first_number + static_cast<std::int64_t>(i));
+    auto result = catalog::generate_added_location(*tmpl, request, number, spec, brands_);
+    if (result.error) {
+      const bool whole = result.error->field == "locations";
+      return CpoPlanError{result.error->code == catalog::GenerationErrorCode::OverrideOutOfRange ? "over_capacity"
+                                                                                                 : "invalid_location",
+                          result.error->message, whole ? std::string{"locations"} : where + "." + result.error->field};
+    }
+    auto& added = *result.value;
+    plan.locations.push_back(
+        CpoPlanLocation{added.location.id, added.location.name, location_json(added.location).dump()});
+    plan.evses += static_cast<std::int64_t>(added.location.evses.size());
+    plan.connectors += static_cast<std::int64_t>(added.location.evses.size());
+    std::size_t group = 0;
+    int left = spec.chargers.empty() ? 0 : spec.chargers[0].count;
+    for (const auto& c : added.chargers) {
+      while (left == 0 && group + 1 < spec.chargers.size())
+        left = spec.chargers[++group].count;
+      --left;
+      CpoPlanCharger charger;
+      charger.identity = c.identity;
+      charger.brand = c.brand;
+      charger.model = c.model;
+      charger.ocpp_version = c.ocpp_version;
+      charger.location_id = c.location_id;
+      charger.location_name = added.location.name;
+      charger.connector_type = group < connectors.size() ? connectors[group] : "";
+      plan.chargers.push_back(std::move(charger));
+    }
   }
   return plan;
 }

@@ -5,9 +5,9 @@
 #include <memory>
 
 #include "control-api/store/charger_repo.hpp"
-#include "control-api/store/errors.hpp"
 #include "control-api/store/workflow_repo.hpp"
 #include "control-api/workflows/charger_runtime.hpp"
+#include "control-api/workflows/cpo_charger_rows.hpp"
 #include "simulator/core/log.hpp"
 
 namespace ocppfleet::api {
@@ -23,18 +23,6 @@ constexpr const char* ready = "ready";
 } // namespace step
 
 constexpr std::size_t k_insert_batch = 500; // rows per store transaction: keeps the store thread responsive
-
-// A deterministic failure of a step: no retry helps.
-struct StepFailure {
-  std::string code, message, param, step;
-};
-
-std::optional<std::string> charger_of_cpo(store::Database& db, std::int64_t cpo_id, const std::string& identity) {
-  auto st = db.prepare("SELECT id FROM chargers WHERE cpo_id = ? AND identity = ? AND deleted_at IS NULL");
-  st.bind_all(cpo_id, identity);
-  if (!st.step()) return std::nullopt;
-  return st.column_text(0);
-}
 
 } // namespace
 
@@ -78,7 +66,9 @@ CpoRuntime::~CpoRuntime() {
 void CpoRuntime::provision(std::int64_t cpo_id) {
   {
     const std::lock_guard lock{mutex_};
-    tasks_.push_back(Task{cpo_id});
+    Task task;
+    task.cpo_id = cpo_id;
+    tasks_.push_back(std::move(task));
   }
   wake_.notify_all();
 }
@@ -86,6 +76,7 @@ void CpoRuntime::provision(std::int64_t cpo_id) {
 void CpoRuntime::resume() {
   for (const auto id : reopen_backends())
     provision(id);
+  resume_location_jobs();
 }
 
 std::vector<std::int64_t> CpoRuntime::reopen_backends() {
@@ -183,6 +174,12 @@ void CpoRuntime::run_worker() {
           task.not_before = std::chrono::steady_clock::now() + config_.step_backoff * (1 << (task.attempt - 1));
           ++task.attempt;
           outcome = Outcome::wait;
+        } else if (cpo && !cpo->deleted_at && !task.job_id.empty()) {
+          // A location job that keeps throwing fails alone; the CPO stays as it was.
+          auto job =
+              store_.submit([&](store::Database& db) { return store::find_cpo_location_job(db, task.job_id); }).get();
+          if (job) fail_job(*cpo, *job, "step_failed", e.what(), "");
+          outcome = Outcome::done;
         } else if (cpo && !cpo->deleted_at) {
           fail(*cpo, "step_failed", e.what(), cpo->current_step.value_or(""), "", true);
           outcome = Outcome::done;
@@ -209,6 +206,7 @@ void CpoRuntime::run_worker() {
 }
 
 CpoRuntime::Outcome CpoRuntime::advance(Task& task) {
+  if (!task.job_id.empty()) return advance_job(task);
   auto cpo = store_.submit([id = task.cpo_id](store::Database& db) { return store::find_cpo(db, id); }).get();
   if (!cpo || cpo->deleted_at) return Outcome::done;
   if (cpo->status == store::cpo_status::ready || cpo->status == store::cpo_status::failed) return Outcome::done;
@@ -256,43 +254,15 @@ CpoRuntime::Outcome CpoRuntime::step_chargers(Task& task, const store::CpoRow& c
   }
   const auto& plan = std::get<CpoPlan>(planned);
   const std::string ws_url = backend_.charger_ws_url(cpo.id);
-  std::optional<StepFailure> failure;
+  std::optional<CpoRowsFailure> failure;
   for (std::size_t begin = 0; begin < plan.chargers.size() && !failure; begin += k_insert_batch) {
     const std::size_t end = std::min(plan.chargers.size(), begin + k_insert_batch);
     failure = store_
-                  .submit([&](store::Database& db) -> std::optional<StepFailure> {
+                  .submit([&](store::Database& db) {
                     store::Transaction tx{db};
-                    for (std::size_t i = begin; i < end; ++i) {
-                      const auto& c = plan.chargers[i];
-                      if (charger_of_cpo(db, cpo.id, c.identity)) continue; // a resumed step
-                      store::ChargerRow row;
-                      row.org_id = cpo.org_id;
-                      row.identity = c.identity;
-                      row.brand_slug = c.brand;
-                      row.model_slug = c.model;
-                      row.connector_type = c.connector_type;
-                      row.ws_url = ws_url;
-                      row.ocpp_version = c.ocpp_version;
-                      row.charge_point_name = c.identity;
-                      row.location_name = c.location_name;
-                      try {
-                        auto stored = store::insert_charger(db, std::move(row));
-                        store::WorkflowRunRow run;
-                        run.org_id = stored.org_id;
-                        run.kind = std::string{store::workflow_kind::charger_create};
-                        run.subject_id = stored.id;
-                        run = store::create_run(db, run, {"validate", "start_runtime", "await_boot"});
-                        store::set_charger_workflow_run(db, stored.id, run.id);
-                        store::set_charger_cpo(db, stored.id, cpo.id, c.location_id);
-                      } catch (const store::DuplicateIdentity&) {
-                        return StepFailure{"identity_conflict",
-                                           "a charger with identity '" + c.identity +
-                                               "' already exists in this organisation; choose another name_prefix",
-                                           "name_prefix", "charger-" + c.identity};
-                      }
-                    }
-                    tx.commit();
-                    return std::nullopt;
+                    auto f = insert_cpo_charger_rows(db, cpo, ws_url, plan.chargers, begin, end);
+                    if (!f) tx.commit();
+                    return f;
                   })
                   .get();
   }

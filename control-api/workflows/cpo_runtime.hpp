@@ -24,6 +24,7 @@
 #include <variant>
 #include <vector>
 
+#include "control-api/store/cpo_location_job_repo.hpp"
 #include "control-api/store/cpo_repo.hpp"
 #include "control-api/store/store.hpp"
 
@@ -45,6 +46,12 @@ struct CpoPlanCharger {
 struct CpoPlan {
   std::string document; // canonical JSON
   std::string sha256;
+  std::vector<CpoPlanLocation> locations;
+  std::vector<CpoPlanCharger> chargers;
+  std::int64_t evses = 0, connectors = 0;
+};
+// Locations added to a provisioned CPO (POST /ocpi/cpos/{id}/locations).
+struct CpoAddedPlan {
   std::vector<CpoPlanLocation> locations;
   std::vector<CpoPlanCharger> chargers;
   std::int64_t evses = 0, connectors = 0;
@@ -81,6 +88,12 @@ public:
   // Deterministic: the same row inputs (template, version, seed, overrides, country, party,
   // name_prefix) give the same plan. Thread-safe.
   [[nodiscard]] virtual std::variant<CpoPlan, CpoPlanError> plan(const store::CpoRow& cpo) const = 0;
+  // Locations to add to the CPO: `items_json` is the JSON array of validated location items
+  // (docs/cpos.md, "Adding locations"), item i becoming location number first_number + i.
+  // Deterministic like plan(); an error's param is relative to the request body
+  // ("locations.1.chargers.0.model").
+  [[nodiscard]] virtual std::variant<CpoAddedPlan, CpoPlanError>
+  plan_added_locations(const store::CpoRow& cpo, std::int64_t first_number, const std::string& items_json) const = 0;
 };
 
 // The CPO's OCPP backend (the embedded CSMS): where its chargers connect and who may.
@@ -128,6 +141,14 @@ public:
   // stops the chargers and closes the backend. Non-blocking and thread-safe, so a route may
   // call it from the store thread.
   void release(std::int64_t cpo_id, const std::vector<std::string>& charger_ids);
+  // Queues a stored location job (POST /ocpi/cpos/{id}/locations). Thread-safe, returns at
+  // once. The job's steps: locations (store the generated locations and their chargers),
+  // topology (let the new identities in, start the chargers), ready (every new charger booted
+  // Accepted). A job that fails removes what it added; the CPO itself stays as it was.
+  // Non-blocking: a route may call it from the store thread.
+  void add_locations(std::int64_t cpo_id, const std::string& job_id);
+  // After a restart (with provision()'s ordering): queues every unfinished location job.
+  void resume_location_jobs();
   // Tears down every expired CPO now (the reaper runs this every reaper_interval). Returns
   // how many were destroyed.
   std::size_t reap_expired();
@@ -135,6 +156,7 @@ public:
 private:
   struct Task {
     std::int64_t cpo_id = 0;
+    std::string job_id; // set for a location job
     int attempt = 1;
     std::chrono::steady_clock::time_point not_before{};
     std::chrono::steady_clock::time_point ready_deadline{};
@@ -147,6 +169,12 @@ private:
   Outcome step_chargers(Task& task, const store::CpoRow& cpo);
   Outcome step_topology(Task& task, const store::CpoRow& cpo);
   Outcome step_ready(Task& task, const store::CpoRow& cpo);
+  Outcome advance_job(Task& task);
+  Outcome job_locations(Task& task, const store::CpoRow& cpo, const store::CpoLocationJobRow& job);
+  Outcome job_topology(Task& task, const store::CpoRow& cpo, const store::CpoLocationJobRow& job);
+  Outcome job_ready(Task& task, const store::CpoRow& cpo, const store::CpoLocationJobRow& job);
+  void fail_job(const store::CpoRow& cpo, const store::CpoLocationJobRow& job, const std::string& code,
+                const std::string& message, const std::string& param);
   void fail(const store::CpoRow& cpo, const std::string& code, const std::string& message, const std::string& step,
             const std::string& param, bool retryable);
   void stop_chargers(const std::vector<std::string>& charger_ids);

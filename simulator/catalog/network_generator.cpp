@@ -1,4 +1,5 @@
 #include "simulator/catalog/network_generator.hpp"
+#include "simulator/catalog/network_parts.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -48,6 +49,15 @@ std::size_t location_width(const CpoTemplate& t) {
   return std::max<std::size_t>(4, std::to_string(t.max_locations).size());
 }
 
+std::string power_type(const charger::ConnectorSpec& s) {
+  if (s.current_type == charger::CurrentType::DC) return "DC";
+  return s.phases == 3 ? "AC_3_PHASE" : s.phases == 2 ? "AC_2_PHASE" : "AC_1_PHASE";
+}
+
+} // namespace
+
+namespace detail {
+
 NetworkLocation make_location(const CpoTemplate& t, const TemplateCountry& country, const NetworkRequest& req, int n) {
   core::Prng p{core::derive_seed(req.seed, "cpo/" + t.slug + "/location/" + std::to_string(n))};
   NetworkLocation l;
@@ -90,54 +100,36 @@ NetworkLocation make_location(const CpoTemplate& t, const TemplateCountry& count
   return l;
 }
 
-// Count mode: the groups' counts scaled to k chargers by largest remainder (ties to the
-// earlier group), listed group by group. The same at every location: no draw.
-std::vector<std::size_t> count_allocation(const CpoTemplate& t, int k) {
-  std::int64_t total = 0;
-  for (const auto& g : t.groups)
-    total += g.count;
-  std::vector<std::int64_t> quota(t.groups.size());
-  std::vector<std::pair<std::int64_t, std::size_t>> remainders;
-  std::int64_t given = 0;
-  for (std::size_t i = 0; i < t.groups.size(); ++i) {
-    quota[i] = t.groups[i].count * k / total;
-    given += quota[i];
-    remainders.emplace_back(-(t.groups[i].count * k % total), i);
+std::vector<NetworkTariff> make_tariffs(const CpoTemplate& t, const TemplateCountry& country) {
+  std::vector<NetworkTariff> out;
+  for (const auto& tt : t.tariffs) {
+    NetworkTariff tr{tt.id, country.currency, tt.power_type, {}};
+    for (const auto& el : tt.elements) {
+      std::vector<NetworkPriceComponent> pcs;
+      for (const auto& pc : el)
+        pcs.push_back(NetworkPriceComponent{pc.type, fixed(pc.price_e4, 4), pc.step_size});
+      tr.elements.push_back(std::move(pcs));
+    }
+    out.push_back(std::move(tr));
   }
-  std::sort(remainders.begin(), remainders.end());
-  for (std::size_t r = 0; given < k; ++r, ++given)
-    ++quota[remainders[r % remainders.size()].second];
-  std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < t.groups.size(); ++i)
-    out.insert(out.end(), static_cast<std::size_t>(quota[i]), i);
   return out;
 }
 
-std::string power_type(const charger::ConnectorSpec& s) {
-  if (s.current_type == charger::CurrentType::DC) return "DC";
-  return s.phases == 3 ? "AC_3_PHASE" : s.phases == 2 ? "AC_2_PHASE" : "AC_1_PHASE";
-}
-
-void add_charger(const CpoTemplate& t, const NetworkRequest& req, const std::vector<NetworkTariff>& tariffs,
-                 std::size_t count_group, NetworkLocation& l, Network& net, int m) {
+NetworkCharger make_charger(const CpoTemplate& t, const NetworkRequest& req, const std::vector<NetworkTariff>& tariffs,
+                            const ModelProfile& prof, const std::string& ocpp_version, const std::string& group,
+                            core::Prng& p, NetworkLocation& l, int m) {
   const int n = l.number;
-  core::Prng p{
-      core::derive_seed(req.seed, "cpo/" + t.slug + "/charger/" + std::to_string(n) + '/' + std::to_string(m))};
-  const std::size_t gi =
-      t.allocation == GroupAllocation::Share ? weighted(p, t.groups, [](auto& g) { return g.share; }) : count_group;
-  const ChargerGroup& g = t.groups[gi];
-  const ModelProfile& prof = *g.profile;
   NetworkCharger c;
   c.location_number = n;
   c.charger_number = m;
   c.location_id = l.id;
   c.identity = cpo_charger_identity(req.name_prefix, req.party_id, n, t.max_locations, m);
-  c.group = g.name;
+  c.group = group;
   c.brand = prof.identity.brand_slug;
   c.model = prof.identity.model_slug;
   c.vendor = prof.identity.vendor;
   c.model_name = prof.identity.model;
-  c.ocpp_version = "OCPP" + g.ocpp_versions[weighted(p, g.ocpp_versions, [](auto& v) { return v.weight; })].version;
+  c.ocpp_version = ocpp_version;
   // {index:N} in a serial pattern gets a number that depends on the caps, not on k.
   const auto index = static_cast<std::uint64_t>(n - 1) * static_cast<std::uint64_t>(t.max_chargers_per_location) +
                      static_cast<std::uint64_t>(m - 1);
@@ -163,7 +155,46 @@ void add_charger(const CpoTemplate& t, const NetworkRequest& req, const std::vec
       if (tr.power_type == "ANY" || tr.power_type == (dc ? "DC" : "AC")) con.tariff_ids.push_back(tr.id);
     l.evses.push_back(std::move(e));
   }
-  net.chargers.push_back(std::move(c));
+  return c;
+}
+
+} // namespace detail
+
+namespace {
+
+// Count mode: the groups' counts scaled to k chargers by largest remainder (ties to the
+// earlier group), listed group by group. The same at every location: no draw.
+std::vector<std::size_t> count_allocation(const CpoTemplate& t, int k) {
+  std::int64_t total = 0;
+  for (const auto& g : t.groups)
+    total += g.count;
+  std::vector<std::int64_t> quota(t.groups.size());
+  std::vector<std::pair<std::int64_t, std::size_t>> remainders;
+  std::int64_t given = 0;
+  for (std::size_t i = 0; i < t.groups.size(); ++i) {
+    quota[i] = t.groups[i].count * k / total;
+    given += quota[i];
+    remainders.emplace_back(-(t.groups[i].count * k % total), i);
+  }
+  std::sort(remainders.begin(), remainders.end());
+  for (std::size_t r = 0; given < k; ++r, ++given)
+    ++quota[remainders[r % remainders.size()].second];
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < t.groups.size(); ++i)
+    out.insert(out.end(), static_cast<std::size_t>(quota[i]), i);
+  return out;
+}
+
+void add_charger(const CpoTemplate& t, const NetworkRequest& req, const std::vector<NetworkTariff>& tariffs,
+                 std::size_t count_group, NetworkLocation& l, Network& net, int m) {
+  const int n = l.number;
+  core::Prng p{
+      core::derive_seed(req.seed, "cpo/" + t.slug + "/charger/" + std::to_string(n) + '/' + std::to_string(m))};
+  const std::size_t gi =
+      t.allocation == GroupAllocation::Share ? weighted(p, t.groups, [](auto& g) { return g.share; }) : count_group;
+  const ChargerGroup& g = t.groups[gi];
+  const auto version = "OCPP" + g.ocpp_versions[weighted(p, g.ocpp_versions, [](auto& v) { return v.weight; })].version;
+  net.chargers.push_back(detail::make_charger(t, req, tariffs, *g.profile, version, g.name, p, l, m));
 }
 
 } // namespace
@@ -189,23 +220,14 @@ GenerationResult generate_network(const CpoTemplate& t, const NetworkRequest& re
   net.locations_requested = static_cast<int>(req.overrides.locations.value_or(t.default_locations));
   net.chargers_per_location =
       static_cast<int>(req.overrides.chargers_per_location.value_or(t.default_chargers_per_location));
-  for (const auto& tt : t.tariffs) {
-    NetworkTariff tr{tt.id, country.currency, tt.power_type, {}};
-    for (const auto& el : tt.elements) {
-      std::vector<NetworkPriceComponent> pcs;
-      for (const auto& pc : el)
-        pcs.push_back(NetworkPriceComponent{pc.type, fixed(pc.price_e4, 4), pc.step_size});
-      tr.elements.push_back(std::move(pcs));
-    }
-    net.tariffs.push_back(std::move(tr));
-  }
+  net.tariffs = detail::make_tariffs(t, country);
   const int k = net.chargers_per_location;
   const std::vector<std::size_t> slots =
       t.allocation == GroupAllocation::Count ? count_allocation(t, k) : std::vector<std::size_t>(k, 0);
   net.locations.reserve(static_cast<std::size_t>(net.locations_requested));
   net.chargers.reserve(static_cast<std::size_t>(net.locations_requested) * static_cast<std::size_t>(k));
   for (int n = 1; n <= net.locations_requested; ++n) {
-    NetworkLocation l = make_location(t, country, req, n);
+    NetworkLocation l = detail::make_location(t, country, req, n);
     for (int m = 1; m <= k; ++m)
       add_charger(t, req, net.tariffs, slots[static_cast<std::size_t>(m - 1)], l, net, m);
     net.locations.push_back(std::move(l));

@@ -38,6 +38,23 @@ public:
     plan.connectors = 4;
     return plan;
   }
+  // One location per item, numbered from first_number, no chargers (the ChargerRuntime is
+  // not part of these tests).
+  std::variant<api::CpoAddedPlan, api::CpoPlanError>
+  plan_added_locations(const store::CpoRow&, std::int64_t first_number, const std::string& items_json) const override {
+    const auto items = nlohmann::json::parse(items_json);
+    api::CpoAddedPlan plan;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (items[i].value("template", "") == "nope")
+        return api::CpoPlanError{"unknown_location_template", "no such preset", "locations." + std::to_string(i)};
+      const auto n = first_number + static_cast<std::int64_t>(i);
+      plan.locations.push_back(
+          {"LOC-" + std::to_string(1000 + n), items[i].value("name", "Added"), R"({"evses":[1]})"});
+      plan.evses += 1;
+      plan.connectors += 1;
+    }
+    return plan;
+  }
 };
 
 class FakeBackend final : public api::CpoBackend {
@@ -222,4 +239,110 @@ TEST(CpoRuntime, an_unfinished_run_resumes_after_a_restart) {
   runtime.resume();
   const auto done = wait_for_status(*s, id, store::cpo_status::ready);
   EXPECT_EQ(done.locations_count, 2);
+}
+
+namespace {
+
+store::CpoLocationJobRow wait_for_job(store::Store& s, const std::string& id, std::string_view status,
+                                      std::chrono::milliseconds timeout = 10s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto row = s.submit([&](store::Database& db) { return store::find_cpo_location_job(db, id); }).get();
+    if (row && row->status == status) return *row;
+    if (std::chrono::steady_clock::now() > deadline) {
+      ADD_FAILURE() << "job " << id << " never reached " << status << " (is " << (row ? row->status : "gone") << ")";
+      return row.value_or(store::CpoLocationJobRow{});
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
+store::CpoLocationJobRow new_job(store::Store& s, const store::CpoRow& cpo, const std::string& items) {
+  return s
+      .submit([&](store::Database& db) {
+        store::CpoLocationJobRow job;
+        job.cpo_id = cpo.id;
+        job.org_id = cpo.org_id;
+        job.first_number = store::next_cpo_location_number(db, cpo.id);
+        job.locations_total = static_cast<std::int64_t>(nlohmann::json::parse(items).size());
+        job.request_json = items;
+        return store::insert_cpo_location_job(db, job);
+      })
+      .get();
+}
+
+} // namespace
+
+TEST(CpoRuntime, a_location_job_adds_numbered_locations_grows_the_topology_and_succeeds) {
+  TempDir dir;
+  auto s = store::Store::open(dir.file("c.db"));
+  FakePlanner planner;
+  FakeBackend backend;
+  api::CpoRuntime runtime{*s, planner, backend, nullptr};
+  const auto cpo = new_cpo(*s, "org1");
+  runtime.provision(cpo.id);
+  wait_for_status(*s, cpo.id, store::cpo_status::ready);
+  const auto job = new_job(*s, cpo, R"([{"name":"A"},{"name":"B"}])");
+  EXPECT_EQ(job.first_number, 3); // past the two generated locations
+  runtime.add_locations(cpo.id, job.id);
+  const auto done = wait_for_job(*s, job.id, store::location_job_status::succeeded);
+  EXPECT_EQ(done.location_ids_json, R"(["LOC-1003","LOC-1004"])");
+  const auto after = s->submit([&](store::Database& db) { return store::find_cpo(db, cpo.id); }).get();
+  EXPECT_EQ(after->locations_count, 4);
+  EXPECT_EQ(after->evses_count, 6);
+  EXPECT_EQ(s->submit([&](store::Database& db) {
+               return store::list_cpo_locations(db, cpo.id, {1, 50}).total;
+             }).get(),
+            4);
+  // A later job gets the numbers after this one's, even before it stored anything.
+  EXPECT_EQ(s->submit([&](store::Database& db) { return store::next_cpo_location_number(db, cpo.id); }).get(), 5);
+}
+
+TEST(CpoRuntime, a_failing_location_job_leaves_the_cpo_as_it_was) {
+  TempDir dir;
+  auto s = store::Store::open(dir.file("c.db"));
+  FakePlanner planner;
+  FakeBackend backend;
+  api::CpoRuntime runtime{*s, planner, backend, nullptr};
+  const auto cpo = new_cpo(*s, "org1");
+  runtime.provision(cpo.id);
+  wait_for_status(*s, cpo.id, store::cpo_status::ready);
+  const auto job = new_job(*s, cpo, R"([{"name":"A"},{"template":"nope"}])");
+  runtime.add_locations(cpo.id, job.id);
+  const auto failed = wait_for_job(*s, job.id, store::location_job_status::failed);
+  ASSERT_TRUE(failed.error_json.has_value());
+  EXPECT_EQ(nlohmann::json::parse(*failed.error_json)["code"], "unknown_location_template");
+  const auto after = s->submit([&](store::Database& db) { return store::find_cpo(db, cpo.id); }).get();
+  EXPECT_EQ(after->status, store::cpo_status::ready);
+  EXPECT_EQ(after->locations_count, 2);
+  EXPECT_EQ(s->submit([&](store::Database& db) {
+               return store::list_cpo_locations(db, cpo.id, {1, 50}).total;
+             }).get(),
+            2);
+}
+
+TEST(CpoRuntime, an_unfinished_location_job_resumes_after_a_restart) {
+  TempDir dir;
+  const auto file = dir.file("c.db");
+  std::string job_id;
+  std::int64_t cpo_id = 0;
+  {
+    auto s = store::Store::open(file);
+    FakePlanner planner;
+    FakeBackend backend;
+    api::CpoRuntime runtime{*s, planner, backend, nullptr};
+    const auto cpo = new_cpo(*s, "org1");
+    cpo_id = cpo.id;
+    runtime.provision(cpo.id);
+    wait_for_status(*s, cpo.id, store::cpo_status::ready);
+    job_id = new_job(*s, cpo, R"([{"name":"A"}])").id; // stored, never queued: the server "died"
+  }
+  auto s = store::Store::open(file);
+  FakePlanner planner;
+  FakeBackend backend;
+  api::CpoRuntime runtime{*s, planner, backend, nullptr};
+  runtime.resume();
+  const auto done = wait_for_job(*s, job_id, store::location_job_status::succeeded);
+  EXPECT_EQ(done.cpo_id, cpo_id);
+  EXPECT_EQ(done.location_ids_json, R"(["LOC-1003"])");
 }
