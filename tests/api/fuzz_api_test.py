@@ -32,6 +32,15 @@ def valid_bodies(lid):
         "command": {"target": {"location_id": lid, "charger_ids": ["chg_x"]},
                     "event": {"connector_id": 1, "id_tag": "T", "key": "k", "value": 3, "action": "DataTransfer",
                               "payload": {"vendorId": "x"}, "reason": "Local", "type": "soft"}},
+        # Small on purpose: a valid one provisions a CPO with one charger at the embedded CSMS.
+        "cpo": {"template": "small-urban-ac", "country_code": "FR", "party_id": "FUZ", "name_prefix": "fz",
+                "role": "cpo", "ocpi_version": "2.2.1", "seed": 1, "ttl_seconds": 600,
+                "overrides": {"locations": 1, "chargers_per_location": 1}},
+        "cpo_locations": {"locations": [{"template": "ac-kerbside", "name": "n", "coordinates": {
+            "latitude": "48.85661", "longitude": "2.35222"}, "chargers": [{"brand": "abb", "model": "terra-ac-w22",
+                                                                         "ocpp_version": "OCPP1.6", "count": 1}]}]},
+        "cpo_location_patch": {"name": "x", "address": "a", "city": "c", "postal_code": "1", "time_zone": "UTC",
+                               "parking_type": "ON_STREET"},
     }
 
 
@@ -109,6 +118,8 @@ def main():
         _, made = call(server.base, "POST", "/ocpp/chargers", tok, valid_bodies(lid)["charger"])
         cid = made["charger_id"]
         bodies = valid_bodies(lid)
+        _, cpo = call(server.base, "POST", "/ocpi/cpos", tok, dict(bodies["cpo"], party_id="FZA"))
+        cpo_id = cpo["cpo_id"]
         routes = [
             ("POST", "/ocpp/chargers", "charger", {}),
             ("GET", "/ocpp/chargers", None, {"page": "1", "limit": "50", "location_id": lid}),
@@ -132,6 +143,21 @@ def main():
             ("GET", "/ocpp/catalog/brands", None, {}),
             ("GET", "/ocpp/catalog/brands/{brand}/models", None, {}),
             ("GET", "/ocpp/catalog/brands/{brand}/models/{model}", None, {}),
+            ("POST", "/ocpi/cpos", "cpo", {}),
+            ("GET", "/ocpi/cpos", None, {"page": "1", "limit": "10"}),
+            ("GET", "/ocpi/cpos/{cpo}", None, {}),
+            ("GET", "/ocpi/cpos/{cpo}/status", None, {}),
+            ("GET", "/ocpi/cpos/{cpo}/report", None, {}),
+            ("GET", "/ocpi/cpos/{cpo}/export", None, {}),
+            ("GET", "/ocpi/templates/cpos", None, {}),
+            ("GET", "/ocpi/cpos/templates", None, {}),
+            ("GET", "/ocpp/templates/locations", None, {"type": "AC", "ocpp_version": "1.6"}),
+            ("GET", "/ocpi/cpos/{cpo}/locations", None, {"page": "1", "limit": "10"}),
+            ("POST", "/ocpi/cpos/{cpo}/locations", "cpo_locations", {}),
+            ("GET", "/ocpi/cpos/{cpo}/locations/jobs/{cjob}", None, {}),
+            ("GET", "/ocpi/cpos/{cpo}/locations/{cloc}", None, {}),
+            ("PATCH", "/ocpi/cpos/{cpo}/locations/{cloc}", "cpo_location_patch", {}),
+            ("DELETE", "/ocpi/cpos/{cpo}/locations/{cloc}", None, {}),
             ("GET", "/openapi.json", None, {}),
             ("GET", "/health", None, {}),
         ]
@@ -144,7 +170,8 @@ def main():
                 break
             method, pattern, body_key, query = rng.choice(routes)
             ids = {"cid": cid, "lid": lid, "job": "bulk_x", "cmd": rng.choice(commands), "brand": "abb",
-                   "model": "terra-184"}
+                   "model": "terra-184", "cpo": cpo_id, "cjob": "locjob_x",
+                   "cloc": rng.choice(["LOC-0001", "LOC-0002", "LOC-0003"])}
             path = pattern
             for k, v in ids.items():
                 path = path.replace("{" + k + "}", weird_segment(rng) if rng.random() < 0.2 else v)
