@@ -10,6 +10,13 @@ HttpResponse json_response(unsigned status, const nlohmann::json& body) {
   return response;
 }
 
+HttpResponse no_content() {
+  HttpResponse response;
+  response.status = 204;
+  response.content_type.clear();
+  return response;
+}
+
 HttpResponse error_response(unsigned status, std::string detail) {
   return json_response(status, nlohmann::json{{"detail", std::move(detail)}});
 }

@@ -18,6 +18,9 @@ HttpResponse json_response(unsigned status, const nlohmann::json& body);
 // {"detail": detail}
 HttpResponse error_response(unsigned status, std::string detail);
 
+// 204: no body, so no Content-Type either.
+HttpResponse no_content();
+
 // One pydantic v2 error entry. loc is an array such as ["body","ws_url"] or
 // ["query","limit"]; type is pydantic's ("missing", "string_type", "value_error",
 // "json_invalid", ...). input is emitted only when set (pydantic always sends it; routes may).

@@ -1,7 +1,5 @@
 #include "control-api/routes/cpo_dto.hpp"
 
-#include <openssl/rand.h>
-
 #include <stdexcept>
 
 namespace ocppfleet::api {
@@ -158,13 +156,6 @@ std::string cpo_report_markdown(store::Database& db, const store::CpoRow& cpo, c
   }
   if (locations.rows.empty()) md += "(none yet)\n";
   return md;
-}
-
-std::uint64_t random_seed() {
-  std::uint64_t seed = 0;
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed) != 1)
-    throw std::runtime_error{"the CSPRNG failed to draw a seed"};
-  return seed & 0x1FFFFFFFFFFFFFull; // 53 bits: exact in every JSON client
 }
 
 } // namespace ocppfleet::api

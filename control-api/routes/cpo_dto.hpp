@@ -24,8 +24,4 @@ nlohmann::json template_json(const CpoTemplateSummary& t);
 // 202 shows it; docs/cpos.md says why).
 std::string cpo_report_markdown(store::Database& db, const store::CpoRow& cpo, const std::string& public_url);
 
-// A seed for `seed: null`: the one non-deterministic draw of a CPO (the OS CSPRNG), stored on
-// the row and shown on GET so the network can be reproduced.
-std::uint64_t random_seed();
-
 } // namespace ocppfleet::api

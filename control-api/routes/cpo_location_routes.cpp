@@ -291,10 +291,7 @@ void remove(ApiContext& ctx, const auth::Principal& who, http::HttpRequest& requ
     if (ctx.runtime)
       for (const auto& id : chargers)
         ctx.runtime->remove(id);
-    http::HttpResponse none;
-    none.status = 204;
-    none.content_type.clear();
-    return none;
+    return http::no_content();
   });
 }
 

@@ -14,6 +14,7 @@
 #include "control-api/store/cpo_repo.hpp"
 #include "control-api/store/ids.hpp"
 #include "control-api/workflows/cpo_runtime.hpp"
+#include "simulator/catalog/network_generator.hpp"
 #include "simulator/core/timestamp.hpp"
 
 namespace ocppfleet::api {
@@ -146,7 +147,7 @@ void create(ApiContext& ctx, const auth::Principal& who, http::HttpRequest& requ
   row.org_id = who.org_id;
   row.template_slug = tpl->slug;
   row.template_version = tpl->version;
-  row.seed = in.integer("seed") ? static_cast<std::uint64_t>(*in.integer("seed")) : random_seed();
+  row.seed = in.integer("seed") ? static_cast<std::uint64_t>(*in.integer("seed")) : catalog::draw_random_seed();
   row.overrides_json = overrides.dump();
   row.country_code = country;
   row.requested_party = upper(*in.text("party_id"));
@@ -233,16 +234,13 @@ void remove(ApiContext& ctx, const auth::Principal& who, http::HttpRequest& requ
   const auto id = parse_cpo_id(request);
   if (!id) return responder.send(http::error_response(404, k_not_found));
   respond_from_store(ctx, responder, [&ctx, org = who.org_id, id = *id](store::Database& db) {
-    http::HttpResponse none;
-    none.status = 204;
-    none.content_type.clear();
     if (auto chargers = destroy_cpo_in_store(db, org, id)) {
       ctx.cpos->release(id, *chargers);
-      return none;
+      return http::no_content();
     }
     // A second DELETE of our own CPO is a clean no-op; another org's id stays a 404.
     const auto cpo = store::find_cpo(db, id);
-    if (cpo && cpo->org_id == org) return none;
+    if (cpo && cpo->org_id == org) return http::no_content();
     return http::error_response(404, k_not_found);
   });
 }

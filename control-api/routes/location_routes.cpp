@@ -152,10 +152,7 @@ void remove(ApiContext& ctx, const auth::Principal& principal, http::HttpRequest
   respond_from_store(ctx, responder,
                      [org = principal.org_id, id = request.path_params.at("location_id")](store::Database& db) {
                        if (!store::delete_location(db, org, id)) return http::error_response(404, k_not_found);
-                       http::HttpResponse none;
-                       none.status = 204;
-                       none.content_type.clear(); // 204 carries no body, so no Content-Type either
-                       return none;
+                       return http::no_content();
                      });
 }
 

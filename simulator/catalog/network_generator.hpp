@@ -81,8 +81,9 @@ std::string cpo_charger_identity(std::string_view name_prefix, std::string_view 
 // ^[A-Za-z0-9._:*-]{1,48}$: what the charger API accepts as an identity.
 bool is_valid_charger_identity(std::string_view identity);
 
-// A fresh seed for `seed: null`. The only non-deterministic function in generation: it
-// reads std::random_device once; store the seed it returns so the CPO can be regenerated.
+// A fresh seed for `seed: null` (53 bits, exact as a JSON number). The only non-deterministic
+// function in generation: it reads std::random_device; store the seed it returns so the CPO
+// can be regenerated.
 std::uint64_t draw_random_seed();
 
 } // namespace ocppfleet::catalog

@@ -106,7 +106,8 @@ std::uint64_t draw_random_seed() {
   // Deliberately non-deterministic (seed: null asks for "different each call"); the caller
   // stores the value, and everything generated from it is deterministic again.
   std::random_device rd;
-  return (static_cast<std::uint64_t>(rd()) << 32) ^ static_cast<std::uint64_t>(rd());
+  // 53 bits: the seed is shown on GET and must survive every JSON client's doubles exactly.
+  return ((static_cast<std::uint64_t>(rd()) << 32) ^ static_cast<std::uint64_t>(rd())) & 0x1FFFFFFFFFFFFFull;
 }
 
 } // namespace ocppfleet::catalog
