@@ -1,4 +1,5 @@
 #include "control-api/app/serve_command.hpp"
+#include "ocpi/ocpi_service.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -170,6 +171,8 @@ int serve(const ServeOptions& o) {
   http::Router router;
   api::ApiRegistry registry{router};
   api::add_control_api_routes(registry, ctx, *bulk_runner);
+  ocpi::OcpiService ocpi_service{*store};
+  ocpi_service.add_routes(router);
 
   boost::asio::io_context io;
   http::ServerLimits limits;
@@ -184,6 +187,7 @@ int serve(const ServeOptions& o) {
   ctx.public_url = o.public_url
                        ? *o.public_url
                        : "http://" + o.listen.substr(0, o.listen.rfind(':')) + ":" + std::to_string(server.port());
+  ocpi_service.set_public_url(ctx.public_url);
   std::string ws_url = "ws://your-csms:9000/ocpp";
   std::string ocpp_note = "embedded CSMS off";
   if (embedded_csms) {

@@ -208,10 +208,29 @@ CREATE INDEX cpo_location_jobs_cpo ON cpo_location_jobs(cpo_id);
 CREATE INDEX cpo_location_jobs_unfinished ON cpo_location_jobs(status) WHERE status IN ('PENDING', 'RUNNING');
 )sql";
 
+// OCPI 2.2.1 (ocpi/, docs/ocpi.md): the eMSP registered with each CPO by the credentials
+// handshake. token_b is the eMSP's token, kept as given because we present it on every call
+// to the eMSP; our own Token C is stored hashed.
+constexpr const char* k_v4 = R"sql(
+CREATE TABLE ocpi_peers (
+  cpo_id         INTEGER PRIMARY KEY REFERENCES cpos(id) ON DELETE CASCADE,
+  token_c_hash   TEXT NOT NULL UNIQUE,
+  token_b        TEXT NOT NULL,
+  versions_url   TEXT NOT NULL,
+  version_url    TEXT NOT NULL,
+  endpoints_json TEXT NOT NULL,
+  roles_json     TEXT NOT NULL,
+  registered_at  TEXT NOT NULL,
+  updated_at     TEXT NOT NULL
+);
+ALTER TABLE cpos ADD COLUMN ocpi_token_encoding TEXT NOT NULL DEFAULT 'base64';
+)sql";
+
 constexpr std::array k_migrations{
     Migration{1, "control api schema", k_v1},
     Migration{2, "simulated CPOs", k_v2},
     Migration{3, "CPO location jobs", k_v3},
+    Migration{4, "OCPI peers", k_v4},
 };
 
 void ensure_version_table(Database& db) {

@@ -1,0 +1,54 @@
+#pragma once
+// The OCPI 2.2.1 interface of every simulated CPO (docs/ocpi.md), served by `ocppfleet serve`
+// on the control API's HTTP server under /ocpi/cpo/{cpo_id}/...: versions, 2.2.1 details and
+// credentials (the handshake from the Token A the CPO was created with). The credentials token
+// tells which party calls; the {cpo_id} in the path says which CPO is addressed, and a token
+// of another CPO is a 401 there.
+//
+// Handlers read the store and call the eMSP, both blocking, so they run on the service's own
+// worker thread, never on the HTTP server's threads.
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "control-api/http/router.hpp"
+#include "control-api/store/store.hpp"
+
+namespace ocppfleet::ocpi {
+
+struct OcpiConfig {
+  std::chrono::milliseconds peer_timeout{10'000}; // each call to the eMSP during a handshake
+  std::size_t max_queue = 1024;                   // requests waiting for the worker; beyond: 503
+};
+
+class OcpiService {
+public:
+  explicit OcpiService(store::Store& store, OcpiConfig config = {});
+  ~OcpiService();
+  OcpiService(const OcpiService&) = delete;
+  OcpiService& operator=(const OcpiService&) = delete;
+
+  // The base of every URL we hand out ("https://ocpi.example.com"); set before serving.
+  void set_public_url(std::string url);
+  void add_routes(http::Router& router);
+
+private:
+  using Work = std::function<void()>;
+  void post(Work work, const http::Responder& responder);
+  void run_worker();
+
+  store::Store& store_;
+  OcpiConfig config_;
+  std::string public_url_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Work> queue_;
+  bool stopping_ = false;
+  std::thread worker_;
+};
+
+} // namespace ocppfleet::ocpi

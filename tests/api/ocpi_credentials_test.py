@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""OCPI 2.2.1 credentials handshake against a simulated CPO, end to end (docs/ocpi.md). A real
+`ocppfleet serve`; the eMSP is a small peer written here from the spec (Python standard library
+only, independent of the C++ code): it serves its versions, 2.2.1 details and credentials, and
+records what the CPO sends it. Checks: versions and details with Token A (Base64 and raw);
+401 without or with a wrong token; the POST with Token A makes the CPO fetch the eMSP's versions
+and details with Token B (Base64) before answering Token C; Token A is dead afterwards; a second
+POST is 405; GET credentials; X-Request-ID/X-Correlation-ID echoed; PUT rotates Token C; DELETE
+unregisters; 3001/3002/3003 for an unusable eMSP; 400 for invalid JSON, 2001 for a bad object;
+a token of one CPO is a 401 on another.
+Usage: ocpi_credentials_test.py <path-to-ocppfleet> <peers-dir>
+"""
+import base64
+import json
+import os
+import sys
+import tempfile
+import threading
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from api_support import Server, call, check, failures, token
+
+CPO = {"template": "small-urban-ac", "country_code": "FR", "party_id": "OCP", "name_prefix": "roam", "seed": 3,
+       "overrides": {"locations": 1, "chargers_per_location": 1}}
+
+
+class Emsp:
+    """The eMSP side: versions -> 2.2.1 details -> credentials, configurable to misbehave."""
+
+    def __init__(self, token_b, offer_221=True, with_credentials=True):
+        self.token_b, self.offer_221, self.with_credentials = token_b, offer_221, with_credentials
+        self.seen = []  # (path, Authorization)
+        emsp = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                emsp.seen.append((self.path, self.headers.get("Authorization")))
+                expected = "Token " + base64.b64encode(emsp.token_b.encode()).decode()
+                if self.headers.get("Authorization") != expected:
+                    return self.reply(401, {"status_code": 2000, "status_message": "bad token", "timestamp": "x"})
+                base = f"http://127.0.0.1:{emsp.port}"
+                if self.path == "/versions":
+                    versions = [{"version": "2.1.1", "url": base + "/2.1.1"}]
+                    if emsp.offer_221:
+                        versions.append({"version": "2.2.1", "url": base + "/2.2.1"})
+                    return self.reply(200, envelope(versions))
+                if self.path == "/2.2.1":
+                    endpoints = [{"identifier": "tokens", "role": "SENDER", "url": base + "/2.2.1/tokens"}]
+                    if emsp.with_credentials:
+                        endpoints.append({"identifier": "credentials", "role": "RECEIVER",
+                                          "url": base + "/2.2.1/credentials"})
+                    return self.reply(200, envelope({"version": "2.2.1", "endpoints": endpoints}))
+                return self.reply(404, {})
+
+            def reply(self, code, body):
+                data = json.dumps(body).encode()
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def credentials(self):
+        return {"token": self.token_b, "url": f"http://127.0.0.1:{self.port}/versions",
+                "roles": [{"role": "EMSP", "party_id": "EMS", "country_code": "NL",
+                           "business_details": {"name": "Test eMSP"}}]}
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def envelope(data):
+    return {"data": data, "status_code": 1000, "status_message": "Success", "timestamp": "2026-12-05T00:00:00Z"}
+
+
+def ocpi(method, url, tok, body=None, raw=False, headers=None, data=None):
+    """(HTTP status, parsed body, response headers)."""
+    h = dict(headers or {})
+    if tok is not None:
+        h["Authorization"] = "Token " + (tok if raw else base64.b64encode(tok.encode()).decode())
+    if body is not None:
+        data = json.dumps(body).encode()
+    if data is not None:
+        h["Content-Type"] = "application/json"
+    req = urllib.request.Request(url, data=data, headers=h, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.loads(r.read() or b"null"), dict(r.headers)
+    except urllib.error.HTTPError as e:
+        text = e.read()
+        return e.code, json.loads(text) if text else None, dict(e.headers)
+
+
+def main():
+    binary = sys.argv[1]
+    tmp = tempfile.mkdtemp(prefix="ocppfleet-ocpi-")
+    db = os.path.join(tmp, "api.db")
+    alice = token(binary, db, "org-alice")
+    server = Server(binary, db, provision_timeout="20")
+    base = server.base
+    emsp = Emsp("token-b-" + "x" * 20)
+    try:
+        code, cpo = call(base, "POST", "/ocpi/cpos", alice, CPO)
+        check(code == 202, f"a CPO to roam with ({code})")
+        token_a, versions_url = cpo["token_a"], cpo["ocpi_peer_url"]
+        check(versions_url == f"{base}/ocpi/cpo/{cpo['cpo_id']}/versions", f"ocpi_peer_url ({versions_url})")
+
+        code, body, headers = ocpi("GET", versions_url, token_a,
+                                   headers={"X-Request-ID": "req-1", "X-Correlation-ID": "corr-1"})
+        check(code == 200 and body["status_code"] == 1000 and body["data"][0]["version"] == "2.2.1" and
+              len(body["timestamp"]) <= 25, f"versions with Token A (Base64) ({code} {body})")
+        check(headers.get("X-Request-ID") == "req-1" and headers.get("X-Correlation-ID") == "corr-1",
+              "X-Request-ID and X-Correlation-ID echoed")
+        code, _, _ = ocpi("GET", versions_url, token_a, raw=True)
+        check(code == 200, "a raw token is accepted too")
+        code, _, _ = ocpi("GET", versions_url, token_a + "\n")
+        check(code == 200, "a trailing newline after decoding is tolerated")
+        details_url = body["data"][0]["url"]
+        code, body, _ = ocpi("GET", details_url, token_a)
+        ids = {e["identifier"]: e for e in body["data"]["endpoints"]}
+        check(code == 200 and body["data"]["version"] == "2.2.1" and "credentials" in ids,
+              f"2.2.1 details list credentials ({body})")
+        cred_url = ids["credentials"]["url"]
+        for tok, what in ((None, "no Authorization"), ("wrong", "a wrong token")):
+            code, body, _ = ocpi("GET", versions_url, tok)
+            check(code == 401 and body["status_code"] == 2000, f"{what} -> 401 in the envelope ({code})")
+
+        code, body, _ = ocpi("POST", cred_url, token_a, data=b"{not json")
+        check(code == 400, f"invalid JSON -> 400 ({code})")
+        code, body, _ = ocpi("POST", cred_url, token_a, {"url": "http://127.0.0.1:1/versions"})
+        check(code == 200 and body["status_code"] == 2001, f"a credentials object without token -> 2001 ({body})")
+
+        code, body, _ = ocpi("POST", cred_url, token_a, emsp.credentials())
+        check(code == 200 and body["status_code"] == 1000, f"POST credentials with Token A -> 1000 ({code} {body})")
+        token_c = body["data"]["token"]
+        check(token_c and token_c != token_a and body["data"]["url"] == versions_url and
+              body["data"]["roles"][0] == {"role": "CPO", "party_id": "OCP", "country_code": "FR",
+                                           "business_details": {"name": "roam (ocppfleet simulated CPO)"}},
+              f"Token C with our CPO role ({body['data']})")
+        check([p for p, _ in emsp.seen] == ["/versions", "/2.2.1"],
+              f"before answering, the CPO fetched the eMSP's versions then details ({emsp.seen})")
+        check(all(a == "Token " + base64.b64encode(emsp.token_b.encode()).decode() for _, a in emsp.seen),
+              "with Token B, Base64-encoded")
+        code, _, _ = ocpi("GET", versions_url, token_a)
+        check(code == 401, f"Token A is dead after the handshake ({code})")
+        code, body, _ = ocpi("POST", cred_url, token_c, emsp.credentials())
+        check(code == 405, f"a second POST -> 405 ({code})")
+        code, body, _ = ocpi("GET", cred_url, token_c)
+        check(code == 200 and body["data"]["token"] == token_c, "GET credentials with Token C")
+
+        emsp.seen.clear()
+        code, body, _ = ocpi("PUT", cred_url, token_c, emsp.credentials())
+        token_c2 = body["data"]["token"] if code == 200 and body.get("data") else None
+        check(code == 200 and body["status_code"] == 1000 and token_c2 and token_c2 != token_c and
+              len(emsp.seen) == 2, f"PUT re-fetches the eMSP's endpoints and issues a new token ({body})")
+        code, _, _ = ocpi("GET", versions_url, token_c)
+        check(code == 401, "the old Token C is dead after PUT")
+
+        # --- another CPO: its own token does not open the first one
+        code, other = call(base, "POST", "/ocpi/cpos", alice, dict(CPO, party_id="OT2"))
+        code, _, _ = ocpi("GET", versions_url, other["token_a"])
+        check(code == 401, "another CPO's Token A is a 401 on this CPO")
+        other_cred = other["ocpi_peer_url"].replace("/versions", "/2.2.1/credentials")
+        code, _, _ = ocpi("PUT", other_cred, other["token_a"], emsp.credentials())
+        check(code == 405, "PUT before registering -> 405")
+        # An unusable eMSP: unreachable, no 2.2.1, no credentials endpoint.
+        unreachable = dict(emsp.credentials(), url="http://127.0.0.1:9/versions")
+        code, body, _ = ocpi("POST", other_cred, other["token_a"], unreachable)
+        check(code == 200 and body["status_code"] == 3001, f"unreachable eMSP -> 3001 ({body})")
+        old = Emsp("token-b-old", offer_221=False)
+        code, body, _ = ocpi("POST", other_cred, other["token_a"], old.credentials())
+        check(body["status_code"] == 3002, f"no 2.2.1 -> 3002 ({body})")
+        bare = Emsp("token-b-bare", with_credentials=False)
+        code, body, _ = ocpi("POST", other_cred, other["token_a"], bare.credentials())
+        check(body["status_code"] == 3003, f"no credentials endpoint -> 3003 ({body})")
+        old.close()
+        bare.close()
+        code, _, _ = ocpi("GET", other["ocpi_peer_url"], other["token_a"])
+        check(code == 200, "a failed handshake leaves Token A alive")
+
+        code, body, _ = ocpi("DELETE", cred_url, token_c2)
+        check(code == 200 and body["status_code"] == 1000, f"DELETE unregisters ({body})")
+        code, _, _ = ocpi("GET", versions_url, token_c2)
+        check(code == 401, "after DELETE the token is a 401")
+    finally:
+        emsp.close()
+        server.stop()
+
+    print(f"{len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
