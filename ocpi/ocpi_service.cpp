@@ -9,8 +9,10 @@
 #include "control-api/http/errors.hpp"
 #include "ocpi/credentials.hpp"
 #include "ocpi/envelope.hpp"
+#include "ocpi/locations_module.hpp"
 #include "ocpi/peer_repo.hpp"
 #include "simulator/core/log.hpp"
+#include "simulator/core/timestamp.hpp"
 
 namespace ocppfleet::ocpi {
 namespace {
@@ -18,6 +20,9 @@ namespace {
 using Json = nlohmann::json;
 
 enum class Caller { none, token_a, token_c };
+
+constexpr std::int64_t k_default_limit = 50;
+constexpr std::int64_t k_max_limit = 100; // X-Limit tells a client that asked for more
 
 struct Authed {
   Caller caller = Caller::none;
@@ -172,11 +177,11 @@ void OcpiService::add_routes(http::Router& router) {
   });
   route("GET", "/ocpi/cpo/{cpo_id}/2.2.1", true, [base](const http::HttpRequest& req, Authed& a) {
     const auto b = base(a.cpo) + "/2.2.1";
-    return ok(
-        req,
-        Json{{"version", "2.2.1"},
-             {"endpoints",
-              Json::array({Json{{"identifier", "credentials"}, {"role", "SENDER"}, {"url", b + "/credentials"}}})}});
+    return ok(req,
+              Json{{"version", "2.2.1"},
+                   {"endpoints",
+                    Json::array({Json{{"identifier", "credentials"}, {"role", "SENDER"}, {"url", b + "/credentials"}},
+                                 Json{{"identifier", "locations"}, {"role", "SENDER"}, {"url", b + "/locations"}}})}});
   });
   route("GET", "/ocpi/cpo/{cpo_id}/2.2.1/credentials", true, [base](const http::HttpRequest& req, Authed& a) {
     // The credentials the caller uses with us: the token it authenticated with.
@@ -231,6 +236,83 @@ void OcpiService::add_routes(http::Router& router) {
       return envelope(req, 405, nullptr, status_code::client_error, "Not registered: POST the credentials first");
     return register_peer(req, a);
   });
+  // --- Locations (SENDER): Token C only; Token A never opens a functional module.
+  route("GET", "/ocpi/cpo/{cpo_id}/2.2.1/locations", false, [this, base](const http::HttpRequest& req, Authed& a) {
+    LocationQuery q;
+    std::string bad;
+    const auto integer = [&](const char* name, std::int64_t fallback, std::int64_t min) {
+      const auto text = req.query_param(name);
+      if (!text) return fallback;
+      std::int64_t v = 0;
+      const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+      if (ec != std::errc{} || end != text->data() + text->size() || v < min) bad = std::string{name} + ": an integer";
+      return v;
+    };
+    q.offset = integer("offset", 0, 0);
+    q.limit = std::min<std::int64_t>(integer("limit", k_default_limit, 1), k_max_limit);
+    for (auto [name, field] : {std::pair{"date_from", &q.date_from}, std::pair{"date_to", &q.date_to}})
+      if (auto text = req.query_param(name)) {
+        const auto t = core::parse_timestamp(*text);
+        if (!t)
+          bad = std::string{name} + ": an RFC 3339 DateTime";
+        else
+          *field = core::format_timestamp(*t);
+      }
+    if (!bad.empty()) return envelope(req, 200, nullptr, status_code::invalid_parameters, bad);
+    const auto page = store_.submit([&](store::Database& db) { return list_ocpi_locations(db, a.cpo, q); }).get();
+    auto response = ok(req, Json(page.items));
+    response.headers.emplace_back("X-Total-Count", std::to_string(page.total));
+    response.headers.emplace_back("X-Limit", std::to_string(q.limit));
+    const auto next = q.offset + static_cast<std::int64_t>(page.items.size());
+    if (next < page.total) {
+      std::string link =
+          base(a.cpo) + "/2.2.1/locations?offset=" + std::to_string(next) + "&limit=" + std::to_string(q.limit);
+      for (auto [name, field] : {std::pair{"date_from", &q.date_from}, std::pair{"date_to", &q.date_to}})
+        if (*field) link += std::string{"&"} + name + "=" + **field;
+      response.headers.emplace_back("Link", "<" + link + ">; rel=\"next\"");
+    }
+    return response;
+  });
+  const auto one_location = [this](const http::HttpRequest& req, Authed& a) {
+    const auto location = store_
+                              .submit([&](store::Database& db) {
+                                return find_ocpi_location(db, a.cpo, req.path_params.at("location_id"));
+                              })
+                              .get();
+    if (!location) return std::optional<Json>{};
+    return location;
+  };
+  const auto unknown = [](const http::HttpRequest& req, const char* what) {
+    return envelope(req, 404, nullptr, 2003, std::string{"Unknown "} + what);
+  };
+  route("GET", "/ocpi/cpo/{cpo_id}/2.2.1/locations/{location_id}", false,
+        [one_location, unknown](const http::HttpRequest& req, Authed& a) {
+          auto l = one_location(req, a);
+          return l ? ok(req, std::move(*l)) : unknown(req, "Location");
+        });
+  const auto find_evse = [](const Json& location, const std::string& uid) -> std::optional<Json> {
+    for (const auto& e : location["evses"])
+      if (e["uid"] == uid) return e;
+    return std::nullopt;
+  };
+  route("GET", "/ocpi/cpo/{cpo_id}/2.2.1/locations/{location_id}/{evse_uid}", false,
+        [one_location, unknown, find_evse](const http::HttpRequest& req, Authed& a) {
+          auto l = one_location(req, a);
+          if (!l) return unknown(req, "Location");
+          auto e = find_evse(*l, req.path_params.at("evse_uid"));
+          return e ? ok(req, std::move(*e)) : unknown(req, "EVSE");
+        });
+  route("GET", "/ocpi/cpo/{cpo_id}/2.2.1/locations/{location_id}/{evse_uid}/{connector_id}", false,
+        [one_location, unknown, find_evse](const http::HttpRequest& req, Authed& a) {
+          auto l = one_location(req, a);
+          if (!l) return unknown(req, "Location");
+          auto e = find_evse(*l, req.path_params.at("evse_uid"));
+          if (!e) return unknown(req, "EVSE");
+          for (const auto& c : (*e)["connectors"])
+            if (c["id"] == req.path_params.at("connector_id")) return ok(req, c);
+          return unknown(req, "Connector");
+        });
+
   route("DELETE", "/ocpi/cpo/{cpo_id}/2.2.1/credentials", true, [this](const http::HttpRequest& req, Authed& a) {
     if (a.caller != Caller::token_c)
       return envelope(req, 405, nullptr, status_code::client_error, "Not registered: nothing to delete");

@@ -40,6 +40,9 @@ std::optional<std::chrono::system_clock::time_point> parse_timestamp(std::string
     return std::nullopt;
   const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || se > 60) return std::nullopt;
+  // system_clock counts nanoseconds in 64 bits: 1677-09-21 .. 2262-04-11. A date outside
+  // (a client's "2999-01-01") is refused instead of overflowing.
+  if (y < 1678 || y > 2261) return std::nullopt;
   std::size_t pos = 19;
   nanoseconds frac{0};
   if (pos < s.size() && s[pos] == '.') {

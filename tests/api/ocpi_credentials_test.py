@@ -16,6 +16,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from api_support import Server, call, check, failures, token
 
 CPO = {"template": "small-urban-ac", "country_code": "FR", "party_id": "OCP", "name_prefix": "roam", "seed": 3,
-       "overrides": {"locations": 1, "chargers_per_location": 1}}
+       "overrides": {"locations": 3, "chargers_per_location": 1}}
 
 
 class Emsp:
@@ -101,6 +102,73 @@ def ocpi(method, url, tok, body=None, raw=False, headers=None, data=None):
         return e.code, json.loads(text) if text else None, dict(e.headers)
 
 
+def check_locations(base, api_token, cpo, details_url, token_c):
+    """Locations as SENDER: a crawl with limit=1 following Link, the headers, one Location /
+    EVSE / Connector, EVSE status from the backend."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        _, st = call(base, "GET", f"/ocpi/cpos/{cpo['cpo_id']}/status", api_token)
+        if st["status"] in ("READY", "FAILED"):
+            break
+        time.sleep(0.2)
+    check(st["status"] == "READY", f"the CPO is READY before the crawl ({st['status']})")
+    code, body, _ = ocpi("GET", details_url, token_c)
+    url = {e["identifier"]: e["url"] for e in body["data"]["endpoints"]}.get("locations")
+    # READY means every charger booted; their StatusNotifications reach the backend's store
+    # just after. Wait for them (bounded) before asserting on the EVSE statuses.
+    statuses = []
+    while url and time.monotonic() < deadline:
+        _, page, _ = ocpi("GET", url, token_c)
+        statuses = [e["status"] for l in page["data"] for e in l["evses"]]
+        if statuses and all(s == "AVAILABLE" for s in statuses):
+            break
+        time.sleep(0.2)
+    check(url is not None, "the details list locations")
+    crawled, pages = [], 0
+    url += "?limit=1"
+    while url and pages < 10:
+        code, body, headers = ocpi("GET", url, token_c)
+        pages += 1
+        check(code == 200 and body["status_code"] == 1000 and len(body["data"]) == 1 and
+              headers.get("X-Total-Count") == "3" and headers.get("X-Limit") == "1",
+              f"page {pages}: one Location, X-Total-Count 3, X-Limit 1 ({code} {headers.get('X-Total-Count')})")
+        crawled += body["data"]
+        link = headers.get("Link")
+        url = link[link.index("<") + 1:link.index(">")] if link else None
+        if url:
+            check('rel="next"' in link and "limit=1" in url, f"Link keeps the limit ({link})")
+    check(pages == 3 and len({l["id"] for l in crawled}) == 3, f"3 pages, 3 distinct Locations ({pages})")
+    stamps = [l["last_updated"] for l in crawled]
+    check(stamps == sorted(stamps), "oldest first")
+    first = crawled[0]
+    check(first["country"] == "FRA" and first["country_code"] == "FR" and first["party_id"] == "OCP" and
+          isinstance(first["coordinates"]["latitude"], str) and first["time_zone"],
+          f"alpha-3 country, party, string coordinates, time zone ({first['country']})")
+    check(all(e["status"] == "AVAILABLE" for l in crawled for e in l["evses"]),
+          f"EVSE status follows the chargers' OCPP Available ({[e['status'] for l in crawled for e in l['evses']]})")
+    check(all(e["last_updated"] <= l["last_updated"] for l in crawled for e in l["evses"]),
+          "last_updated bumped up the tree")
+    loc_url = details_url + "/locations/" + first["id"]
+    code, body, _ = ocpi("GET", loc_url, token_c)
+    check(code == 200 and body["data"]["id"] == first["id"], "GET one Location")
+    evse = first["evses"][0]
+    code, body, _ = ocpi("GET", f"{loc_url}/{evse['uid']}", token_c)
+    check(code == 200 and body["data"]["uid"] == evse["uid"], "GET one EVSE")
+    code, body, _ = ocpi("GET", f"{loc_url}/{evse['uid']}/1", token_c)
+    check(code == 200 and body["data"]["id"] == "1" and body["data"]["standard"], "GET one Connector")
+    code, body, _ = ocpi("GET", details_url + "/locations/NOPE", token_c)
+    check(code == 404 and body["status_code"] == 2003, f"unknown Location -> 404/2003 ({code})")
+    code, body, headers = ocpi("GET", details_url + "/locations?date_from=2200-01-01T00:00:00Z", token_c)
+    check(code == 200 and body["data"] == [] and headers.get("X-Total-Count") == "0", "date_from filters")
+    code, body, headers = ocpi("GET", details_url + "/locations?limit=1000", token_c)
+    check(headers.get("X-Limit") == "100" and len(body["data"]) == 3 and "Link" not in headers,
+          "limit capped at 100 (X-Limit says so), no Link on the last page")
+    code, body, _ = ocpi("GET", details_url + "/locations?offset=-1", token_c)
+    check(body["status_code"] == 2001, "a bad offset -> 2001")
+    code, body, _ = ocpi("GET", details_url + "/locations?date_from=2999-01-01T00:00:00Z", token_c)
+    check(code == 200 and body["status_code"] == 2001, "a date past the clock's range -> 2001, not a crash")
+
+
 def main():
     binary = sys.argv[1]
     tmp = tempfile.mkdtemp(prefix="ocppfleet-ocpi-")
@@ -158,6 +226,8 @@ def main():
         code, body, _ = ocpi("GET", cred_url, token_c)
         check(code == 200 and body["data"]["token"] == token_c, "GET credentials with Token C")
 
+        check_locations(base, alice, cpo, details_url, token_c)
+
         emsp.seen.clear()
         code, body, _ = ocpi("PUT", cred_url, token_c, emsp.credentials())
         token_c2 = body["data"]["token"] if code == 200 and body.get("data") else None
@@ -187,6 +257,8 @@ def main():
         bare.close()
         code, _, _ = ocpi("GET", other["ocpi_peer_url"], other["token_a"])
         check(code == 200, "a failed handshake leaves Token A alive")
+        code, _, _ = ocpi("GET", other["ocpi_peer_url"].replace("/versions", "/2.2.1/locations"), other["token_a"])
+        check(code == 401, "Token A never opens a functional module")
 
         code, body, _ = ocpi("DELETE", cred_url, token_c2)
         check(code == 200 and body["status_code"] == 1000, f"DELETE unregisters ({body})")

@@ -24,3 +24,10 @@ TEST(Timestamp, rejects_malformed) {
   EXPECT_FALSE(parse_timestamp("2026-01-01T00:00:00Zjunk"));
   EXPECT_FALSE(parse_timestamp("yesterday"));
 }
+
+TEST(Timestamp, dates_outside_the_clock_range_are_refused_not_overflowed) {
+  using namespace ocppfleet::core;
+  EXPECT_FALSE(parse_timestamp("2999-01-01T00:00:00Z").has_value());
+  EXPECT_FALSE(parse_timestamp("1000-01-01T00:00:00Z").has_value());
+  EXPECT_TRUE(parse_timestamp("2261-12-31T23:59:59Z").has_value());
+}
