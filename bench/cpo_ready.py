@@ -18,8 +18,10 @@ embedded CSMS of the same process over real WebSockets). Then
 Descriptors: each charger holds two in the one process (its client socket and the embedded
 CSMS's end of it). When 2 x chargers + --fd-margin does not fit under the hard RLIMIT_NOFILE,
 the CPO is clamped to what fits (locations = floor(fit / chargers_per_location)); the script
-says so and the JSON records both the requested and the actual size. `serve` does not raise
-its own soft limit, so the child gets soft = hard before exec.
+says so and the JSON records both the requested and the actual size. `serve` raises its own
+soft limit to the hard one at start-up; the child gets soft = hard before exec as well, so an
+older binary that did not is measured the same way. --no-clamp runs the requested size anyway
+(to see how serve fails when the descriptors run out).
 
 Python 3 standard library only; builds nothing (--bin-dir or OCPPFLEET_BIN_DIR). See
 bench/README.md ("Simulated CPOs").
@@ -74,11 +76,13 @@ def parse_args() -> argparse.Namespace:
                    help="give up waiting for READY after this many seconds (default: serve's own ready deadline, "
                         "60 s + 20 ms per charger, plus the steps before it: 120 s + 40 ms per charger)")
     p.add_argument("--log-level", default="info", help="serve --log-level (default info; its stderr goes to the JSON tail)")
-    p.add_argument("--out", default=str(REPO_ROOT / "bench" / "results" / "cpo_ready.json"),
-                   help="JSON output (default bench/results/cpo_ready.json)")
+    p.add_argument("--out", default=None,
+                   help="JSON output (default bench/results/cpo_ready.json, cpo_ready_quick.json with --quick)")
     args = p.parse_args()
     if args.quick:
         args.locations, args.chargers_per_location = 200, 5
+    if args.out is None:
+        args.out = str(REPO_ROOT / "bench" / "results" / ("cpo_ready_quick.json" if args.quick else "cpo_ready.json"))
     if args.runs < 1:
         p.error("--runs must be >= 1")
     if args.small_posts < 0:
@@ -110,7 +114,7 @@ def hard_nofile() -> int:
 
 
 def raise_soft_to_hard() -> None:
-    """preexec_fn of serve: it does not raise its own soft RLIMIT_NOFILE (`ocppfleet run` does)."""
+    """preexec_fn of serve (which raises its soft RLIMIT_NOFILE itself only since it was fixed to)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     target = hard_nofile()
     if soft != resource.RLIM_INFINITY and soft < target:
