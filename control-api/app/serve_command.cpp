@@ -11,6 +11,7 @@
 
 #include "control-api/app/catalog_commands.hpp"
 #include "control-api/app/csms_cpo_backend.hpp"
+#include "control-api/app/fd_limits.hpp"
 #include "control-api/auth/authenticator.hpp"
 #include "control-api/auth/token.hpp"
 #include "control-api/http/http_server.hpp"
@@ -92,6 +93,10 @@ int token_create(const TokenOptions& o) {
 
 int serve(const ServeOptions& o) {
   core::set_log_level(spdlog::level::from_str(o.log_level));
+  // Every charger holds a socket, and with the embedded CSMS its backend end too (2 per CPO
+  // charger in this one process): a default soft limit of 1024 would stop a CPO at ~500.
+  const FdLimit fd_limit = raise_fd_limit();
+  if (!fd_limit.warning.empty()) core::logger()->warn("{}", fd_limit.warning);
   std::string host;
   std::uint16_t port = 0;
   if (!split_listen(o.listen, host, port)) {
