@@ -2,7 +2,10 @@
 // reference's CPO pages (cpo-create, cpo-status); docs/cpos.md says what each field means.
 #include "control-api/routes/cpo_routes.hpp"
 
+#include <sys/resource.h>
+
 #include <charconv>
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <variant>
@@ -102,6 +105,20 @@ std::string upper(std::string s) {
   return s;
 }
 
+// File descriptors this process may still open (soft RLIMIT_NOFILE minus those open, minus a
+// margin for the store, listeners and requests); nullopt when it cannot tell.
+std::optional<std::int64_t> free_descriptors() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return std::nullopt;
+  std::error_code ec;
+  std::int64_t open = 0;
+  for (std::filesystem::directory_iterator it{"/proc/self/fd", ec}, end; !ec && it != end; it.increment(ec))
+    ++open;
+  if (ec) return std::nullopt;
+  constexpr std::int64_t k_margin = 256;
+  return std::max<std::int64_t>(0, static_cast<std::int64_t>(limit.rlim_cur) - open - k_margin);
+}
+
 void create(ApiContext& ctx, const auth::Principal& who, http::HttpRequest& request, http::Responder responder) {
   auto parsed = http::parse_json_body(request);
   if (auto* error = std::get_if<http::HttpResponse>(&parsed)) return responder.send(std::move(*error));
@@ -142,6 +159,16 @@ void create(ApiContext& ctx, const auth::Principal& who, http::HttpRequest& requ
     }
   }
   if (!in.ok()) return responder.send(in.error_response());
+  // Each charger of a CPO holds two sockets in this process (its own and its backend's end):
+  // a CPO that cannot fit under the open-files limit is refused now, not FAILED minutes later.
+  const auto chargers = overrides.value("locations", tpl->locations) *
+                        overrides.value("chargers_per_location", tpl->chargers_per_location);
+  if (const auto room = free_descriptors(); room && 2 * chargers > *room)
+    return responder.send(http::error_response(
+        409, "A CPO of " + std::to_string(chargers) + " chargers needs about " + std::to_string(2 * chargers) +
+                 " file descriptors in this process (each charger and its backend end); " + std::to_string(*room) +
+                 " are free under the open-files limit. Lower overrides.locations or "
+                 "overrides.chargers_per_location, or raise the limit (ulimit -n) and restart serve."));
 
   store::CpoRow row;
   row.org_id = who.org_id;
@@ -290,6 +317,7 @@ void add_cpo_routes(ApiRegistry& api, ApiContext& ctx) {
   create_op.description = "Kick off a simulated CPO: network, locations, chargers and their backend. 202 at once "
                           "with Token A (only here) and a status_url to poll until READY or FAILED.";
   create_op.body = create_schema();
+  create_op.errors = {409, 503};
   create_op.responses = {{202, "CPO provisioning accepted; poll status_url for progress", "CpoCreateResponse"}};
   api.add(std::move(create_op), with_token(ctx, create));
 

@@ -3,6 +3,7 @@ ocpp-rpc CSMS peer, an `ocppfleet serve` process on a free port, HTTP calls, tok
 Every wait is bounded; callers stop what they start."""
 import json
 import os
+import resource
 import signal
 import subprocess
 import threading
@@ -56,13 +57,15 @@ class Peer:
 
 
 class Server:
-    def __init__(self, binary, db, extra=(), provision_timeout="4"):
+    def __init__(self, binary, db, extra=(), provision_timeout="4", nofile=None):
         # The embedded CSMS gets a free port too unless the test names one: its default 8180
         # would collide between tests running side by side.
         ocpp = [] if "--ocpp-listen" in extra else ["--ocpp-listen", "127.0.0.1:0"]
         self.proc = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--db", db, "--provision-timeout", provision_timeout,
                                       "--log-level", "warn", "--provision-attempts", "2", *ocpp, *extra],
-                                     stdout=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, text=True,
+                                     preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_NOFILE, nofile))
+                                     if nofile else None)
         line = self.proc.stdout.readline()
         self.base = line.split("listening on ")[1].split(" ")[0]
         # "...; OCPP ws://HOST:PORT/ocpp/<identity>)" when the embedded CSMS runs.

@@ -149,6 +149,18 @@ def main():
     finally:
         server.stop()
 
+    # A CPO that cannot fit under the open-files limit is refused at once (2 fds per charger).
+    server = Server(binary, db, provision_timeout="20", nofile=(340, 340))
+    try:
+        code, body = call(server.base, "POST", "/ocpi/cpos", bob,
+                          dict(CPO, party_id="BIG", overrides={"locations": 10, "chargers_per_location": 6}))
+        check(code == 409 and "file descriptors" in body["detail"] and "ulimit" in body["detail"],
+              f"a CPO past the fd limit -> 409 saying why ({code} {body})")
+        code, _ = call(server.base, "POST", "/ocpi/cpos", bob, dict(CPO, party_id="SML"))
+        check(code == 202, "a CPO that fits is still accepted")
+    finally:
+        server.stop()
+
     print(f"{len(failures)} failure(s)")
     return 1 if failures else 0
 
