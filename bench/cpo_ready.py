@@ -46,6 +46,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from api_provision import Api  # noqa: E402  (the same keep-alive API client)
 from boot_storm import (REPO_ROOT, busy_fraction, cpu_seconds, fd_count, fmt, git_revision, machine_info,  # noqa: E402
                         print_aligned, write_report)
 
@@ -165,32 +166,6 @@ class Serve:
             rc = self.proc.returncode
         self.log.close()
         return rc, time.monotonic() - t0
-
-
-class Api:
-    def __init__(self, base: str, token: str):
-        self.host, port = base.split("//")[1].split(":")
-        self.port, self.token = int(port), token
-        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-
-    def call(self, method: str, path: str, body=None):
-        headers = {"Authorization": "Bearer " + self.token}
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        for attempt in (0, 1):
-            try:
-                self.conn.request(method, path, body=data, headers=headers)
-                r = self.conn.getresponse()
-                text = r.read()
-                return r.status, (json.loads(text) if text else None)
-            except (http.client.HTTPException, OSError):
-                self.conn.close()
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-                if attempt:
-                    raise
-        raise RuntimeError("unreachable")
 
 
 def cpo_request(template: str, party: str, prefix: str, seed: int, overrides: dict | None) -> dict:
