@@ -285,4 +285,13 @@ void recount_cpo_chargers_ready(Database& db, std::int64_t id) {
       .run();
 }
 
+std::vector<std::string> cpo_identities(Database& db, std::int64_t cpo_id) {
+  std::vector<std::string> out;
+  auto st = db.prepare("SELECT identity FROM chargers WHERE cpo_id = ? AND deleted_at IS NULL");
+  st.bind(1, cpo_id);
+  while (st.step())
+    out.push_back(st.column_text(0));
+  return out;
+}
+
 } // namespace ocppfleet::store

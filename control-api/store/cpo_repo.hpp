@@ -110,4 +110,7 @@ void adjust_cpo_topology(Database& db, std::int64_t id, std::int64_t locations, 
 // chargers_ready = how many of its live chargers are READY.
 void recount_cpo_chargers_ready(Database& db, std::int64_t id);
 
+// The identities of the CPO's live chargers (what its backend lets in).
+std::vector<std::string> cpo_identities(Database& db, std::int64_t cpo_id);
+
 } // namespace ocppfleet::store

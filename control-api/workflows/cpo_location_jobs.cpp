@@ -140,10 +140,7 @@ CpoRuntime::Outcome CpoRuntime::job_topology(Task& task, const store::CpoRow& cp
   auto stored = store_
                     .submit([&](store::Database& db) {
                       Stored out;
-                      auto st = db.prepare("SELECT identity FROM chargers WHERE cpo_id = ? AND deleted_at IS NULL");
-                      st.bind(1, cpo.id);
-                      while (st.step())
-                        out.identities.push_back(st.column_text(0));
+                      out.identities = store::cpo_identities(db, cpo.id);
                       for (const auto& c : job_chargers(db, job)) {
                         if (c.status != store::charger_status::pending) continue;
                         auto row = store::find_charger(db, c.id);
@@ -250,17 +247,7 @@ void CpoRuntime::fail_job(const store::CpoRow& cpo, const store::CpoLocationJobR
       .get();
   // The backend forgets the identities the job let in.
   if (!ids.empty()) {
-    auto identities = store_
-                          .submit([&](store::Database& db) {
-                            std::vector<std::string> out;
-                            auto st =
-                                db.prepare("SELECT identity FROM chargers WHERE cpo_id = ? AND deleted_at IS NULL");
-                            st.bind(1, cpo.id);
-                            while (st.step())
-                              out.push_back(st.column_text(0));
-                            return out;
-                          })
-                          .get();
+    auto identities = store_.submit([&](store::Database& db) { return store::cpo_identities(db, cpo.id); }).get();
     backend_.open(cpo.id, identities);
   }
 }

@@ -98,12 +98,8 @@ std::vector<std::int64_t> CpoRuntime::reopen_backends() {
                                  {},
                                  status == store::cpo_status::pending || status == store::cpo_status::provisioning});
             }
-            for (auto& cpo : out) {
-              auto ids = db.prepare("SELECT identity FROM chargers WHERE cpo_id = ? AND deleted_at IS NULL");
-              ids.bind(1, cpo.id);
-              while (ids.step())
-                cpo.identities.push_back(ids.column_text(0));
-            }
+            for (auto& cpo : out)
+              cpo.identities = store::cpo_identities(db, cpo.id);
             return out;
           })
           .get();
