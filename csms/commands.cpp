@@ -92,4 +92,29 @@ void Server::reset(std::string_view backend, std::string_view identity, bool har
   session->call_async("Reset", Json{{"type", hard ? "Immediate" : "OnIdle"}}, std::move(done));
 }
 
+void Server::reserve_now(std::string_view backend, std::string_view identity, int evse_id, std::int64_t reservation_id,
+                         std::string expiry, std::string id_token, CallCallback done) {
+  const auto session = live_session(*hub_, backend, identity);
+  if (!session) return fail_now(done, CallFailureKind::NotConnected, std::string{identity} + " is not connected");
+  if (session->subprotocol() == "ocpp1.6")
+    return session->call_async("ReserveNow",
+                               Json{{"connectorId", evse_id},
+                                    {"expiryDate", std::move(expiry)},
+                                    {"idTag", std::move(id_token)},
+                                    {"reservationId", reservation_id}},
+                               std::move(done));
+  Json p{{"id", reservation_id},
+         {"expiryDateTime", std::move(expiry)},
+         {"idToken", {{"idToken", std::move(id_token)}, {"type", "Central"}}}};
+  if (evse_id > 0) p["evseId"] = evse_id;
+  session->call_async("ReserveNow", std::move(p), std::move(done));
+}
+
+void Server::cancel_reservation(std::string_view backend, std::string_view identity, std::int64_t reservation_id,
+                                CallCallback done) {
+  const auto session = live_session(*hub_, backend, identity);
+  if (!session) return fail_now(done, CallFailureKind::NotConnected, std::string{identity} + " is not connected");
+  session->call_async("CancelReservation", Json{{"reservationId", reservation_id}}, std::move(done));
+}
+
 } // namespace ocppfleet::csms

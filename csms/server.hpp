@@ -89,6 +89,13 @@ public:
   // evse_id 0 = the whole station.
   void change_availability(std::string_view backend, std::string_view identity, int evse_id, bool operative,
                            CallCallback done);
+  // ReserveNow: 1.6 connectorId/expiryDate/idTag/reservationId; 2.0.1 id/expiryDateTime/
+  // idToken (type Central)/evseId. evse_id 0 = any (1.6 connector 0; 2.0.1 without evseId).
+  void reserve_now(std::string_view backend, std::string_view identity, int evse_id, std::int64_t reservation_id,
+                   std::string expiry, std::string id_token, CallCallback done);
+  // CancelReservation: 1.6 reservationId; 2.0.1 reservationId.
+  void cancel_reservation(std::string_view backend, std::string_view identity, std::int64_t reservation_id,
+                          CallCallback done);
   // hard: 1.6 Hard / 2.0.1 Immediate; else Soft / OnIdle.
   void reset(std::string_view backend, std::string_view identity, bool hard, CallCallback done);
 

@@ -16,6 +16,8 @@ namespace status_code {
 inline constexpr int success = 1000;
 inline constexpr int client_error = 2000;
 inline constexpr int invalid_parameters = 2001;
+inline constexpr int not_enough_information = 2002;
+inline constexpr int unknown_object = 2003; // e.g. unknown Location; also "unknown Token" for tokens
 inline constexpr int server_error = 3000;
 inline constexpr int unable_to_use_client_api = 3001;
 inline constexpr int unsupported_version = 3002;

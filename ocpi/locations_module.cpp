@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "control-api/store/errors.hpp"
+#include "ocpi/envelope.hpp"
 #include "simulator/core/timestamp.hpp"
 
 namespace ocppfleet::ocpi {
@@ -94,7 +95,7 @@ std::string evse_status_of(const std::string& s) {
   return "UNKNOWN";
 }
 
-LocationPage list_ocpi_locations(store::Database& db, const CpoParty& cpo, const LocationQuery& query) {
+LocationPage list_ocpi_locations(store::Database& db, const CpoParty& cpo, const PageQuery& query) {
   const auto statuses = backend_statuses(db, cpo.id);
   std::vector<Json> all;
   auto st = db.prepare("SELECT location_id, name, document_json, updated_at FROM cpo_locations WHERE cpo_id = ?");
@@ -102,8 +103,7 @@ LocationPage list_ocpi_locations(store::Database& db, const CpoParty& cpo, const
   while (st.step()) {
     auto l = location_object(cpo, st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3), statuses);
     const auto& t = l["last_updated"].get_ref<const std::string&>();
-    if (query.date_from && t < *query.date_from) continue; // date_from inclusive
-    if (query.date_to && t >= *query.date_to) continue;    // date_to exclusive
+    if (!in_date_range(query, t)) continue;
     all.push_back(std::move(l));
   }
   std::sort(all.begin(), all.end(), [](const Json& a, const Json& b) {
@@ -124,6 +124,55 @@ std::optional<Json> find_ocpi_location(store::Database& db, const CpoParty& cpo,
   if (!st.step()) return std::nullopt;
   return location_object(cpo, st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3),
                          backend_statuses(db, cpo.id));
+}
+
+void add_locations_module(ModuleContext& module) {
+  module.endpoint("locations", "SENDER");
+  auto& store = module.store;
+  module.route("GET", "/ocpi/cpo/{cpo_id}/2.2.1/locations", false,
+               [&store, url = module.version_url](const http::HttpRequest& req, Authed& a) {
+                 auto parsed = parse_page_query(req);
+                 if (auto* bad = std::get_if<std::string>(&parsed))
+                   return envelope(req, 200, nullptr, status_code::invalid_parameters, *bad);
+                 const auto& q = std::get<PageQuery>(parsed);
+                 auto page = store.submit([&](store::Database& db) { return list_ocpi_locations(db, a.cpo, q); }).get();
+                 return page_response(req, Json(std::move(page.items)), page.total, q, url(a.cpo) + "/locations");
+               });
+  const auto one_location = [&store](const http::HttpRequest& req, Authed& a) {
+    return store
+        .submit([&](store::Database& db) { return find_ocpi_location(db, a.cpo, req.path_params.at("location_id")); })
+        .get();
+  };
+  const auto unknown = [](const http::HttpRequest& req, const char* what) {
+    return envelope(req, 404, nullptr, status_code::unknown_object, std::string{"Unknown "} + what);
+  };
+  const auto find_evse = [](const Json& location, const std::string& uid) -> std::optional<Json> {
+    for (const auto& e : location["evses"])
+      if (e["uid"] == uid) return e;
+    return std::nullopt;
+  };
+  module.route("GET", "/ocpi/cpo/{cpo_id}/2.2.1/locations/{location_id}", false,
+               [one_location, unknown](const http::HttpRequest& req, Authed& a) {
+                 auto l = one_location(req, a);
+                 return l ? ok(req, std::move(*l)) : unknown(req, "Location");
+               });
+  module.route("GET", "/ocpi/cpo/{cpo_id}/2.2.1/locations/{location_id}/{evse_uid}", false,
+               [one_location, unknown, find_evse](const http::HttpRequest& req, Authed& a) {
+                 auto l = one_location(req, a);
+                 if (!l) return unknown(req, "Location");
+                 auto e = find_evse(*l, req.path_params.at("evse_uid"));
+                 return e ? ok(req, std::move(*e)) : unknown(req, "EVSE");
+               });
+  module.route("GET", "/ocpi/cpo/{cpo_id}/2.2.1/locations/{location_id}/{evse_uid}/{connector_id}", false,
+               [one_location, unknown, find_evse](const http::HttpRequest& req, Authed& a) {
+                 auto l = one_location(req, a);
+                 if (!l) return unknown(req, "Location");
+                 auto e = find_evse(*l, req.path_params.at("evse_uid"));
+                 if (!e) return unknown(req, "EVSE");
+                 for (const auto& c : (*e)["connectors"])
+                   if (c["id"] == req.path_params.at("connector_id")) return ok(req, c);
+                 return unknown(req, "Connector");
+               });
 }
 
 } // namespace ocppfleet::ocpi

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "control-api/store/database.hpp"
+#include "ocpi/module_context.hpp"
+#include "ocpi/pagination.hpp"
 #include "ocpi/peer_repo.hpp"
 
 namespace ocppfleet::ocpi {
@@ -18,21 +20,18 @@ namespace ocppfleet::ocpi {
 // OCPP 1.6 ChargePointStatus / 2.0.1 ConnectorStatusEnumType -> OCPI Status.
 std::string evse_status_of(const std::string& ocpp_status);
 
-struct LocationQuery {
-  std::int64_t offset = 0;
-  std::int64_t limit = 50;
-  std::optional<std::string> date_from, date_to; // RFC 3339, normalised
-};
-
 struct LocationPage {
   std::vector<nlohmann::json> items; // oldest last_updated first, then id
   std::int64_t total = 0;            // matching the dates, before offset/limit
 };
 
 // Every Location of the CPO, sorted, filtered and sliced as the query says.
-LocationPage list_ocpi_locations(store::Database& db, const CpoParty& cpo, const LocationQuery& query);
+LocationPage list_ocpi_locations(store::Database& db, const CpoParty& cpo, const PageQuery& query);
 // One Location (nullopt when the CPO has no such id).
 std::optional<nlohmann::json> find_ocpi_location(store::Database& db, const CpoParty& cpo,
                                                  const std::string& location_id);
+
+// GET locations[/{location_id}[/{evse_uid}[/{connector_id}]]], listed as SENDER.
+void add_locations_module(ModuleContext& module);
 
 } // namespace ocppfleet::ocpi

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <memory>
+#include <utility>
 
 #include "control-api/auth/token.hpp"
 #include "control-api/http/errors.hpp"
@@ -18,17 +19,6 @@ namespace ocppfleet::ocpi {
 namespace {
 
 using Json = nlohmann::json;
-
-enum class Caller { none, token_a, token_c };
-
-constexpr std::int64_t k_default_limit = 50;
-constexpr std::int64_t k_max_limit = 100; // X-Limit tells a client that asked for more
-
-struct Authed {
-  Caller caller = Caller::none;
-  CpoParty cpo;
-  std::optional<PeerRow> peer;
-};
 
 std::optional<std::int64_t> cpo_id_of(const http::HttpRequest& request) {
   const auto& text = request.path_params.at("cpo_id");
@@ -96,7 +86,8 @@ std::string check_credentials(const Json& body) {
 
 } // namespace
 
-OcpiService::OcpiService(store::Store& store, OcpiConfig config) : store_(store), config_(config) {
+OcpiService::OcpiService(store::Store& store, BackendPort* backend, OcpiConfig config)
+    : store_(store), backend_(backend), config_(config) {
   worker_ = std::thread{[this] { run_worker(); }};
 }
 
@@ -147,7 +138,6 @@ void OcpiService::run_worker() {
 
 void OcpiService::add_routes(http::Router& router) {
   // Every handler: copy the request, authenticate on the worker, answer from there.
-  using Action = std::function<http::HttpResponse(const http::HttpRequest&, Authed&)>;
   const auto route = [this, &router](const char* method, const char* pattern, bool token_a_ok, Action action) {
     router.add(method, pattern, [this, token_a_ok, action](http::HttpRequest& request, http::Responder responder) {
       auto req = std::make_shared<http::HttpRequest>(std::move(request));
@@ -175,13 +165,13 @@ void OcpiService::add_routes(http::Router& router) {
   route("GET", "/ocpi/cpo/{cpo_id}/versions", true, [base](const http::HttpRequest& req, Authed& a) {
     return ok(req, Json::array({Json{{"version", "2.2.1"}, {"url", base(a.cpo) + "/2.2.1"}}}));
   });
-  route("GET", "/ocpi/cpo/{cpo_id}/2.2.1", true, [base](const http::HttpRequest& req, Authed& a) {
+  route("GET", "/ocpi/cpo/{cpo_id}/2.2.1", true, [this, base](const http::HttpRequest& req, Authed& a) {
     const auto b = base(a.cpo) + "/2.2.1";
-    return ok(req,
-              Json{{"version", "2.2.1"},
-                   {"endpoints",
-                    Json::array({Json{{"identifier", "credentials"}, {"role", "SENDER"}, {"url", b + "/credentials"}},
-                                 Json{{"identifier", "locations"}, {"role", "SENDER"}, {"url", b + "/locations"}}})}});
+    Json endpoints =
+        Json::array({Json{{"identifier", "credentials"}, {"role", "SENDER"}, {"url", b + "/credentials"}}});
+    for (const auto& [identifier, role] : endpoints_)
+      endpoints.push_back(Json{{"identifier", identifier}, {"role", role}, {"url", b + "/" + identifier}});
+    return ok(req, Json{{"version", "2.2.1"}, {"endpoints", std::move(endpoints)}});
   });
   route("GET", "/ocpi/cpo/{cpo_id}/2.2.1/credentials", true, [base](const http::HttpRequest& req, Authed& a) {
     // The credentials the caller uses with us: the token it authenticated with.
@@ -236,83 +226,6 @@ void OcpiService::add_routes(http::Router& router) {
       return envelope(req, 405, nullptr, status_code::client_error, "Not registered: POST the credentials first");
     return register_peer(req, a);
   });
-  // --- Locations (SENDER): Token C only; Token A never opens a functional module.
-  route("GET", "/ocpi/cpo/{cpo_id}/2.2.1/locations", false, [this, base](const http::HttpRequest& req, Authed& a) {
-    LocationQuery q;
-    std::string bad;
-    const auto integer = [&](const char* name, std::int64_t fallback, std::int64_t min) {
-      const auto text = req.query_param(name);
-      if (!text) return fallback;
-      std::int64_t v = 0;
-      const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
-      if (ec != std::errc{} || end != text->data() + text->size() || v < min) bad = std::string{name} + ": an integer";
-      return v;
-    };
-    q.offset = integer("offset", 0, 0);
-    q.limit = std::min<std::int64_t>(integer("limit", k_default_limit, 1), k_max_limit);
-    for (auto [name, field] : {std::pair{"date_from", &q.date_from}, std::pair{"date_to", &q.date_to}})
-      if (auto text = req.query_param(name)) {
-        const auto t = core::parse_timestamp(*text);
-        if (!t)
-          bad = std::string{name} + ": an RFC 3339 DateTime";
-        else
-          *field = core::format_timestamp(*t);
-      }
-    if (!bad.empty()) return envelope(req, 200, nullptr, status_code::invalid_parameters, bad);
-    const auto page = store_.submit([&](store::Database& db) { return list_ocpi_locations(db, a.cpo, q); }).get();
-    auto response = ok(req, Json(page.items));
-    response.headers.emplace_back("X-Total-Count", std::to_string(page.total));
-    response.headers.emplace_back("X-Limit", std::to_string(q.limit));
-    const auto next = q.offset + static_cast<std::int64_t>(page.items.size());
-    if (next < page.total) {
-      std::string link =
-          base(a.cpo) + "/2.2.1/locations?offset=" + std::to_string(next) + "&limit=" + std::to_string(q.limit);
-      for (auto [name, field] : {std::pair{"date_from", &q.date_from}, std::pair{"date_to", &q.date_to}})
-        if (*field) link += std::string{"&"} + name + "=" + **field;
-      response.headers.emplace_back("Link", "<" + link + ">; rel=\"next\"");
-    }
-    return response;
-  });
-  const auto one_location = [this](const http::HttpRequest& req, Authed& a) {
-    const auto location = store_
-                              .submit([&](store::Database& db) {
-                                return find_ocpi_location(db, a.cpo, req.path_params.at("location_id"));
-                              })
-                              .get();
-    if (!location) return std::optional<Json>{};
-    return location;
-  };
-  const auto unknown = [](const http::HttpRequest& req, const char* what) {
-    return envelope(req, 404, nullptr, 2003, std::string{"Unknown "} + what);
-  };
-  route("GET", "/ocpi/cpo/{cpo_id}/2.2.1/locations/{location_id}", false,
-        [one_location, unknown](const http::HttpRequest& req, Authed& a) {
-          auto l = one_location(req, a);
-          return l ? ok(req, std::move(*l)) : unknown(req, "Location");
-        });
-  const auto find_evse = [](const Json& location, const std::string& uid) -> std::optional<Json> {
-    for (const auto& e : location["evses"])
-      if (e["uid"] == uid) return e;
-    return std::nullopt;
-  };
-  route("GET", "/ocpi/cpo/{cpo_id}/2.2.1/locations/{location_id}/{evse_uid}", false,
-        [one_location, unknown, find_evse](const http::HttpRequest& req, Authed& a) {
-          auto l = one_location(req, a);
-          if (!l) return unknown(req, "Location");
-          auto e = find_evse(*l, req.path_params.at("evse_uid"));
-          return e ? ok(req, std::move(*e)) : unknown(req, "EVSE");
-        });
-  route("GET", "/ocpi/cpo/{cpo_id}/2.2.1/locations/{location_id}/{evse_uid}/{connector_id}", false,
-        [one_location, unknown, find_evse](const http::HttpRequest& req, Authed& a) {
-          auto l = one_location(req, a);
-          if (!l) return unknown(req, "Location");
-          auto e = find_evse(*l, req.path_params.at("evse_uid"));
-          if (!e) return unknown(req, "EVSE");
-          for (const auto& c : (*e)["connectors"])
-            if (c["id"] == req.path_params.at("connector_id")) return ok(req, c);
-          return unknown(req, "Connector");
-        });
-
   route("DELETE", "/ocpi/cpo/{cpo_id}/2.2.1/credentials", true, [this](const http::HttpRequest& req, Authed& a) {
     if (a.caller != Caller::token_c)
       return envelope(req, 405, nullptr, status_code::client_error, "Not registered: nothing to delete");
@@ -320,6 +233,12 @@ void OcpiService::add_routes(http::Router& router) {
     core::logger()->info("OCPI: CPO {} unregistered its eMSP", a.cpo.id);
     return ok(req, nullptr);
   });
+
+  // The modules, each in its own file.
+  ModuleContext module{store_, backend_, route,
+                       [this](const char* identifier, const char* role) { endpoints_.emplace_back(identifier, role); },
+                       [base](const CpoParty& cpo) { return base(cpo) + "/2.2.1"; }};
+  add_locations_module(module);
 }
 
 } // namespace ocppfleet::ocpi

@@ -14,9 +14,12 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "control-api/http/router.hpp"
 #include "control-api/store/store.hpp"
+#include "ocpi/backend_port.hpp"
 
 namespace ocppfleet::ocpi {
 
@@ -27,7 +30,8 @@ struct OcpiConfig {
 
 class OcpiService {
 public:
-  explicit OcpiService(store::Store& store, OcpiConfig config = {});
+  // `backend`: the CPOs' backend for commands; null when serve runs without the embedded CSMS.
+  OcpiService(store::Store& store, BackendPort* backend, OcpiConfig config = {});
   ~OcpiService();
   OcpiService(const OcpiService&) = delete;
   OcpiService& operator=(const OcpiService&) = delete;
@@ -42,7 +46,9 @@ private:
   void run_worker();
 
   store::Store& store_;
+  BackendPort* backend_;
   OcpiConfig config_;
+  std::vector<std::pair<std::string, std::string>> endpoints_; // (identifier, role) of the modules
   std::string public_url_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -11,6 +11,7 @@
 
 #include "control-api/app/catalog_commands.hpp"
 #include "control-api/app/csms_cpo_backend.hpp"
+#include "control-api/app/csms_ocpi_port.hpp"
 #include "control-api/app/fd_limits.hpp"
 #include "control-api/auth/authenticator.hpp"
 #include "control-api/auth/token.hpp"
@@ -176,7 +177,9 @@ int serve(const ServeOptions& o) {
   http::Router router;
   api::ApiRegistry registry{router};
   api::add_control_api_routes(registry, ctx, *bulk_runner);
-  ocpi::OcpiService ocpi_service{*store};
+  std::unique_ptr<CsmsOcpiPort> ocpi_port;
+  if (embedded_csms) ocpi_port = std::make_unique<CsmsOcpiPort>(*embedded_csms);
+  ocpi::OcpiService ocpi_service{*store, ocpi_port.get()};
   ocpi_service.add_routes(router);
 
   boost::asio::io_context io;

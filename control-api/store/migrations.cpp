@@ -226,11 +226,82 @@ CREATE TABLE ocpi_peers (
 ALTER TABLE cpos ADD COLUMN ocpi_token_encoding TEXT NOT NULL DEFAULT 'base64';
 )sql";
 
+// OCPI roaming state (docs/ocpi.md). Sessions and CDRs are materialised from the CPO's
+// backend transactions (csms_transactions) so their ids are short and stable and a CDR, once
+// made, never changes; the outbox holds every call we owe the eMSP (pushes, CommandResults)
+// until it took it, across restarts.
+constexpr const char* k_v5 = R"sql(
+CREATE TABLE ocpi_tokens (
+  cpo_id       INTEGER NOT NULL REFERENCES cpos(id) ON DELETE CASCADE,
+  country_code TEXT NOT NULL,
+  party_id     TEXT NOT NULL,
+  uid          TEXT NOT NULL,
+  type         TEXT NOT NULL,
+  valid        INTEGER NOT NULL,
+  whitelist    TEXT NOT NULL,
+  token_json   TEXT NOT NULL,
+  last_updated TEXT NOT NULL,
+  PRIMARY KEY (cpo_id, country_code, party_id, uid, type)
+);
+CREATE INDEX ocpi_tokens_uid ON ocpi_tokens(cpo_id, uid);
+
+CREATE TABLE ocpi_session_starts (
+  id                      INTEGER PRIMARY KEY AUTOINCREMENT,
+  cpo_id                  INTEGER NOT NULL REFERENCES cpos(id) ON DELETE CASCADE,
+  identity                TEXT NOT NULL,
+  evse_id                 INTEGER NOT NULL,
+  token_uid               TEXT NOT NULL,
+  token_json              TEXT NOT NULL,
+  authorization_reference TEXT,
+  created_at              TEXT NOT NULL
+);
+CREATE INDEX ocpi_session_starts_charger ON ocpi_session_starts(cpo_id, identity, evse_id);
+
+CREATE TABLE ocpi_sessions (
+  cpo_id                  INTEGER NOT NULL REFERENCES cpos(id) ON DELETE CASCADE,
+  id                      INTEGER NOT NULL,
+  identity                TEXT NOT NULL,
+  transaction_id          TEXT NOT NULL,
+  auth_method             TEXT NOT NULL,
+  authorization_reference TEXT,
+  cdr_token_json          TEXT NOT NULL,
+  created_at              TEXT NOT NULL,
+  PRIMARY KEY (cpo_id, id),
+  UNIQUE (cpo_id, identity, transaction_id)
+);
+
+CREATE TABLE ocpi_cdrs (
+  cpo_id       INTEGER NOT NULL REFERENCES cpos(id) ON DELETE CASCADE,
+  id           TEXT NOT NULL,
+  session_id   INTEGER NOT NULL,
+  cdr_json     TEXT NOT NULL,
+  last_updated TEXT NOT NULL,
+  PRIMARY KEY (cpo_id, id),
+  UNIQUE (cpo_id, session_id)
+);
+CREATE INDEX ocpi_cdrs_updated ON ocpi_cdrs(cpo_id, last_updated, id);
+
+CREATE TABLE ocpi_outbox (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  cpo_id          INTEGER NOT NULL REFERENCES cpos(id) ON DELETE CASCADE,
+  kind            TEXT NOT NULL,
+  coalesce_key    TEXT,
+  method          TEXT NOT NULL,
+  url             TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  last_error      TEXT,
+  created_at      TEXT NOT NULL
+);
+CREATE UNIQUE INDEX ocpi_outbox_coalesce ON ocpi_outbox(cpo_id, coalesce_key) WHERE coalesce_key IS NOT NULL;
+CREATE INDEX ocpi_outbox_due ON ocpi_outbox(next_attempt_at, id);
+)sql";
+
 constexpr std::array k_migrations{
-    Migration{1, "control api schema", k_v1},
-    Migration{2, "simulated CPOs", k_v2},
-    Migration{3, "CPO location jobs", k_v3},
-    Migration{4, "OCPI peers", k_v4},
+    Migration{1, "control api schema", k_v1}, Migration{2, "simulated CPOs", k_v2},
+    Migration{3, "CPO location jobs", k_v3},  Migration{4, "OCPI peers", k_v4},
+    Migration{5, "OCPI roaming state", k_v5},
 };
 
 void ensure_version_table(Database& db) {

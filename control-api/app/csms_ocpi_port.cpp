@@ -1,0 +1,60 @@
+#include "control-api/app/csms_ocpi_port.hpp"
+
+#include <utility>
+
+namespace ocppfleet::app {
+namespace {
+
+// The CSMS's outcome as the OCPI layer reads it.
+csms::CallCallback adapt(ocpi::CallDone done) {
+  return [done = std::move(done)](csms::CallOutcome outcome) {
+    ocpi::CallResult r;
+    if (const auto* answer = std::get_if<csms::Json>(&outcome)) {
+      r.kind = ocpi::CallResult::Kind::answered;
+      r.status = answer->is_object() ? answer->value("status", "") : "";
+      r.detail = answer->dump();
+    } else {
+      const auto& f = std::get<csms::CallFailure>(outcome);
+      switch (f.kind) {
+      case csms::CallFailureKind::NotConnected: r.kind = ocpi::CallResult::Kind::not_connected; break;
+      case csms::CallFailureKind::Timeout: r.kind = ocpi::CallResult::Kind::timeout; break;
+      case csms::CallFailureKind::CallError: r.kind = ocpi::CallResult::Kind::call_error; break;
+      default: r.kind = ocpi::CallResult::Kind::failed; break;
+      }
+      r.status = f.code;
+      r.detail = f.description;
+    }
+    done(std::move(r));
+  };
+}
+
+} // namespace
+
+void CsmsOcpiPort::start_session(std::int64_t cpo_id, const std::string& identity, int evse_id,
+                                 const std::string& id_token, ocpi::CallDone done) {
+  server_.remote_start(std::to_string(cpo_id), identity, evse_id, id_token, adapt(std::move(done)));
+}
+
+void CsmsOcpiPort::stop_session(std::int64_t cpo_id, const std::string& identity, const std::string& transaction_id,
+                                ocpi::CallDone done) {
+  server_.remote_stop(std::to_string(cpo_id), identity, transaction_id, adapt(std::move(done)));
+}
+
+void CsmsOcpiPort::unlock_connector(std::int64_t cpo_id, const std::string& identity, int evse_id,
+                                    ocpi::CallDone done) {
+  server_.unlock_connector(std::to_string(cpo_id), identity, evse_id, 1, adapt(std::move(done)));
+}
+
+void CsmsOcpiPort::reserve_now(std::int64_t cpo_id, const std::string& identity, int evse_id,
+                               std::int64_t reservation_id, const std::string& expiry, const std::string& id_token,
+                               ocpi::CallDone done) {
+  server_.reserve_now(std::to_string(cpo_id), identity, evse_id, reservation_id, expiry, id_token,
+                      adapt(std::move(done)));
+}
+
+void CsmsOcpiPort::cancel_reservation(std::int64_t cpo_id, const std::string& identity, std::int64_t reservation_id,
+                                      ocpi::CallDone done) {
+  server_.cancel_reservation(std::to_string(cpo_id), identity, reservation_id, adapt(std::move(done)));
+}
+
+} // namespace ocppfleet::app

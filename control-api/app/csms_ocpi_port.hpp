@@ -1,0 +1,30 @@
+#pragma once
+// The embedded CSMS as the OCPI layer's backend (ocpi::BackendPort): each OCPI command becomes
+// the OCPP call the CPO's backend (csms::Server, backend id = cpo_id) sends to the charger.
+#include <cstdint>
+#include <string>
+
+#include "csms/server.hpp"
+#include "ocpi/backend_port.hpp"
+
+namespace ocppfleet::app {
+
+class CsmsOcpiPort final : public ocpi::BackendPort {
+public:
+  explicit CsmsOcpiPort(csms::Server& server) : server_(server) {}
+
+  void start_session(std::int64_t cpo_id, const std::string& identity, int evse_id, const std::string& id_token,
+                     ocpi::CallDone done) override;
+  void stop_session(std::int64_t cpo_id, const std::string& identity, const std::string& transaction_id,
+                    ocpi::CallDone done) override;
+  void unlock_connector(std::int64_t cpo_id, const std::string& identity, int evse_id, ocpi::CallDone done) override;
+  void reserve_now(std::int64_t cpo_id, const std::string& identity, int evse_id, std::int64_t reservation_id,
+                   const std::string& expiry, const std::string& id_token, ocpi::CallDone done) override;
+  void cancel_reservation(std::int64_t cpo_id, const std::string& identity, std::int64_t reservation_id,
+                          ocpi::CallDone done) override;
+
+private:
+  csms::Server& server_;
+};
+
+} // namespace ocppfleet::app
