@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -73,9 +74,9 @@ TEST_F(OutboxTest, a_newer_patch_of_the_same_object_replaces_the_unsent_one_in_p
   });
   const auto rows = due();
   ASSERT_EQ(rows.size(), 3u);
-  EXPECT_EQ(rows[0].item.method, "PUT");
-  EXPECT_EQ(rows[1].item.body, "{\"status\":\"AVAILABLE\"}") << "kept its place, took the newer body";
-  EXPECT_EQ(rows[2].item.body, "cdr-1");
+  EXPECT_EQ(rows[0].item.body, "cdr-1"); // kinds are independent queues
+  EXPECT_EQ(rows[1].item.method, "PUT");
+  EXPECT_EQ(rows[2].item.body, "{\"status\":\"AVAILABLE\"}") << "kept its place after the PUT, took the newer body";
   EXPECT_EQ(rows[0].token_b, "token-b-AAA");
   EXPECT_TRUE(rows[0].base64);
 }
@@ -95,21 +96,24 @@ TEST_F(OutboxTest, a_row_refreshed_while_in_flight_is_not_lost_when_the_old_body
   EXPECT_TRUE(due().empty());
 }
 
-TEST_F(OutboxTest, a_failing_head_holds_back_its_cpo_but_not_the_others) {
+TEST_F(OutboxTest, a_failing_head_holds_back_its_kind_of_its_cpo_but_not_the_others) {
   const auto a = new_cpo(*store_, "AAA");
   const auto b = new_cpo(*store_, "BBB");
   on_store([&](store::Database& db) {
     enqueue_outbox(db, item(a, "session", std::nullopt, "PUT", "http://e/s/1", "put"));
     enqueue_outbox(db, item(a, "session", std::nullopt, "PATCH", "http://e/s/1", "patch"));
+    enqueue_outbox(db, item(a, "cdr", std::nullopt, "POST", "http://e/cdrs", "cdr-a"));
     enqueue_outbox(db, item(b, "cdr", std::nullopt, "POST", "http://e/cdrs", "cdr"));
   });
-  const auto head = due().at(0).item;
+  const auto head = due().at(1).item; // A's cdr comes first (kind order), then A's sessions
+  ASSERT_EQ(head.body, "put");
   on_store([&](store::Database& db) { outbox_retry_later(db, head.id, "2999-06-01T00:00:00.000Z", "HTTP 500"); });
   const auto rows = due("2999-01-01T00:00:00.000Z");
-  ASSERT_EQ(rows.size(), 1u) << "the PATCH must not overtake its PUT";
-  EXPECT_EQ(rows[0].item.cpo_id, b);
-  EXPECT_EQ(due("2999-07-01T00:00:00.000Z").size(), 3u) << "once the retry is due, A goes again, in order";
-  EXPECT_EQ(on_store([&](store::Database& db) { return outbox_pending(db, a); }), 2);
+  ASSERT_EQ(rows.size(), 2u) << "the PATCH must not overtake its PUT";
+  EXPECT_EQ(rows[0].item.body, "cdr-a") << "A's other kinds still go";
+  EXPECT_EQ(rows[1].item.cpo_id, b);
+  EXPECT_EQ(due("2999-07-01T00:00:00.000Z").size(), 4u) << "once the retry is due, A's sessions go again, in order";
+  EXPECT_EQ(on_store([&](store::Database& db) { return outbox_pending(db, a); }), 3);
   EXPECT_EQ(on_store([&](store::Database& db) { return *outbox_next_due(db); }).substr(0, 4), "2026")
       << "B's row is due now";
 }
@@ -190,14 +194,25 @@ TEST_F(OutboxTest, the_pusher_retries_until_the_emsp_takes_each_call_in_order_wi
   Pusher pusher{*store_, fast()};
   pusher.wake();
   ASSERT_TRUE(wait_for([&] { return emsp.taken().size() == 3; })) << emsp.taken().size();
-  const auto taken = emsp.taken();
-  EXPECT_EQ(taken[0], "PUT s1 put Token dG9rZW4tYi1BQUE="); // base64("token-b-AAA")
-  EXPECT_EQ(taken[1].substr(0, 11), "PATCH s1 pa");
-  EXPECT_EQ(taken[2].substr(0, 12), "POST cdrs cd");
+  auto taken = emsp.taken();
+  const auto at = [&](const std::string& call) { return std::find(taken.begin(), taken.end(), call) - taken.begin(); };
+  const std::string token = " Token dG9rZW4tYi1BQUE="; // base64("token-b-AAA")
+  EXPECT_LT(at("PUT s1 put" + token), at("PATCH s1 patch" + token)) << "the PATCH never overtakes its PUT";
+  EXPECT_LT(at("POST cdrs cdr" + token), 3);
   EXPECT_EQ(emsp.refused(), 2);
   EXPECT_TRUE(wait_for([&] { return on_store([&](store::Database& db) { return outbox_pending(db, cpo); }) == 0; }));
   EXPECT_EQ(pusher.counters().delivered, 3u);
   EXPECT_EQ(pusher.counters().failed_attempts, 2u);
+}
+
+TEST_F(OutboxTest, command_results_go_before_other_pushes) {
+  const auto a = new_cpo(*store_, "AAA");
+  on_store([&](store::Database& db) {
+    for (int i = 0; i < 3; ++i)
+      enqueue_outbox(db, item(a, "location", std::nullopt, "PUT", "http://e/l/" + std::to_string(i), "l"));
+    enqueue_outbox(db, item(a, "command_result", std::nullopt, "POST", "http://e/r/1", "r"));
+  });
+  EXPECT_EQ(due().at(0).item.kind, "command_result");
 }
 
 TEST_F(OutboxTest, a_command_result_is_given_up_after_its_attempts_but_a_cdr_never_is) {
