@@ -8,6 +8,7 @@ the CommandResult to response_url with Token B; a pushed call the eMSP refuses i
 whole flow once with Token B Base64-encoded and once raw (PATCH /ocpi/cpos/{id}).
 Usage: ocpi_roaming_test.py <path-to-ocppfleet> <peers-dir>
 """
+import json
 import os
 import sys
 import tempfile
@@ -146,17 +147,60 @@ def roam(base, api_token, party, raw):
         raise
 
 
+def crawl(url, token_c, raw):
+    """Every object of a SENDER module, following Link."""
+    out, url = [], url + ("&" if "?" in url else "?") + "limit=1"
+    while url:
+        code, body, headers = ocpi("GET", url, token_c, raw=raw)
+        if code != 200 or body["status_code"] != 1000:
+            check(False, f"GET {url} ({code} {body})")
+            break
+        out += body["data"]
+        link = headers.get("Link")
+        url = link[link.index("<") + 1:link.index(">")] if link else None
+    return out
+
+
+def network_shape(objects, prefix, party):
+    """A module's objects without what differs between two CPOs of one seed: party (also inside
+    eMI3 EVSE ids), the charger name prefix, timestamps and live statuses."""
+    text = json.dumps(objects, sort_keys=True).replace(prefix, "<prefix>").replace(f"*{party}*", "*<party>*")
+    shaped = json.loads(text)
+
+    def strip(o):
+        if isinstance(o, dict):
+            return {k: strip(v) for k, v in o.items()
+                    if k not in ("party_id", "country_code", "last_updated", "status")}
+        if isinstance(o, list):
+            return [strip(v) for v in o]
+        return o
+    return strip(shaped)
+
+
+def same_seed_same_network(runs):
+    """Two CPOs of one template and seed publish the same network, modulo party, prefix and ids."""
+    shapes = []
+    for cpo, _, token_c, endpoints, raw in runs:
+        prefix, party = cpo["name_prefix"], cpo["party"]["party_id"]
+        shapes.append({m: network_shape(crawl(endpoints[m]["url"], token_c, False), prefix, party)
+                       for m in ("locations", "tariffs") if m in endpoints})
+    check(shapes[0] and shapes[0] == shapes[1],
+          f"two CPOs with the same seed publish identical {sorted(shapes[0])} (modulo party, prefix, ids)")
+
+
 def main():
     binary = sys.argv[1]
     tmp = tempfile.mkdtemp(prefix="ocppfleet-roam-")
     db = os.path.join(tmp, "api.db")
     alice = token(binary, db, "org-alice")
     server = Server(binary, db, provision_timeout="20")
-    peers = []
+    peers, runs = [], []
     try:
         for party, raw in (("RMB", False), ("RMR", True)):
-            _, emsp, _, _ = roam(server.base, alice, party, raw)
+            cpo, emsp, token_c, endpoints = roam(server.base, alice, party, raw)
             peers.append(emsp)
+            runs.append((cpo, emsp, token_c, endpoints, raw))
+        same_seed_same_network(runs)
     finally:
         for p in peers:
             p.close()
