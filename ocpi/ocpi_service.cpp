@@ -8,10 +8,13 @@
 
 #include "control-api/auth/token.hpp"
 #include "control-api/http/errors.hpp"
+#include "ocpi/cdrs_module.hpp"
 #include "ocpi/credentials.hpp"
 #include "ocpi/envelope.hpp"
 #include "ocpi/locations_module.hpp"
 #include "ocpi/peer_repo.hpp"
+#include "ocpi/sessions_module.hpp"
+#include "ocpi/tariffs_module.hpp"
 #include "simulator/core/log.hpp"
 #include "simulator/core/timestamp.hpp"
 
@@ -239,6 +242,9 @@ void OcpiService::add_routes(http::Router& router) {
                        [this](const char* identifier, const char* role) { endpoints_.emplace_back(identifier, role); },
                        [base](const CpoParty& cpo) { return base(cpo) + "/2.2.1"; }};
   add_locations_module(module);
+  add_tariffs_module(module);
+  add_sessions_module(module);
+  add_cdrs_module(module);
 }
 
 } // namespace ocppfleet::ocpi
