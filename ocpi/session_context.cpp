@@ -102,7 +102,11 @@ Json SessionContextBuilder::context(const std::string& identity, std::int64_t ev
   if (location["postal_code"] == "") location.erase("postal_code");
   std::optional<Json> tariff;
   const auto ids = connector.value("tariff_ids", Json::array());
-  if (!ids.empty() && ids[0].is_string()) tariff = find_ocpi_tariff(db_, cpo_, ids[0].get<std::string>());
+  if (!ids.empty() && ids[0].is_string()) {
+    auto [it, inserted] = tariffs_.try_emplace(ids[0].get<std::string>(), nullptr);
+    if (inserted) it->second = find_ocpi_tariff(db_, cpo_, it->first).value_or(Json(nullptr));
+    if (!it->second.is_null()) tariff = it->second;
+  }
   const auto currency = tariff ? tariff->value("currency", fallback_currency_) : fallback_currency_;
   return Json{{"cdr_location", std::move(location)},
               {"tariff", tariff ? std::move(*tariff) : Json(nullptr)},

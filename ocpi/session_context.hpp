@@ -33,6 +33,7 @@ private:
   std::string org_id_;
   std::string fallback_currency_;
   std::map<std::string, nlohmann::json> locations_; // location_id -> {name, doc}; null when missing
+  std::map<std::string, nlohmann::json> tariffs_;   // tariff id -> OCPI Tariff; null when unknown
 };
 
 } // namespace ocppfleet::ocpi

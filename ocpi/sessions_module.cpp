@@ -17,14 +17,19 @@ SessionPage list_ocpi_sessions(store::Database& db, const CpoParty& cpo, const P
     bind_dates(count, 2, query);
     if (count.step()) page.total = count.column_int64(0);
   }
-  // CROSS JOIN: ocpi_sessions stays the outer loop, read in (cpo_id, last_updated, id) index
-  // order, so LIMIT/OFFSET stop early and no sort is needed; each transaction by its key.
-  auto st = db.prepare(std::string{"SELECT "} + k_session_columns + ", " + k_transaction_columns +
-                       " FROM ocpi_sessions s CROSS JOIN csms_transactions t ON t.backend = ? AND "
-                       "t.identity = s.identity AND t.transaction_id = s.transaction_id WHERE s.cpo_id = ?" +
-                       date_clause(query, "s.last_updated") + " ORDER BY s.last_updated, s.id LIMIT ? OFFSET ?");
-  st.bind_all(std::to_string(cpo.id), cpo.id);
-  bind_page(st, bind_dates(st, 3, query), query);
+  // The page is chosen on the index alone ((cpo_id, last_updated, id) holds the rowid), so an
+  // OFFSET deep into a large list skips index entries, not joined rows; only the page's rows
+  // are then read, each with its transaction by primary key.
+  auto st = db.prepare(std::string{"WITH page AS (SELECT rowid AS rid FROM ocpi_sessions WHERE cpo_id = ?"} +
+                       date_clause(query, "last_updated") + " ORDER BY last_updated, id LIMIT ? OFFSET ?) SELECT " +
+                       k_session_columns + ", " + k_transaction_columns +
+                       " FROM page CROSS JOIN ocpi_sessions s ON s.rowid = page.rid CROSS JOIN csms_transactions t "
+                       "ON t.backend = ? AND t.identity = s.identity AND t.transaction_id = s.transaction_id "
+                       "ORDER BY s.last_updated, s.id");
+  st.bind(1, cpo.id);
+  const auto next = bind_dates(st, 2, query);
+  bind_page(st, next, query);
+  st.bind(next + 2, std::to_string(cpo.id));
   while (st.step())
     page.items.push_back(session_object(cpo, read_session(st, 0), read_transaction(st, k_session_column_count)));
   return page;
