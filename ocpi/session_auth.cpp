@@ -29,65 +29,74 @@ Json cdr_token_of(const Json& token, const std::string& uid) {
               {"contract_id", text(token, "contract_id", u)}};
 }
 
-std::optional<SessionAuth> from_command(store::Database& db, const CpoParty& cpo, const TransactionStart& start) {
+} // namespace
+
+SessionAuthChooser::SessionAuthChooser(store::Database& db, const CpoParty& cpo)
+    : cpo_(cpo),
+      starts_(db, "SELECT id, token_json, authorization_reference, created_at FROM ocpi_session_starts WHERE "
+                  "cpo_id = ? AND identity = ? AND evse_id = ? AND token_uid = ? AND session_id IS NULL "
+                  "ORDER BY created_at DESC, id DESC"),
+      // A uid may be known under several parties or types: a valid one, then the newest, wins.
+      tokens_(db, "SELECT country_code, party_id, uid, type, whitelist, token_json FROM ocpi_tokens WHERE "
+                  "cpo_id = ? AND uid = ? ORDER BY valid DESC, last_updated DESC LIMIT 1"),
+      consume_(db, "UPDATE ocpi_session_starts SET session_id = ? WHERE id = ?") {}
+
+std::optional<SessionAuth> SessionAuthChooser::from_command(const TransactionStart& start) {
   const auto started = core::parse_timestamp(start.started_at);
   if (!started) return std::nullopt;
-  auto st = db.prepare("SELECT id, token_json, authorization_reference, created_at FROM ocpi_session_starts WHERE "
-                       "cpo_id = ? AND identity = ? AND evse_id = ? AND token_uid = ? AND session_id IS NULL "
-                       "ORDER BY created_at DESC, id DESC");
-  st.bind_all(cpo.id, start.identity, start.evse_id, start.id_token);
-  while (st.step()) {
-    const auto created = core::parse_timestamp(st.column_text(3));
+  starts_.reset();
+  starts_.bind_all(cpo_.id, start.identity, start.evse_id, start.id_token);
+  while (starts_.step()) {
+    const auto created = core::parse_timestamp(starts_.column_text(3));
     if (!created || *created < *started - k_start_window || *created > *started + k_clock_slack) continue;
-    const auto token = Json::parse(st.column_text(1), nullptr, false);
+    const auto token = Json::parse(starts_.column_text(1), nullptr, false);
     SessionAuth out;
     out.auth_method = "COMMAND";
-    out.authorization_reference = st.column_optional_text(2);
+    out.authorization_reference = starts_.column_optional_text(2);
     out.cdr_token = cdr_token_of(token.is_object() ? token : Json::object(), start.id_token);
-    out.session_start = st.column_int64(0);
+    out.session_start = starts_.column_int64(0);
+    starts_.reset(); // done reading: the row is about to be marked
     return out;
   }
   return std::nullopt;
 }
 
-std::optional<SessionAuth> from_tokens(store::Database& db, const CpoParty& cpo, const TransactionStart& start) {
-  // A uid may be known under several parties or types: a valid one, then the newest, wins.
-  auto st = db.prepare("SELECT country_code, party_id, uid, type, whitelist, token_json FROM ocpi_tokens WHERE "
-                       "cpo_id = ? AND uid = ? ORDER BY valid DESC, last_updated DESC LIMIT 1");
-  st.bind_all(cpo.id, start.id_token);
-  if (!st.step()) return std::nullopt;
-  const auto token = Json::parse(st.column_text(5), nullptr, false);
+std::optional<SessionAuth> SessionAuthChooser::from_tokens(const TransactionStart& start) {
+  tokens_.reset();
+  tokens_.bind_all(cpo_.id, start.id_token);
+  if (!tokens_.step()) return std::nullopt;
+  const auto token = Json::parse(tokens_.column_text(5), nullptr, false);
+  const auto uid = tokens_.column_text(2);
   SessionAuth out;
-  out.auth_method = st.column_text(4) == "ALWAYS" ? "WHITELIST" : "AUTH_REQUEST";
-  out.cdr_token =
-      Json{{"country_code", st.column_text(0)},
-           {"party_id", st.column_text(1)},
-           {"uid", st.column_text(2)},
-           {"type", st.column_text(3)},
-           {"contract_id", token.is_object() ? text(token, "contract_id", st.column_text(2)) : st.column_text(2)}};
+  out.auth_method = tokens_.column_text(4) == "ALWAYS" ? "WHITELIST" : "AUTH_REQUEST";
+  out.cdr_token = Json{{"country_code", tokens_.column_text(0)},
+                       {"party_id", tokens_.column_text(1)},
+                       {"uid", uid},
+                       {"type", tokens_.column_text(3)},
+                       {"contract_id", token.is_object() ? text(token, "contract_id", uid) : uid}};
+  tokens_.reset();
   return out;
 }
 
-} // namespace
-
-SessionAuth choose_session_auth(store::Database& db, const CpoParty& cpo, const TransactionStart& start) {
-  if (auto a = from_command(db, cpo, start)) return std::move(*a);
-  if (auto a = from_tokens(db, cpo, start)) return std::move(*a);
+SessionAuth SessionAuthChooser::choose(const TransactionStart& start) {
+  if (auto a = from_command(start)) return std::move(*a);
+  if (auto a = from_tokens(start)) return std::move(*a);
   // An idToken nobody told us about: a card of our own (OCPP lets a charger start on any tag
   // its CSMS accepts; the embedded CSMS accepts all).
   const auto uid = start.id_token.empty() ? std::string{"UNKNOWN"} : start.id_token;
   SessionAuth out;
   out.auth_method = "AUTH_REQUEST";
-  out.cdr_token = Json{{"country_code", cpo.country_code},
-                       {"party_id", cpo.party_id},
+  out.cdr_token = Json{{"country_code", cpo_.country_code},
+                       {"party_id", cpo_.party_id},
                        {"uid", uid},
                        {"type", "RFID"},
                        {"contract_id", uid}};
   return out;
 }
 
-void consume_session_start(store::Database& db, std::int64_t session_start, std::int64_t session_id) {
-  db.prepare("UPDATE ocpi_session_starts SET session_id = ? WHERE id = ?").bind_all(session_id, session_start).run();
+void SessionAuthChooser::consume(std::int64_t session_start, std::int64_t session_id) {
+  consume_.reset();
+  consume_.bind_all(session_id, session_start).run();
 }
 
 } // namespace ocppfleet::ocpi

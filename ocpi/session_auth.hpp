@@ -33,9 +33,20 @@ struct TransactionStart {
   std::string started_at; // RFC 3339, as the charger reported it
 };
 
-SessionAuth choose_session_auth(store::Database& db, const CpoParty& cpo, const TransactionStart& start);
+// One per sync: its statements are prepared once for however many new transactions there are.
+class SessionAuthChooser {
+public:
+  SessionAuthChooser(store::Database& db, const CpoParty& cpo);
+  SessionAuth choose(const TransactionStart& start);
+  // Marks the session start row as used by `session_id`, so no other session takes it.
+  void consume(std::int64_t session_start, std::int64_t session_id);
 
-// Marks the session start row as used by `session_id`, so no other session takes it.
-void consume_session_start(store::Database& db, std::int64_t session_start, std::int64_t session_id);
+private:
+  std::optional<SessionAuth> from_command(const TransactionStart& start);
+  std::optional<SessionAuth> from_tokens(const TransactionStart& start);
+
+  const CpoParty& cpo_;
+  store::Statement starts_, tokens_, consume_;
+};
 
 } // namespace ocppfleet::ocpi

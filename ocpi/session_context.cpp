@@ -23,7 +23,14 @@ Json placeholder_location(const std::string& location_id) {
 
 } // namespace
 
-SessionContextBuilder::SessionContextBuilder(store::Database& db, const CpoParty& cpo) : db_(db), cpo_(cpo) {
+SessionContextBuilder::SessionContextBuilder(store::Database& db, const CpoParty& cpo)
+    : db_(db), cpo_(cpo),
+      // The live charger first (the unique (org_id, identity) index), else one deleted since.
+      live_charger_(db, "SELECT cpo_location_id FROM chargers WHERE org_id = ? AND identity = ? AND cpo_id = ? AND "
+                        "deleted_at IS NULL"),
+      any_charger_(db, "SELECT cpo_location_id FROM chargers WHERE org_id = ? AND identity = ? AND cpo_id = ? "
+                       "ORDER BY deleted_at DESC LIMIT 1"),
+      location_(db, "SELECT name, document_json FROM cpo_locations WHERE cpo_id = ? AND location_id = ?") {
   {
     auto st = db_.prepare("SELECT org_id FROM cpos WHERE id = ?");
     st.bind(1, cpo_.id);
@@ -37,14 +44,13 @@ SessionContextBuilder::SessionContextBuilder(store::Database& db, const CpoParty
 }
 
 std::optional<std::string> SessionContextBuilder::location_of(const std::string& identity) {
-  // The live charger first (the unique (org_id, identity) index), else one deleted since.
-  for (const char* sql : {"SELECT cpo_location_id FROM chargers WHERE org_id = ? AND identity = ? AND cpo_id = ? AND "
-                          "deleted_at IS NULL",
-                          "SELECT cpo_location_id FROM chargers WHERE org_id = ? AND identity = ? AND cpo_id = ? "
-                          "ORDER BY deleted_at DESC LIMIT 1"}) {
-    auto st = db_.prepare(sql);
-    st.bind_all(org_id_, identity, cpo_.id);
-    if (st.step() && !st.is_null(0)) return st.column_text(0);
+  for (auto* st : {&live_charger_, &any_charger_}) {
+    st->reset();
+    st->bind_all(org_id_, identity, cpo_.id);
+    std::optional<std::string> out;
+    if (st->step() && !st->is_null(0)) out = st->column_text(0);
+    st->reset();
+    if (out) return out;
   }
   return std::nullopt;
 }
@@ -52,12 +58,13 @@ std::optional<std::string> SessionContextBuilder::location_of(const std::string&
 const Json* SessionContextBuilder::location_row(const std::string& location_id) {
   auto [it, inserted] = locations_.try_emplace(location_id, nullptr);
   if (inserted) {
-    auto st = db_.prepare("SELECT name, document_json FROM cpo_locations WHERE cpo_id = ? AND location_id = ?");
-    st.bind_all(cpo_.id, location_id);
-    if (st.step()) {
-      auto doc = Json::parse(st.column_text(1), nullptr, false);
-      if (doc.is_object()) it->second = Json{{"name", st.column_text(0)}, {"doc", std::move(doc)}};
+    location_.reset();
+    location_.bind_all(cpo_.id, location_id);
+    if (location_.step()) {
+      auto doc = Json::parse(location_.column_text(1), nullptr, false);
+      if (doc.is_object()) it->second = Json{{"name", location_.column_text(0)}, {"doc", std::move(doc)}};
     }
+    location_.reset();
   }
   return it->second.is_null() ? nullptr : &it->second;
 }

@@ -15,6 +15,7 @@
 
 namespace ocppfleet::ocpi {
 
+// One per sync.
 class SessionContextBuilder {
 public:
   // Expects the CPO's tariffs in ocpi_tariffs (ensure_ocpi_tariffs).
@@ -30,6 +31,8 @@ private:
 
   store::Database& db_;
   const CpoParty& cpo_;
+  // Prepared once: a first sync of a large CPO may place thousands of sessions.
+  store::Statement live_charger_, any_charger_, location_;
   std::string org_id_;
   std::string fallback_currency_;
   std::map<std::string, nlohmann::json> locations_; // location_id -> {name, doc}; null when missing

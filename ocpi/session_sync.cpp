@@ -59,12 +59,13 @@ void create_sessions(store::Database& db, const CpoParty& cpo, const std::string
   if (fresh.empty()) return;
   auto next_id = count(db, "SELECT coalesce(max(id), 0) + 1 FROM ocpi_sessions WHERE cpo_id = ?", cpo.id);
   SessionContextBuilder contexts{db, cpo};
+  SessionAuthChooser auths{db, cpo};
   auto insert = db.prepare(
       "INSERT INTO ocpi_sessions (cpo_id, id, identity, transaction_id, auth_method, authorization_reference, "
       "cdr_token_json, created_at, context_json, tx_updated_at, last_updated, completed) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   for (const auto& t : fresh) {
-    auto auth = choose_session_auth(db, cpo, TransactionStart{t.identity, t.evse_id, t.id_token, t.started_at});
+    auto auth = auths.choose(TransactionStart{t.identity, t.evse_id, t.id_token, t.started_at});
     SessionRow s;
     s.id = next_id++;
     s.identity = t.identity;
@@ -81,7 +82,7 @@ void create_sessions(store::Database& db, const CpoParty& cpo, const std::string
                   s.cdr_token.dump(), now, s.context.dump(), s.tx_updated_at, s.last_updated, s.completed)
         .run();
     insert.reset();
-    if (auth.session_start) consume_session_start(db, *auth.session_start, s.id);
+    if (auth.session_start) auths.consume(*auth.session_start, s.id);
     if (t.ended()) make_cdr(db, cpo, s, t, now);
   }
 }
