@@ -13,6 +13,7 @@
 #include "control-api/http/http_types.hpp"
 #include "control-api/store/store.hpp"
 #include "ocpi/backend_port.hpp"
+#include "ocpi/outbox_repo.hpp"
 #include "ocpi/peer_repo.hpp"
 
 namespace ocppfleet::ocpi {
@@ -39,6 +40,9 @@ struct ModuleContext {
   std::function<void(const char* identifier, const char* role)> endpoint;
   // ".../ocpi/cpo/{cpo_id}/2.2.1" for this CPO (no trailing slash).
   std::function<std::string(const CpoParty&)> version_url;
+  // Owes the CPO's eMSP a call (ocpi/outbox_repo.hpp): queued durably, then delivered with
+  // retries. Callable from any thread; never blocks (the store write is posted).
+  std::function<void(OutboxItem)> push_later;
 };
 
 } // namespace ocppfleet::ocpi

@@ -12,6 +12,7 @@
 #include "ocpi/credentials.hpp"
 #include "ocpi/envelope.hpp"
 #include "ocpi/locations_module.hpp"
+#include "ocpi/outbox_repo.hpp"
 #include "ocpi/peer_repo.hpp"
 #include "ocpi/sessions_module.hpp"
 #include "ocpi/tariffs_module.hpp"
@@ -90,7 +91,8 @@ std::string check_credentials(const Json& body) {
 } // namespace
 
 OcpiService::OcpiService(store::Store& store, BackendPort* backend, OcpiConfig config)
-    : store_(store), backend_(backend), config_(config) {
+    : store_(store), backend_(backend), config_(config), pusher_(store, config.push),
+      feed_(store, [this](OutboxItem item) { push_later(std::move(item)); }) {
   worker_ = std::thread{[this] { run_worker(); }};
 }
 
@@ -107,6 +109,19 @@ void OcpiService::set_public_url(std::string url) {
   while (!url.empty() && url.back() == '/')
     url.pop_back();
   public_url_ = std::move(url);
+}
+
+void OcpiService::start() { feed_.load_all(); }
+
+void OcpiService::push_later(OutboxItem item) {
+  const auto kind = item.kind;
+  const auto cpo_id = item.cpo_id;
+  try {
+    store_.post([item = std::move(item)](store::Database& db) { enqueue_outbox(db, item); });
+    pusher_.wake();
+  } catch (const std::exception& e) {
+    core::logger()->error("OCPI: could not queue a {} for CPO {}: {}", kind, cpo_id, e.what());
+  }
 }
 
 void OcpiService::post(Work work, const http::Responder& responder) {
@@ -216,6 +231,8 @@ void OcpiService::add_routes(http::Router& router) {
     row.roles_json = body["roles"].dump();
     store_.submit([&](store::Database& db) { save_peer(db, row); }).get();
     core::logger()->info("OCPI: CPO {} registered its eMSP ({} endpoints)", a.cpo.id, peer.endpoints.size());
+    feed_.refresh(a.cpo.id);
+    feed_.push_all_locations(a.cpo); // the eMSP's copy starts complete; status PATCHes follow
     return ok(req, Json{{"token", token_c}, {"url", base(a.cpo) + "/versions"}, {"roles", our_role(a.cpo)}});
   };
   route("POST", "/ocpi/cpo/{cpo_id}/2.2.1/credentials", true, [register_peer](const http::HttpRequest& req, Authed& a) {
@@ -233,18 +250,23 @@ void OcpiService::add_routes(http::Router& router) {
     if (a.caller != Caller::token_c)
       return envelope(req, 405, nullptr, status_code::client_error, "Not registered: nothing to delete");
     store_.submit([&](store::Database& db) { return delete_peer(db, a.cpo.id); }).get();
+    feed_.refresh(a.cpo.id);
     core::logger()->info("OCPI: CPO {} unregistered its eMSP", a.cpo.id);
     return ok(req, nullptr);
   });
 
   // The modules, each in its own file.
-  ModuleContext module{store_, backend_, route,
+  ModuleContext module{store_,
+                       backend_,
+                       route,
                        [this](const char* identifier, const char* role) { endpoints_.emplace_back(identifier, role); },
-                       [base](const CpoParty& cpo) { return base(cpo) + "/2.2.1"; }};
+                       [base](const CpoParty& cpo) { return base(cpo) + "/2.2.1"; },
+                       [this](OutboxItem item) { push_later(std::move(item)); }};
   add_locations_module(module);
   add_tariffs_module(module);
   add_sessions_module(module);
   add_cdrs_module(module);
+  add_commands_module(module, config_.commands);
 }
 
 } // namespace ocppfleet::ocpi

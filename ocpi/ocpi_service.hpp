@@ -20,12 +20,17 @@
 #include "control-api/http/router.hpp"
 #include "control-api/store/store.hpp"
 #include "ocpi/backend_port.hpp"
+#include "ocpi/commands_module.hpp"
+#include "ocpi/push_feed.hpp"
+#include "ocpi/pusher.hpp"
 
 namespace ocppfleet::ocpi {
 
 struct OcpiConfig {
   std::chrono::milliseconds peer_timeout{10'000}; // each call to the eMSP during a handshake
   std::size_t max_queue = 1024;                   // requests waiting for the worker; beyond: 503
+  PushConfig push;                                // delivery of what we owe the eMSPs
+  CommandsConfig commands;
 };
 
 class OcpiService {
@@ -39,6 +44,13 @@ public:
   // The base of every URL we hand out ("https://ocpi.example.com"); set before serving.
   void set_public_url(std::string url);
   void add_routes(http::Router& router);
+  // Reads every registered eMSP's Receiver endpoints (blocking; once, before serving).
+  void start();
+  // The CPO backends' events (any thread, never blocks): pushed to eMSPs that listen.
+  PushFeed& feed() { return feed_; }
+  // Queues a call owed to a CPO's eMSP (any thread, never blocks) and wakes the pusher.
+  void push_later(OutboxItem item);
+  [[nodiscard]] PushCounters push_counters() const { return pusher_.counters(); }
 
 private:
   using Work = std::function<void()>;
@@ -55,6 +67,8 @@ private:
   std::deque<Work> queue_;
   bool stopping_ = false;
   std::thread worker_;
+  Pusher pusher_; // stops before the worker's members go
+  PushFeed feed_; // last: stops first (it feeds the pusher)
 };
 
 } // namespace ocppfleet::ocpi

@@ -1,5 +1,7 @@
 #include "control-api/app/csms_ocpi_port.hpp"
 
+#include <charconv>
+#include <optional>
 #include <utility>
 
 namespace ocppfleet::app {
@@ -28,7 +30,30 @@ csms::CallCallback adapt(ocpi::CallDone done) {
   };
 }
 
+// The CPO a backend serves; nullopt for the default backend.
+std::optional<std::int64_t> cpo_of(const std::string& backend) {
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(backend.data(), backend.data() + backend.size(), id);
+  if (ec != std::errc{} || end != backend.data() + backend.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
 } // namespace
+
+void CsmsOcpiEvents::on_status(const csms::StatusChanged& event) {
+  if (const auto cpo = cpo_of(event.backend))
+    feed_.on_status(*cpo, event.identity, event.status.evse_id, event.status.status, event.status.timestamp);
+}
+
+void CsmsOcpiEvents::on_transaction(const csms::TransactionChanged& event) {
+  const auto& t = event.transaction;
+  const auto cpo = cpo_of(t.backend);
+  if (!cpo) return;
+  const auto kind = event.change == csms::TransactionChange::Started   ? ocpi::TransactionEvent::started
+                    : event.change == csms::TransactionChange::Updated ? ocpi::TransactionEvent::updated
+                                                                       : ocpi::TransactionEvent::ended;
+  feed_.on_transaction(*cpo, t.identity, t.transaction_id, kind);
+}
 
 void CsmsOcpiPort::start_session(std::int64_t cpo_id, const std::string& identity, int evse_id,
                                  const std::string& id_token, ocpi::CallDone done) {

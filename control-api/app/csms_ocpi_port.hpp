@@ -6,6 +6,7 @@
 
 #include "csms/server.hpp"
 #include "ocpi/backend_port.hpp"
+#include "ocpi/push_feed.hpp"
 
 namespace ocppfleet::app {
 
@@ -25,6 +26,17 @@ public:
 
 private:
   csms::Server& server_;
+};
+
+// The CPO backends' events, forwarded to the OCPI push feed (the default backend is not a CPO).
+class CsmsOcpiEvents final : public csms::EventListener {
+public:
+  explicit CsmsOcpiEvents(ocpi::PushFeed& feed) : feed_(feed) {}
+  void on_status(const csms::StatusChanged& event) override;
+  void on_transaction(const csms::TransactionChanged& event) override;
+
+private:
+  ocpi::PushFeed& feed_;
 };
 
 } // namespace ocppfleet::app

@@ -179,8 +179,11 @@ int serve(const ServeOptions& o) {
   api::add_control_api_routes(registry, ctx, *bulk_runner);
   std::unique_ptr<CsmsOcpiPort> ocpi_port;
   if (embedded_csms) ocpi_port = std::make_unique<CsmsOcpiPort>(*embedded_csms);
-  ocpi::OcpiService ocpi_service{*store, ocpi_port.get()};
-  ocpi_service.add_routes(router);
+  // Outlives the embedded CSMS (whose events and call results it takes), dies before the store.
+  auto ocpi_service = std::make_unique<ocpi::OcpiService>(*store, ocpi_port.get());
+  ocpi_service->start();
+  if (embedded_csms) embedded_csms->subscribe(std::make_shared<CsmsOcpiEvents>(ocpi_service->feed()));
+  ocpi_service->add_routes(router);
 
   boost::asio::io_context io;
   http::ServerLimits limits;
@@ -195,7 +198,7 @@ int serve(const ServeOptions& o) {
   ctx.public_url = o.public_url
                        ? *o.public_url
                        : "http://" + o.listen.substr(0, o.listen.rfind(':')) + ":" + std::to_string(server.port());
-  ocpi_service.set_public_url(ctx.public_url);
+  ocpi_service->set_public_url(ctx.public_url);
   std::string ws_url = "ws://your-csms:9000/ocpp";
   std::string ocpp_note = "embedded CSMS off";
   if (embedded_csms) {
@@ -229,6 +232,7 @@ int serve(const ServeOptions& o) {
   bulk_runner.reset();   // before the runtime it provisions into
   runtime.reset();       // stops chargers gracefully, flushes the last logs
   embedded_csms.reset(); // after the chargers: their last StopTransactions may be for it
+  ocpi_service.reset();  // after the CSMS: its last events and call results go to the outbox
   store.reset();         // drains queued writes
   return 0;
 }

@@ -63,6 +63,7 @@ json cpo_json(const store::CpoRow& cpo, const std::string& public_url) {
               {"name_prefix", cpo.name_prefix},
               {"role", "cpo"},
               {"ocpi_version", cpo.ocpi_version},
+              {"ocpi_token_encoding", cpo.ocpi_token_encoding},
               {"template", cpo.template_slug},
               {"template_version", cpo.template_version},
               {"seed", cpo.seed},

@@ -45,6 +45,13 @@ const std::shared_ptr<const Schema>& overrides_schema() {
   return schema;
 }
 
+Field token_encoding_field() {
+  return Field::one_of("ocpi_token_encoding", {"base64", "raw"})
+      .fallback("base64")
+      .doc("How the CPO sends the eMSP's Token B in its Authorization header: base64 as OCPI 2.2.1 says, or raw for "
+           "eMSPs that still expect the 2.1.1 form.");
+}
+
 const std::shared_ptr<const Schema>& create_schema() {
   static const auto schema = std::make_shared<const Schema>(Schema{
       "CpoCreateRequest",
@@ -76,6 +83,7 @@ const std::shared_ptr<const Schema>& create_schema() {
               .eg("alice"),
           Field::one_of("role", {"cpo", "CPO"}).fallback("cpo").doc("Role this CPO takes in OCPI roaming."),
           Field::one_of("ocpi_version", {"2.2.1"}).fallback("2.2.1").doc("OCPI protocol version."),
+          token_encoding_field(),
           Field::integer("seed", 0, 9007199254740991)
               .null_ok()
               .doc("Deterministic seed: same seed + same template (+ overrides, country, party, prefix) = "
@@ -179,6 +187,7 @@ void create(ApiContext& ctx, const auth::Principal& who, http::HttpRequest& requ
   row.country_code = country;
   row.requested_party = upper(*in.text("party_id"));
   row.name_prefix = *in.text("name_prefix");
+  row.ocpi_token_encoding = in.text("ocpi_token_encoding").value_or("base64");
   row.workflow_run_id = store::new_id("wfr_");
   const std::string token_a = "a_" + auth::generate_token().substr(4);
   row.token_a_hash = auth::sha256_hex(token_a);
@@ -295,6 +304,26 @@ void location_presets(ApiContext& ctx, const auth::Principal&, http::HttpRequest
   responder.send(http::json_response(200, json{{"data", std::move(data)}, {"total", total}}));
 }
 
+const std::shared_ptr<const Schema>& patch_schema() {
+  static const auto schema = std::make_shared<const Schema>(
+      Schema{"CpoPatchRequest", "What can change on a live CPO.", {token_encoding_field().req()}});
+  return schema;
+}
+
+void patch(ApiContext& ctx, const auth::Principal& who, http::HttpRequest& request, http::Responder responder) {
+  const auto id = parse_cpo_id(request);
+  if (!id) return responder.send(http::error_response(404, k_not_found));
+  auto parsed = http::parse_json_body(request);
+  if (auto* error = std::get_if<http::HttpResponse>(&parsed)) return responder.send(std::move(*error));
+  const auto in = validate_object(*patch_schema(), std::get<json>(parsed));
+  if (!in.ok()) return responder.send(in.error_response());
+  const auto encoding = *in.text("ocpi_token_encoding");
+  respond_from_store(ctx, responder, [id = *id, org = who.org_id, encoding, &ctx](store::Database& db) {
+    if (!store::set_cpo_token_encoding(db, org, id, encoding)) return http::error_response(404, k_not_found);
+    return http::json_response(200, cpo_json(*store::get_cpo(db, org, id), ctx.public_url));
+  });
+}
+
 using Action = void (*)(ApiContext&, const auth::Principal&, http::HttpRequest&, http::Responder);
 
 http::Handler with_token(ApiContext& ctx, Action action) {
@@ -348,6 +377,13 @@ void add_cpo_routes(ApiRegistry& api, ApiContext& ctx) {
   Operation get_op = with_id("GET", "/ocpi/cpos/{cpo_id}", "get-cpo", "Get CPO");
   get_op.responses = {{200, "The CPO (never its Token A)", "Cpo"}};
   api.add(std::move(get_op), with_token(ctx, get));
+
+  Operation patch_op = with_id("PATCH", "/ocpi/cpos/{cpo_id}", "patch-cpo", "Change a CPO's OCPI settings");
+  patch_op.description = "Today one setting: ocpi_token_encoding, how the CPO presents Token B to its eMSP.";
+  patch_op.body = patch_schema();
+  patch_op.errors = {404, 422, 503};
+  patch_op.responses = {{200, "The CPO as changed", "Cpo"}};
+  api.add(std::move(patch_op), with_token(ctx, patch));
 
   Operation status_op = with_id("GET", "/ocpi/cpos/{cpo_id}/status", "get-status", "Get CPO provisioning status");
   status_op.responses = {{200, "Status retrieved", "CpoStatusResponse"}};

@@ -10,7 +10,7 @@ constexpr std::string_view k_select =
     "SELECT id, org_id, template, template_version, seed, overrides_json, country_code, party_id, requested_party, "
     "name_prefix, role, ocpi_version, token_a_hash, status, workflow_run_id, current_step, attempt, chargers_total, "
     "chargers_ready, error_json, document_sha256, locations_count, evses_count, connectors_count, expires_at, "
-    "provisioned_at, created_at, updated_at, deleted_at FROM cpos ";
+    "provisioned_at, created_at, updated_at, deleted_at, ocpi_token_encoding FROM cpos ";
 
 CpoRow read(const Statement& st) {
   CpoRow r;
@@ -43,6 +43,7 @@ CpoRow read(const Statement& st) {
   r.created_at = st.column_text(26);
   r.updated_at = st.column_text(27);
   r.deleted_at = st.column_optional_text(28);
+  r.ocpi_token_encoding = st.column_text(29);
   return r;
 }
 
@@ -93,11 +94,12 @@ CpoRow insert_cpo(Database& db, CpoRow row) {
   row.created_at = row.updated_at = db.now();
   db.prepare("INSERT INTO cpos(org_id, template, template_version, seed, overrides_json, country_code, party_id, "
              "requested_party, name_prefix, role, ocpi_version, token_a_hash, status, workflow_run_id, expires_at, "
-             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+             "created_at, updated_at, ocpi_token_encoding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+             "?)")
       .bind_all(row.org_id, row.template_slug, row.template_version, static_cast<std::int64_t>(row.seed),
                 row.overrides_json, row.country_code, row.party_id, row.requested_party, row.name_prefix, row.role,
                 row.ocpi_version, row.token_a_hash, row.status, row.workflow_run_id, row.expires_at, row.created_at,
-                row.updated_at)
+                row.updated_at, row.ocpi_token_encoding)
       .run();
   row.id = db.last_insert_rowid();
   return row;
@@ -108,6 +110,14 @@ std::optional<CpoRow> get_cpo(Database& db, std::string_view org_id, std::int64_
   st.bind_all(id, org_id);
   if (!st.step()) return std::nullopt;
   return read(st);
+}
+
+bool set_cpo_token_encoding(Database& db, std::string_view org_id, std::int64_t id, std::string_view encoding) {
+  db.prepare("UPDATE cpos SET ocpi_token_encoding = ?, updated_at = ? WHERE id = ? AND org_id = ? AND deleted_at IS "
+             "NULL")
+      .bind_all(encoding, db.now(), id, org_id)
+      .run();
+  return db.changes() > 0;
 }
 
 std::optional<CpoRow> find_cpo(Database& db, std::int64_t id) {

@@ -48,6 +48,8 @@ struct CpoRow {
   std::string created_at;
   std::string updated_at;
   OptText deleted_at;
+  // How this CPO presents Token B to its eMSP: "base64" (OCPI 2.2.1) or "raw" (older peers).
+  std::string ocpi_token_encoding{"base64"};
 };
 
 // The party id to use: `wanted` when no live CPO of the org holds (country, wanted), else the
@@ -58,6 +60,8 @@ std::string free_party_id(Database& db, std::string_view org_id, std::string_vie
 CpoRow insert_cpo(Database& db, CpoRow row);
 // Live CPO of the org; nullopt for another org's id, a deleted or an unknown one.
 std::optional<CpoRow> get_cpo(Database& db, std::string_view org_id, std::int64_t id);
+// PATCH /ocpi/cpos/{id}: false when the org has no such live CPO.
+bool set_cpo_token_encoding(Database& db, std::string_view org_id, std::int64_t id, std::string_view encoding);
 // By id alone, deleted ones included (the runner must notice a deletion).
 std::optional<CpoRow> find_cpo(Database& db, std::int64_t id);
 Page<CpoRow> list_cpos(Database& db, std::string_view org_id, PageRequest page);

@@ -1,0 +1,211 @@
+#include "ocpi/push_feed.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <limits>
+
+#include "ocpi/evse_index.hpp"
+#include "ocpi/locations_module.hpp"
+#include "ocpi/pagination.hpp"
+#include "simulator/core/log.hpp"
+#include "simulator/core/timestamp.hpp"
+
+namespace ocppfleet::ocpi {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string normalised(const std::string& t) {
+  const auto parsed = core::parse_timestamp(t);
+  return parsed ? core::format_timestamp(*parsed) : t;
+}
+
+} // namespace
+
+PushTargets push_targets_of(const PeerRow& peer) {
+  PushTargets out;
+  const auto endpoints = Json::parse(peer.endpoints_json, nullptr, false);
+  if (!endpoints.is_array()) return out;
+  for (const auto& e : endpoints) {
+    if (!e.is_object() || e.value("role", "") != "RECEIVER" || !e.contains("url") || !e["url"].is_string()) continue;
+    auto url = e["url"].get<std::string>();
+    while (!url.empty() && url.back() == '/')
+      url.pop_back();
+    const auto id = e.value("identifier", "");
+    if (id == "locations") out.locations = url;
+    if (id == "sessions") out.sessions = url;
+    if (id == "cdrs") out.cdrs = url;
+  }
+  return out;
+}
+
+PushFeed::PushFeed(store::Store& store, PushLater push_later, std::size_t max_queue)
+    : store_(store), push_later_(std::move(push_later)), max_queue_(max_queue) {
+  thread_ = std::thread{[this] { run(); }};
+}
+
+PushFeed::~PushFeed() {
+  {
+    const std::lock_guard lock{mutex_};
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::shared_ptr<const std::map<std::int64_t, PushTargets>> PushFeed::targets() const {
+  const std::lock_guard lock{mutex_};
+  return targets_;
+}
+
+void PushFeed::load_all() {
+  auto all = store_
+                 .submit([](store::Database& db) {
+                   std::map<std::int64_t, PushTargets> out;
+                   auto st = db.prepare("SELECT p.cpo_id FROM ocpi_peers p JOIN cpos c ON c.id = p.cpo_id WHERE "
+                                        "c.deleted_at IS NULL");
+                   std::vector<std::int64_t> ids;
+                   while (st.step())
+                     ids.push_back(st.column_int64(0));
+                   for (const auto id : ids)
+                     if (auto peer = find_peer(db, id)) out[id] = push_targets_of(*peer);
+                   return out;
+                 })
+                 .get();
+  const std::lock_guard lock{mutex_};
+  targets_ = std::make_shared<const std::map<std::int64_t, PushTargets>>(std::move(all));
+}
+
+void PushFeed::refresh(std::int64_t cpo_id) {
+  const auto peer = store_
+                        .submit([this, cpo_id](store::Database& db) {
+                          // A new registration starts from a full PUT: forget what was pushed.
+                          // (On the store thread, where the feed's own work reads these.)
+                          std::erase_if(last_status_, [cpo_id](const auto& kv) { return kv.first.first == cpo_id; });
+                          indexes_.erase(cpo_id);
+                          return find_peer(db, cpo_id);
+                        })
+                        .get();
+  const std::lock_guard lock{mutex_};
+  auto next = std::make_shared<std::map<std::int64_t, PushTargets>>(*targets_);
+  if (peer)
+    (*next)[cpo_id] = push_targets_of(*peer);
+  else
+    next->erase(cpo_id);
+  targets_ = std::move(next);
+}
+
+void PushFeed::push_all_locations(const CpoParty& cpo) {
+  const auto all = targets();
+  const auto it = all->find(cpo.id);
+  if (it == all->end() || it->second.locations.empty()) return;
+  const auto base = it->second.locations + "/" + cpo.country_code + "/" + cpo.party_id + "/";
+  store_
+      .submit([&](store::Database& db) {
+        PageQuery q;
+        q.limit = std::numeric_limits<std::int64_t>::max() / 2;
+        const auto page = list_ocpi_locations(db, cpo, q);
+        store::Transaction tx{db};
+        for (const auto& l : page.items) {
+          const auto id = l["id"].get<std::string>();
+          enqueue_outbox(db,
+                         OutboxItem{0, cpo.id, "location", "location:" + id + ":put", "PUT", base + id, l.dump(), 0});
+        }
+        tx.commit();
+      })
+      .get();
+}
+
+void PushFeed::enqueue(Event event) {
+  {
+    const std::lock_guard lock{mutex_};
+    if (!targets_->contains(event.cpo_id)) return; // nobody to push to
+    if (events_.size() >= max_queue_) {
+      ++dropped_; // the GET modules still show the truth; only this push is missed
+      return;
+    }
+    events_.push_back(std::move(event));
+  }
+  wake_.notify_one();
+}
+
+void PushFeed::on_status(std::int64_t cpo_id, const std::string& identity, int evse_id, const std::string& ocpp_status,
+                         const std::string& timestamp) {
+  Event e;
+  e.cpo_id = cpo_id;
+  e.identity = identity;
+  e.evse_id = evse_id;
+  e.status = ocpp_status;
+  e.timestamp = timestamp;
+  enqueue(std::move(e));
+}
+
+void PushFeed::on_transaction(std::int64_t cpo_id, const std::string& identity, const std::string& transaction_id,
+                              TransactionEvent event) {
+  Event e;
+  e.cpo_id = cpo_id;
+  e.is_status = false;
+  e.identity = identity;
+  e.transaction_id = transaction_id;
+  e.tx = event;
+  enqueue(std::move(e));
+}
+
+std::uint64_t PushFeed::dropped_events() const {
+  const std::lock_guard lock{mutex_};
+  return dropped_;
+}
+
+void PushFeed::run() {
+  for (;;) {
+    std::deque<Event> batch;
+    {
+      std::unique_lock lock{mutex_};
+      wake_.wait(lock, [this] { return stopping_ || !events_.empty(); });
+      if (stopping_) return;
+      batch.swap(events_);
+    }
+    const auto all = targets();
+    try {
+      store_
+          .submit([&](store::Database& db) {
+            store::Transaction tx{db};
+            for (const auto& e : batch) {
+              const auto it = all->find(e.cpo_id);
+              if (it != all->end()) handle(db, e, it->second);
+            }
+            tx.commit();
+          })
+          .get();
+    } catch (const std::exception& ex) {
+      core::logger()->error("OCPI push feed: {} events not turned into pushes: {}", batch.size(), ex.what());
+    }
+  }
+}
+
+void PushFeed::handle(store::Database& db, const Event& e, const PushTargets& targets) {
+  const auto cpo = find_live_cpo(db, e.cpo_id);
+  if (!cpo) return;
+  if (e.is_status) {
+    if (targets.locations.empty() || e.evse_id <= 0) return;
+    // The CPO's topology, cached; a miss reloads it once (a location added since).
+    auto cached = indexes_.find(e.cpo_id);
+    if (cached == indexes_.end() || !cached->second.by_charger(e.identity, e.evse_id))
+      cached = indexes_.insert_or_assign(e.cpo_id, EvseIndex::load(db, e.cpo_id)).first;
+    const auto target = cached->second.by_charger(e.identity, e.evse_id);
+    if (!target) return;
+    // Preparing -> Charging is one OCPI status (CHARGING): the eMSP hears changes only.
+    const auto status = evse_status_of(e.status);
+    auto& last = last_status_[{e.cpo_id, target->location_id + "/" + target->evse_uid}];
+    if (last == status) return;
+    last = status;
+    const auto last_updated = normalised(e.timestamp);
+    const auto url = targets.locations + "/" + cpo->country_code + "/" + cpo->party_id + "/" + target->location_id +
+                     "/" + target->evse_uid;
+    enqueue_outbox(db, OutboxItem{0, e.cpo_id, "location", "evse:" + target->location_id + "/" + target->evse_uid,
+                                  "PATCH", url, Json{{"status", status}, {"last_updated", last_updated}}.dump(), 0});
+    return;
+  }
+}
+
+} // namespace ocppfleet::ocpi
