@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """OCPI 2.2.1 Tariffs, Sessions and CDRs of a simulated CPO as SENDER, end to end (docs/ocpi.md).
-A real `ocppfleet serve`; the eMSP is the stdlib peer of ocpi_credentials_test.py. Checks: Token A
+A real `ocppfleet serve`; the eMSP is the stdlib peer of emsp_peer.py. Checks: Token A
 is a 401 on tariffs, sessions and cdrs; after the handshake the details list them as SENDER; a
 tariffs crawl with limit=1 following Link (X-Total-Count, X-Limit) holds every tariff a
 Location's connector lists; a real OCPP transaction on one of the CPO's chargers (driven through
 the control API's charger commands) shows up as an ACTIVE Session on the right Location/EVSE with
 kwh growing, then COMPLETED, and as exactly one CDR whose total_cost matches the tariff as
-computed here from the spec's rules; sessions without date_from is a 2001.
+computed here from the spec's rules; a session started by the eMSP's START_SESSION is COMMAND with
+the command's token and authorization_reference; sessions without date_from is a 2001.
 Usage: ocpi_sessions_test.py <path-to-ocppfleet> <peers-dir>
 """
 import math
@@ -18,7 +19,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from api_support import Server, call, check, failures, token
-from ocpi_credentials_test import Emsp, ocpi
+from emsp_peer import Emsp, ocpi
 
 CPO = {"template": "city-network", "country_code": "FR", "party_id": "SES", "name_prefix": "sess", "seed": 11,
        "overrides": {"locations": 2, "chargers_per_location": 2}}
@@ -193,6 +194,7 @@ def main():
         # --- Exactly one CDR, priced by the connector's tariff.
         cdrs, cdr_pages = crawl(details_url + "/cdrs", token_c, limit=10)
         check(len(cdrs) == 1 and cdr_pages[0].get("X-Total-Count") == "1", f"exactly one CDR ({cdrs})")
+        first_cdr = cdrs[0] if cdrs else None
         if cdrs and done:
             cdr = cdrs[0]
             tariff = by_id[evse["connector"]["tariff_ids"][0]]
@@ -222,6 +224,36 @@ def main():
             code, body, headers = ocpi("GET", f"{details_url}/cdrs?date_from=2200-01-01T00:00:00Z", token_c)
             check(code == 200 and body["data"] == [] and headers.get("X-Total-Count") == "0", "cdrs: date_from")
 
+        # --- A session the eMSP starts with START_SESSION: COMMAND, with the command's token.
+        others = [(l, c) for l, c in chargers if c["identity"] != ident]
+        if others and "commands" in endpoints:
+            loc2, chg2 = others[0]
+            evse2 = next(e for e in loc2["evses"] if e["charger_identity"] == chg2["identity"])
+            tok = emsp.token("CMDUID0001")
+            code, body, _ = ocpi("POST", endpoints["commands"]["url"] + "/START_SESSION", token_c,
+                                 {"response_url": emsp.url("/2.2.1/commands/START_SESSION/1"), "token": tok,
+                                  "location_id": loc2["location_id"], "evse_uid": evse2["uid"],
+                                  "authorization_reference": "ref-sess-1"})
+            check(code == 200 and body["data"]["result"] == "ACCEPTED", f"START_SESSION accepted ({body})")
+            by_command = wait_session(lambda s: s["cdr_token"]["uid"] == "CMDUID0001", "the commanded session")
+            if by_command:
+                check(by_command["auth_method"] == "COMMAND" and
+                      by_command.get("authorization_reference") == "ref-sess-1" and
+                      by_command["cdr_token"] == {k: tok[k] for k in ("country_code", "party_id", "uid", "type",
+                                                                       "contract_id")} and
+                      by_command["evse_uid"] == evse2["uid"],
+                      f"COMMAND, the command's token and reference, its EVSE ({by_command})")
+            cid, ident = chg2["charger_id"], chg2["identity"]
+            command("stop-session", {"connector_id": evse2["connector_id"]})
+            wait_session(lambda s: s["cdr_token"]["uid"] == "CMDUID0001" and s["status"] == "COMPLETED",
+                         "the commanded session COMPLETED")
+            cdrs, _ = crawl(details_url + "/cdrs", token_c, limit=10)
+            check(len(cdrs) == 2 and cdrs[1]["auth_method"] == "COMMAND" and
+                  cdrs[1].get("authorization_reference") == "ref-sess-1" and cdrs[0] == first_cdr,
+                  f"a second CDR, COMMAND; the first unchanged ({[c.get('auth_method') for c in cdrs]})")
+        else:
+            check(False, f"a second charger and the commands module ({len(chargers)} chargers, {list(endpoints)})")
+
         # --- Parameters.
         code, body, _ = ocpi("GET", f"{details_url}/sessions", token_c)
         check(code == 200 and body["status_code"] == 2001 and "date_from" in body["status_message"],
@@ -231,7 +263,7 @@ def main():
         code, body, headers = ocpi("GET", f"{details_url}/sessions?date_from=2200-01-01T00:00:00Z", token_c)
         check(code == 200 and body["data"] == [] and headers.get("X-Total-Count") == "0", "sessions: date_from")
         code, body, headers = ocpi("GET", f"{details_url}/sessions?date_from={EPOCH}&limit=1000", token_c)
-        check(headers.get("X-Limit") == "100" and len(body["data"]) == 1, "sessions: limit capped, one session")
+        check(headers.get("X-Limit") == "100" and len(body["data"]) == 2, "sessions: limit capped, two sessions")
     finally:
         emsp.close()
         server.stop()
