@@ -12,12 +12,15 @@ void enqueue_outbox(store::Database& db, const OutboxItem& item) {
 }
 
 std::vector<DueItem> due_outbox(store::Database& db, const std::string& now, std::size_t limit) {
-  // Heads: each CPO's oldest row. A CPO is served only when its head is due.
-  auto st = db.prepare("SELECT o.id, o.cpo_id, o.kind, o.coalesce_key, o.method, o.url, o.body, o.attempts, p.token_b, "
-                       "c.ocpi_token_encoding FROM (SELECT cpo_id, MIN(id) AS head FROM ocpi_outbox GROUP BY cpo_id) h "
-                       "JOIN ocpi_outbox hr ON hr.id = h.head JOIN ocpi_outbox o ON o.cpo_id = h.cpo_id "
-                       "LEFT JOIN ocpi_peers p ON p.cpo_id = o.cpo_id LEFT JOIN cpos c ON c.id = o.cpo_id "
-                       "WHERE hr.next_attempt_at <= ? ORDER BY o.cpo_id, o.id LIMIT ?");
+  // Heads: each (CPO, kind)'s oldest row; a group is served only when its head is due.
+  // CommandResults first: an eMSP waits for them, and they must not queue behind a CPO's
+  // thousands of Location PUTs.
+  auto st = db.prepare(
+      "SELECT o.id, o.cpo_id, o.kind, o.coalesce_key, o.method, o.url, o.body, o.attempts, p.token_b, "
+      "c.ocpi_token_encoding FROM (SELECT cpo_id, kind, MIN(id) AS head FROM ocpi_outbox GROUP BY cpo_id, kind) h "
+      "JOIN ocpi_outbox hr ON hr.id = h.head JOIN ocpi_outbox o ON o.cpo_id = h.cpo_id AND o.kind = h.kind "
+      "LEFT JOIN ocpi_peers p ON p.cpo_id = o.cpo_id LEFT JOIN cpos c ON c.id = o.cpo_id "
+      "WHERE hr.next_attempt_at <= ? ORDER BY o.kind <> 'command_result', o.cpo_id, o.kind, o.id LIMIT ?");
   st.bind_all(now, static_cast<std::int64_t>(limit));
   std::vector<DueItem> out;
   while (st.step()) {
@@ -54,7 +57,7 @@ void outbox_drop(store::Database& db, std::int64_t id) {
 
 std::optional<std::string> outbox_next_due(store::Database& db) {
   auto st = db.prepare("SELECT MIN(hr.next_attempt_at) FROM (SELECT MIN(id) AS head FROM ocpi_outbox GROUP BY "
-                       "cpo_id) h JOIN ocpi_outbox hr ON hr.id = h.head");
+                       "cpo_id, kind) h JOIN ocpi_outbox hr ON hr.id = h.head");
   if (!st.step()) return std::nullopt;
   return st.column_optional_text(0);
 }

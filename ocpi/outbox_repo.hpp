@@ -1,8 +1,9 @@
 #pragma once
 // The calls a CPO owes its eMSP (table ocpi_outbox): pushes of Locations, Sessions and CDRs
 // and the CommandResults of commands. A row stays until the eMSP took it, across restarts of
-// `serve`, so a CDR is never lost. Per CPO the rows go out oldest first: a row that keeps
-// failing holds back the CPO's later rows (a Session PATCH must not overtake its PUT).
+// `serve`, so a CDR is never lost. Per CPO and kind the rows go out oldest first: a row that
+// keeps failing holds back the later rows of its kind (a Session PATCH must not overtake its
+// PUT), not those of other kinds; CommandResults go before everything else.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,7 +33,8 @@ struct DueItem {
   std::optional<std::string> token_b;
   bool base64 = true;
 };
-// Items of every CPO whose oldest row is due at `now`, per CPO oldest first, at most `limit`.
+// Items of every (CPO, kind) whose oldest row is due at `now`: CommandResults first, then per
+// CPO and kind oldest first; at most `limit`.
 std::vector<DueItem> due_outbox(store::Database& db, const std::string& now, std::size_t limit);
 
 // Sent and taken: removed, unless it was refreshed (coalesced) while in flight, in which case

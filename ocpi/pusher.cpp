@@ -72,14 +72,14 @@ void Pusher::run() {
 bool Pusher::deliver_due() {
   const auto now = core::format_timestamp(config_.clock->wall_now());
   const auto due = store_.submit([&](store::Database& db) { return due_outbox(db, now, config_.batch); }).get();
-  std::set<std::int64_t> held; // CPOs whose earlier row failed in this round: keep their order
+  std::set<std::pair<std::int64_t, std::string>> held; // (CPO, kind) whose earlier row failed: keep the order
   for (const auto& d : due) {
     {
       const std::lock_guard lock{mutex_};
       if (stopping_) return true;
     }
     const auto& item = d.item;
-    if (held.contains(item.cpo_id)) continue;
+    if (held.contains({item.cpo_id, item.kind})) continue;
     std::string error;
     if (!d.token_b) {
       error = "no eMSP registered";
@@ -102,7 +102,7 @@ bool Pusher::deliver_due() {
       ++counters_.delivered;
       continue;
     }
-    held.insert(item.cpo_id);
+    held.insert({item.cpo_id, item.kind});
     const auto attempts = item.attempts + 1;
     const bool give_up = item.kind == "command_result" && attempts >= config_.max_command_result_attempts;
     auto delay = config_.retry_base * (std::int64_t{1} << std::min<std::int64_t>(attempts - 1, 20));
