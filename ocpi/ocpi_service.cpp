@@ -8,11 +8,14 @@
 
 #include "control-api/auth/token.hpp"
 #include "control-api/http/errors.hpp"
+#include "ocpi/cdrs_module.hpp"
 #include "ocpi/credentials.hpp"
 #include "ocpi/envelope.hpp"
 #include "ocpi/locations_module.hpp"
 #include "ocpi/outbox_repo.hpp"
 #include "ocpi/peer_repo.hpp"
+#include "ocpi/sessions_module.hpp"
+#include "ocpi/tariffs_module.hpp"
 #include "simulator/core/log.hpp"
 #include "simulator/core/timestamp.hpp"
 
@@ -260,6 +263,9 @@ void OcpiService::add_routes(http::Router& router) {
                        [base](const CpoParty& cpo) { return base(cpo) + "/2.2.1"; },
                        [this](OutboxItem item) { push_later(std::move(item)); }};
   add_locations_module(module);
+  add_tariffs_module(module);
+  add_sessions_module(module);
+  add_cdrs_module(module);
   add_commands_module(module, config_.commands);
 }
 

@@ -298,10 +298,44 @@ CREATE UNIQUE INDEX ocpi_outbox_coalesce ON ocpi_outbox(cpo_id, coalesce_key) WH
 CREATE INDEX ocpi_outbox_due ON ocpi_outbox(next_attempt_at, id);
 )sql";
 
+// OCPI Tariffs, Sessions and CDRs (docs/ocpi.md). The CPO's tariffs are copied once out of its
+// network document (a national network's document is megabytes; a tariffs page must not parse
+// it). A session keeps what it started under (the CdrLocation and the tariff: the CDR is made
+// from them, as at the start), the backend transaction's updated_at it last saw (so a sync only
+// touches what changed), its own last_updated (the time the sync saw the change, so an eMSP
+// paging with date_from never misses one that reached the store late), a revision bumped on
+// every change and the revision the roaming hooks were last given (0: never). A session start
+// consumed by a session points at it.
+constexpr const char* k_v6 = R"sql(
+CREATE TABLE ocpi_tariffs (
+  cpo_id       INTEGER NOT NULL REFERENCES cpos(id) ON DELETE CASCADE,
+  id           TEXT NOT NULL,
+  tariff_json  TEXT NOT NULL,
+  last_updated TEXT NOT NULL,
+  PRIMARY KEY (cpo_id, id)
+);
+CREATE INDEX ocpi_tariffs_updated ON ocpi_tariffs(cpo_id, last_updated, id);
+
+ALTER TABLE ocpi_sessions ADD COLUMN context_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE ocpi_sessions ADD COLUMN tx_updated_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE ocpi_sessions ADD COLUMN last_updated TEXT NOT NULL DEFAULT '';
+ALTER TABLE ocpi_sessions ADD COLUMN completed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ocpi_sessions ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE ocpi_sessions ADD COLUMN hooked_revision INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX ocpi_sessions_updated ON ocpi_sessions(cpo_id, last_updated, id);
+CREATE INDEX ocpi_sessions_open ON ocpi_sessions(cpo_id) WHERE completed = 0;
+CREATE INDEX ocpi_sessions_unhooked ON ocpi_sessions(cpo_id, id) WHERE hooked_revision <> revision;
+
+ALTER TABLE ocpi_cdrs ADD COLUMN hooked INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX ocpi_cdrs_unhooked ON ocpi_cdrs(cpo_id, session_id) WHERE hooked = 0;
+
+ALTER TABLE ocpi_session_starts ADD COLUMN session_id INTEGER;
+)sql";
+
 constexpr std::array k_migrations{
     Migration{1, "control api schema", k_v1}, Migration{2, "simulated CPOs", k_v2},
     Migration{3, "CPO location jobs", k_v3},  Migration{4, "OCPI peers", k_v4},
-    Migration{5, "OCPI roaming state", k_v5},
+    Migration{5, "OCPI roaming state", k_v5}, Migration{6, "OCPI tariffs, sessions and CDRs", k_v6},
 };
 
 void ensure_version_table(Database& db) {
