@@ -9,6 +9,7 @@
 
 #include "ocpi/envelope.hpp"
 #include "ocpi/evse_index.hpp"
+#include "ocpi/sessions_module.hpp"
 #include "simulator/core/log.hpp"
 #include "simulator/core/timestamp.hpp"
 

@@ -111,7 +111,10 @@ void OcpiService::set_public_url(std::string url) {
   public_url_ = std::move(url);
 }
 
-void OcpiService::start() { feed_.load_all(); }
+void OcpiService::start() {
+  feed_.load_all();
+  feed_.catch_up();
+}
 
 void OcpiService::push_later(OutboxItem item) {
   const auto kind = item.kind;
@@ -233,6 +236,7 @@ void OcpiService::add_routes(http::Router& router) {
     core::logger()->info("OCPI: CPO {} registered its eMSP ({} endpoints)", a.cpo.id, peer.endpoints.size());
     feed_.refresh(a.cpo.id);
     feed_.push_all_locations(a.cpo); // the eMSP's copy starts complete; status PATCHes follow
+    feed_.on_transaction(a.cpo.id, "", "", TransactionEvent::updated); // sessions and CDRs so far
     return ok(req, Json{{"token", token_c}, {"url", base(a.cpo) + "/versions"}, {"roles", our_role(a.cpo)}});
   };
   route("POST", "/ocpi/cpo/{cpo_id}/2.2.1/credentials", true, [register_peer](const http::HttpRequest& req, Authed& a) {

@@ -3,10 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include <limits>
+#include <set>
 
 #include "ocpi/evse_index.hpp"
 #include "ocpi/locations_module.hpp"
 #include "ocpi/pagination.hpp"
+#include "ocpi/sessions_module.hpp"
 #include "simulator/core/log.hpp"
 #include "simulator/core/timestamp.hpp"
 
@@ -157,30 +159,89 @@ std::uint64_t PushFeed::dropped_events() const {
 }
 
 void PushFeed::run() {
+  using Clock = std::chrono::steady_clock;
   for (;;) {
     std::deque<Event> batch;
+    std::set<std::int64_t> due_resyncs;
     {
       std::unique_lock lock{mutex_};
-      wake_.wait(lock, [this] { return stopping_ || !events_.empty(); });
+      const auto ready = [this] { return stopping_ || !events_.empty(); };
+      if (resyncs_.empty())
+        wake_.wait(lock, ready);
+      else
+        wake_.wait_until(lock, resyncs_.begin()->first, ready);
       if (stopping_) return;
       batch.swap(events_);
+      const auto now = Clock::now();
+      while (!resyncs_.empty() && resyncs_.begin()->first <= now) {
+        due_resyncs.insert(resyncs_.begin()->second);
+        resyncs_.erase(resyncs_.begin());
+      }
     }
     const auto all = targets();
+    std::set<std::int64_t> sessions_changed = due_resyncs; // one sync per CPO per round
     try {
       store_
           .submit([&](store::Database& db) {
             store::Transaction tx{db};
             for (const auto& e : batch) {
               const auto it = all->find(e.cpo_id);
-              if (it != all->end()) handle(db, e, it->second);
+              if (it == all->end()) continue;
+              if (e.is_status)
+                handle(db, e, it->second);
+              else
+                sessions_changed.insert(e.cpo_id);
             }
+            for (const auto cpo_id : sessions_changed)
+              if (all->contains(cpo_id)) push_sessions(db, cpo_id, all->at(cpo_id));
             tx.commit();
           })
           .get();
     } catch (const std::exception& ex) {
       core::logger()->error("OCPI push feed: {} events not turned into pushes: {}", batch.size(), ex.what());
     }
+    // Look again after the backend's writer has surely committed (it flushes every 100 ms by
+    // default; the second look covers a writer running behind under load).
+    const std::lock_guard lock{mutex_};
+    const auto now = Clock::now();
+    for (const auto& e : batch)
+      if (!e.is_status)
+        for (const auto delay : {std::chrono::milliseconds{400}, std::chrono::milliseconds{3000}})
+          resyncs_.emplace(now + delay, e.cpo_id);
   }
+}
+
+void PushFeed::push_sessions(store::Database& db, std::int64_t cpo_id, const PushTargets& targets) {
+  if (targets.sessions.empty() && targets.cdrs.empty()) return;
+  const auto cpo = find_live_cpo(db, cpo_id);
+  if (!cpo) return;
+  const auto sessions = targets.sessions + "/" + cpo->country_code + "/" + cpo->party_id + "/";
+  RoamingHooks hooks;
+  if (!targets.sessions.empty()) {
+    hooks.session_created = [&](const Json& s) {
+      const auto id = s["id"].get<std::string>();
+      enqueue_outbox(db, OutboxItem{0, cpo_id, "session", "session:" + id + ":put", "PUT", sessions + id, s.dump(), 0});
+    };
+    // What changes on a Session after its PUT; a newer PATCH waiting replaces the older one.
+    hooks.session_updated = [&](const Json& s) {
+      const auto id = s["id"].get<std::string>();
+      Json patch = Json::object();
+      for (const char* field : {"kwh", "status", "end_date_time", "total_cost", "charging_periods", "last_updated"})
+        if (s.contains(field)) patch[field] = s[field];
+      enqueue_outbox(
+          db, OutboxItem{0, cpo_id, "session", "session:" + id + ":patch", "PATCH", sessions + id, patch.dump(), 0});
+    };
+  }
+  if (!targets.cdrs.empty())
+    hooks.cdr_created = [&](const Json& cdr) {
+      enqueue_outbox(db, OutboxItem{0, cpo_id, "cdr", std::nullopt, "POST", targets.cdrs, cdr.dump(), 0});
+    };
+  sync_sessions_and_cdrs(db, *cpo, hooks);
+}
+
+void PushFeed::catch_up() {
+  for (const auto& [cpo_id, t] : *targets())
+    on_transaction(cpo_id, "", "", TransactionEvent::updated);
 }
 
 void PushFeed::handle(store::Database& db, const Event& e, const PushTargets& targets) {

@@ -5,6 +5,7 @@
 // Session and a POST of the CDR. Only for CPOs whose eMSP registered the matching Receiver
 // endpoint. Backend events arrive on network threads: they are queued (never blocking) and
 // turned into outbox rows on the feed's own thread.
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -43,6 +44,9 @@ public:
   // Blocking on the store: call from a worker thread.
   void load_all();
   void refresh(std::int64_t cpo_id);
+  // Sessions and CDRs made while nobody listened (serve was down, or events were dropped):
+  // one sync per listening CPO, through the feed's thread. After load_all().
+  void catch_up();
   // The full Location objects, PUT once the eMSP registered (then only PATCHes follow).
   void push_all_locations(const CpoParty& cpo);
 
@@ -65,6 +69,8 @@ private:
   void enqueue(Event event);
   void run();
   void handle(store::Database& db, const Event& event, const PushTargets& targets);
+  // Materialises the CPO's new sessions and CDRs and queues what the eMSP has not heard yet.
+  void push_sessions(store::Database& db, std::int64_t cpo_id, const PushTargets& targets);
   [[nodiscard]] std::shared_ptr<const std::map<std::int64_t, PushTargets>> targets() const;
 
   store::Store& store_;
@@ -79,6 +85,10 @@ private:
       std::make_shared<std::map<std::int64_t, PushTargets>>();
   // Only touched by work the feed thread runs on the store thread (one at a time).
   std::map<std::int64_t, EvseIndex> indexes_;
+  // CPOs to sync again later (feed thread only): the backend publishes a transaction event
+  // before its writer commits the row (it batches), so the sync at the event may read the
+  // previous state; a later look picks the change up.
+  std::multimap<std::chrono::steady_clock::time_point, std::int64_t> resyncs_;
   std::map<std::pair<std::int64_t, std::string>, std::string> last_status_; // (cpo, "location/evse") -> pushed
   std::thread thread_;
 };

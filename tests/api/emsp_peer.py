@@ -50,6 +50,7 @@ class Emsp:
         self.results = {}      # command path tail -> CommandResult
         self.fail_next = 0     # answer this many pushes with HTTP 500
         self.failed = 0
+        self.refused = []      # (method, path) of the pushes answered 500
         emsp = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -93,6 +94,7 @@ class Emsp:
                     if emsp.fail_next > 0:
                         emsp.fail_next -= 1
                         emsp.failed += 1
+                        emsp.refused.append((self.command, self.path))
                         return self.reply(500, envelope(None, 3000, "try again"))
                     emsp.calls.append((self.command, self.path, body))
                     parts = self.path.strip("/").split("/")  # 2.2.1, module, ...

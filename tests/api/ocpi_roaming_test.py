@@ -4,8 +4,11 @@ whose CPO chargers are real simulated chargers at the CPO's embedded backend, an
 emsp_peer.py. Checks: after the handshake the CPO PUTs its Locations to the eMSP and PATCHes
 EVSE statuses as the chargers report them; commands (START_SESSION, STOP_SESSION,
 UNLOCK_CONNECTOR, RESERVE_NOW, CANCEL_RESERVATION) answer a CommandResponse at once and POST
-the CommandResult to response_url with Token B; a pushed call the eMSP refuses is retried; the
-whole flow once with Token B Base64-encoded and once raw (PATCH /ocpi/cpos/{id}).
+the CommandResult to response_url with Token B; the session a START_SESSION begins is PUT to the
+eMSP (COMMAND, the command's token and reference), STOP_SESSION ends it, it is PATCHed COMPLETED
+and exactly one CDR is POSTed; a pushed call the eMSP refuses is retried; the whole flow once with
+Token B Base64-encoded and once raw (PATCH /ocpi/cpos/{id}); two CPOs of one seed publish the same
+Locations and Tariffs; a CDR the eMSP refused before `serve` stopped is delivered by the next one.
 Usage: ocpi_roaming_test.py <path-to-ocppfleet> <peers-dir>
 """
 import json
@@ -99,15 +102,24 @@ def roam(base, api_token, party, raw):
         check(patch is not None and patch[0][2].get("last_updated"),
               f"[{mode}] the EVSE's CHARGING status PATCHed to the eMSP ({emsp.evse_patches[-3:]})")
 
-        unlock = {"response_url": emsp.url("/2.2.1/commands/UNLOCK_CONNECTOR/2"), "location_id": location["id"],
-                  "evse_uid": location["evses"][-1]["uid"], "connector_id": "1"}
+        # The session the command started: PUT to the eMSP (PATCHes follow as it changes).
+        session = emsp.wait_for(lambda e: [s for s in e.sessions.values()
+                                           if s.get("cdr_token", {}).get("uid") == tok["uid"]])
+        check(session is not None and session[0]["status"] == "ACTIVE" and session[0]["auth_method"] == "COMMAND" and
+              session[0]["authorization_reference"] == "auth-ref-1" and session[0]["location_id"] == location["id"],
+              f"[{mode}] the Session PUT to the eMSP: ACTIVE, COMMAND, the command's token and reference")
+        session_id = session[0]["id"] if session else "?"
+
+        # Unlock the other location's connector: unlocking the charging one would end the session.
+        other = sorted(emsp.locations.values(), key=lambda l: l["id"])[1]
+        unlock = {"response_url": emsp.url("/2.2.1/commands/UNLOCK_CONNECTOR/2"), "location_id": other["id"],
+                  "evse_uid": other["evses"][0]["uid"], "connector_id": "1"}
         code, body, _ = ocpi("POST", commands_url + "/UNLOCK_CONNECTOR", token_c, unlock)
         check(body["data"]["result"] == "ACCEPTED", f"[{mode}] UNLOCK_CONNECTOR -> ACCEPTED ({body})")
         result = emsp.wait_for(lambda e: e.results.get("UNLOCK_CONNECTOR/2"))
         check(result is not None and result["result"] in ("ACCEPTED", "FAILED", "NOT_SUPPORTED"),
               f"[{mode}] UNLOCK_CONNECTOR's CommandResult arrives ({result})")
 
-        other = sorted(emsp.locations.values(), key=lambda l: l["id"])[1]
         reserve = {"response_url": emsp.url("/2.2.1/commands/RESERVE_NOW/3"), "token": tok,
                    "expiry_date": "2030-01-01T00:00:00Z", "reservation_id": "res-1", "location_id": other["id"]}
         code, body, _ = ocpi("POST", commands_url + "/RESERVE_NOW", token_c, dict(reserve, expiry_date="soon"))
@@ -132,6 +144,23 @@ def roam(base, api_token, party, raw):
         code, body, _ = ocpi("POST", commands_url + "/STOP_SESSION", token_c,
                              {"response_url": emsp.url("/x"), "session_id": "999999"})
         check(body["data"]["result"] == "UNKNOWN_SESSION", f"[{mode}] STOP_SESSION of no session -> UNKNOWN_SESSION")
+
+        stop = {"response_url": emsp.url("/2.2.1/commands/STOP_SESSION/6"), "session_id": session_id}
+        code, body, _ = ocpi("POST", commands_url + "/STOP_SESSION", token_c, stop)
+        check(body["data"]["result"] == "ACCEPTED", f"[{mode}] STOP_SESSION of the session -> ACCEPTED ({body})")
+        result = emsp.wait_for(lambda e: e.results.get("STOP_SESSION/6"))
+        check(result == {"result": "ACCEPTED"}, f"[{mode}] STOP_SESSION's CommandResult ACCEPTED ({result})")
+        done = emsp.wait_for(lambda e: e.sessions.get(session_id, {}).get("status") == "COMPLETED")
+        patched = [c for c in emsp.session_calls if c[:2] == ("PATCH", session_id) and c[2].get("status") == "COMPLETED"]
+        check(done and patched and "end_date_time" in patched[0][2],
+              f"[{mode}] the Session is PATCHed COMPLETED with its end ({emsp.sessions.get(session_id)})")
+        cdr = emsp.wait_for(lambda e: [c for c in e.cdrs if c["session_id"] == session_id])
+        check(cdr is not None and len(cdr) == 1 and cdr[0]["cdr_token"]["uid"] == tok["uid"] and
+              cdr[0]["total_energy"] >= 0 and "total_cost" in cdr[0],
+              f"[{mode}] exactly one CDR POSTed for it, with its token, energy and cost "
+              f"({cdr[0]['total_energy'] if cdr else None} kWh, {cdr[0]['total_cost'] if cdr else None})")
+        code, body, _ = ocpi("POST", commands_url + "/STOP_SESSION", token_c, stop)
+        check(body["data"]["result"] == "REJECTED", f"[{mode}] STOP_SESSION of an ended session -> REJECTED")
 
         # A push the eMSP refuses is retried until taken.
         with emsp.lock:
@@ -188,6 +217,34 @@ def same_seed_same_network(runs):
           f"two CPOs with the same seed publish identical {sorted(shapes[0])} (modulo party, prefix, ids)")
 
 
+def cdr_survives_restart(binary, db, server, run):
+    """A CDR the eMSP could not take before `serve` stopped is delivered by the next `serve`."""
+    cpo, emsp, token_c, endpoints, _ = run
+    commands_url = endpoints["commands"]["url"]
+    location = sorted(emsp.locations.values(), key=lambda l: l["id"])[1]
+    tok = emsp.token("RESTARTUID1")
+    start = {"response_url": emsp.url("/2.2.1/commands/START_SESSION/r1"), "token": tok,
+             "location_id": location["id"], "evse_uid": location["evses"][0]["uid"]}
+    ocpi("POST", commands_url + "/START_SESSION", token_c, start)
+    session = emsp.wait_for(lambda e: [s for s in e.sessions.values() if s["cdr_token"]["uid"] == tok["uid"]])
+    check(session is not None, "a second session to stop while the eMSP refuses")
+    if not session:
+        return server
+    with emsp.lock:
+        emsp.fail_next = 10 ** 6
+    ocpi("POST", commands_url + "/STOP_SESSION", token_c,
+         {"response_url": emsp.url("/2.2.1/commands/STOP_SESSION/r2"), "session_id": session[0]["id"]})
+    refused = emsp.wait_for(lambda e: [r for r in e.refused if r[1].endswith("/cdrs")])
+    check(refused is not None, "the eMSP refused the CDR POST")
+    server.stop()
+    server = Server(binary, db, provision_timeout="20")
+    with emsp.lock:
+        emsp.fail_next = 0
+    cdr = emsp.wait_for(lambda e: [c for c in e.cdrs if c["session_id"] == session[0]["id"]], timeout=60)
+    check(cdr is not None and len(cdr) == 1, "after a restart of serve the CDR is delivered, once")
+    return server
+
+
 def main():
     binary = sys.argv[1]
     tmp = tempfile.mkdtemp(prefix="ocppfleet-roam-")
@@ -201,6 +258,7 @@ def main():
             peers.append(emsp)
             runs.append((cpo, emsp, token_c, endpoints, raw))
         same_seed_same_network(runs)
+        server = cdr_survives_restart(binary, db, server, runs[0])
     finally:
         for p in peers:
             p.close()
