@@ -9,21 +9,7 @@ namespace ocppfleet::ocpi {
 using Json = nlohmann::json;
 
 CdrPage list_ocpi_cdrs(store::Database& db, const CpoParty& cpo, const PageQuery& query) {
-  CdrPage page;
-  const auto dates = date_clause(query, "last_updated");
-  {
-    auto count = db.prepare("SELECT count(*) FROM ocpi_cdrs WHERE cpo_id = ?" + dates);
-    count.bind(1, cpo.id);
-    bind_dates(count, 2, query);
-    if (count.step()) page.total = count.column_int64(0);
-  }
-  auto st = db.prepare("SELECT cdr_json FROM ocpi_cdrs WHERE cpo_id = ?" + dates +
-                       " ORDER BY last_updated, id LIMIT ? OFFSET ?");
-  st.bind(1, cpo.id);
-  bind_page(st, bind_dates(st, 2, query), query);
-  while (st.step())
-    page.items.push_back(Json::parse(st.column_text(0)));
-  return page;
+  return page_of_stored_json<CdrPage>(db, "ocpi_cdrs", "cdr_json", cpo.id, query);
 }
 
 void add_cdrs_module(ModuleContext& module) {

@@ -29,6 +29,11 @@ struct Reservations {
   std::map<std::pair<std::int64_t, std::string>, Made> by_id; // (cpo, OCPI reservation_id)
 };
 
+// Each CPO's EVSE routing, as last loaded (only the OCPI worker touches it).
+struct Topologies {
+  std::map<std::int64_t, std::shared_ptr<const EvseIndex>> by_cpo;
+};
+
 // OCPP reservation ids are integers; OCPI's are strings of up to 36 characters.
 std::int64_t ocpp_reservation_id(const std::string& id) {
   if (!id.empty() && id.size() <= 9 && id.find_first_not_of("0123456789") == std::string::npos) return std::stoll(id);
@@ -108,6 +113,7 @@ std::optional<SessionRef> find_session(store::Database& db, std::int64_t cpo_id,
 void add_commands_module(ModuleContext& module, CommandsConfig config) {
   module.endpoint("commands", "RECEIVER");
   auto reservations = std::make_shared<Reservations>();
+  auto topologies = std::make_shared<Topologies>();
   auto& store = module.store;
   auto* backend = module.backend;
   auto push_later = module.push_later;
@@ -115,7 +121,7 @@ void add_commands_module(ModuleContext& module, CommandsConfig config) {
 
   module.route(
       "POST", "/ocpi/cpo/{cpo_id}/2.2.1/commands/{command}", false,
-      [&store, backend, push_later, reservations, timeout](const http::HttpRequest& req, Authed& a) {
+      [&store, backend, push_later, reservations, topologies, timeout](const http::HttpRequest& req, Authed& a) {
         const auto& command = req.path_params.at("command");
         const auto body = Json::parse(req.body, nullptr, false);
         if (body.is_discarded())
@@ -190,13 +196,22 @@ void add_commands_module(ModuleContext& module, CommandsConfig config) {
           expiry = core::format_timestamp(*t);
           if (!text(body, "reservation_id", 36)) return invalid("reservation_id is required");
         }
-        const auto index = store.submit([&](store::Database& db) { return EvseIndex::load(db, cpo_id); }).get();
+        // The CPO's topology, cached (handlers run on the one OCPI worker); a miss reloads it
+        // once, so a location added since is found.
+        auto& index = topologies->by_cpo[cpo_id];
+        const auto known = [&] {
+          return index &&
+                 (evse_uid ? index->by_uid(*location_id, *evse_uid).has_value() : index->has_location(*location_id));
+        };
+        if (!known())
+          index = std::make_shared<const EvseIndex>(
+              store.submit([&](store::Database& db) { return EvseIndex::load(db, cpo_id); }).get());
         std::optional<EvseTarget> target;
         if (evse_uid) {
-          target = index.by_uid(*location_id, *evse_uid);
+          target = index->by_uid(*location_id, *evse_uid);
           if (!target) return answer("REJECTED", "Unknown EVSE " + *evse_uid + " at location " + *location_id);
         } else {
-          const auto evses = index.of_location(*location_id);
+          const auto evses = index->of_location(*location_id);
           if (evses.empty()) return answer("REJECTED", "Unknown location " + *location_id);
           // No EVSE named: START_SESSION takes the location's first EVSE; RESERVE_NOW reserves
           // the charger as a whole (OCPP connector 0 / no evseId).

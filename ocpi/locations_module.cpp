@@ -1,4 +1,5 @@
 #include "ocpi/locations_module.hpp"
+#include "ocpi/pagination.hpp"
 
 #include <algorithm>
 #include <map>
@@ -18,12 +19,6 @@ struct ConnectorState {
 };
 using Statuses = std::map<std::pair<std::string, std::int64_t>, ConnectorState>; // (identity, evse) -> state
 
-// RFC 3339 in, our one format out (so dates compare as text); the input when unparsable.
-std::string normalised(const std::string& t) {
-  const auto parsed = core::parse_timestamp(t);
-  return parsed ? core::format_timestamp(*parsed) : t;
-}
-
 Statuses backend_statuses(store::Database& db, std::int64_t cpo_id) {
   Statuses out;
   try {
@@ -31,7 +26,7 @@ Statuses backend_statuses(store::Database& db, std::int64_t cpo_id) {
                          "evse_id > 0");
     st.bind(1, std::to_string(cpo_id));
     while (st.step())
-      out[{st.column_text(0), st.column_int64(1)}] = {st.column_text(2), normalised(st.column_text(3))};
+      out[{st.column_text(0), st.column_int64(1)}] = {st.column_text(2), normalised_timestamp(st.column_text(3))};
   } catch (const store::StoreError&) {
     // serve --ocpp-listen off: no backend, no statuses (every EVSE reads UNKNOWN).
   }
@@ -41,11 +36,11 @@ Statuses backend_statuses(store::Database& db, std::int64_t cpo_id) {
 Json location_object(const CpoParty& cpo, const std::string& id, const std::string& name, const std::string& doc_json,
                      const std::string& updated_at, const Statuses& statuses) {
   const auto doc = Json::parse(doc_json, nullptr, false);
-  std::string last = normalised(updated_at);
+  std::string last = normalised_timestamp(updated_at);
   Json evses = Json::array();
   if (doc.is_object() && doc.contains("evses") && doc["evses"].is_array())
     for (const auto& e : doc["evses"]) {
-      std::string status = "UNKNOWN", evse_updated = normalised(updated_at);
+      std::string status = "UNKNOWN", evse_updated = normalised_timestamp(updated_at);
       const auto it = statuses.find({e.value("charger_identity", ""), e.value("connector_id", 0)});
       if (it != statuses.end()) {
         status = evse_status_of(it->second.status);

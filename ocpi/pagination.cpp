@@ -34,6 +34,11 @@ std::variant<PageQuery, std::string> parse_page_query(const http::HttpRequest& r
   return q;
 }
 
+std::string normalised_timestamp(const std::string& text) {
+  const auto parsed = core::parse_timestamp(text);
+  return parsed ? core::format_timestamp(*parsed) : text;
+}
+
 bool in_date_range(const PageQuery& query, const std::string& last_updated) {
   if (query.date_from && last_updated < *query.date_from) return false;
   if (query.date_to && last_updated >= *query.date_to) return false;

@@ -25,6 +25,10 @@ struct PageQuery {
 // The query's paging parameters, or a message naming the bad one (status_code 2001).
 std::variant<PageQuery, std::string> parse_page_query(const http::HttpRequest& request);
 
+// RFC 3339 in, our one format out (core::format_timestamp), so dates compare as text; the
+// input itself when it does not parse.
+std::string normalised_timestamp(const std::string& text);
+
 // True when `last_updated` (normalised) lies in [date_from, date_to).
 bool in_date_range(const PageQuery& query, const std::string& last_updated);
 

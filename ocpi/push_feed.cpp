@@ -17,11 +17,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string normalised(const std::string& t) {
-  const auto parsed = core::parse_timestamp(t);
-  return parsed ? core::format_timestamp(*parsed) : t;
-}
-
 } // namespace
 
 PushTargets push_targets_of(const PeerRow& peer) {
@@ -260,7 +255,7 @@ void PushFeed::handle(store::Database& db, const Event& e, const PushTargets& ta
     auto& last = last_status_[{e.cpo_id, target->location_id + "/" + target->evse_uid}];
     if (last == status) return;
     last = status;
-    const auto last_updated = normalised(e.timestamp);
+    const auto last_updated = normalised_timestamp(e.timestamp);
     const auto url = targets.locations + "/" + cpo->country_code + "/" + cpo->party_id + "/" + target->location_id +
                      "/" + target->evse_uid;
     enqueue_outbox(db, OutboxItem{0, e.cpo_id, "location", "evse:" + target->location_id + "/" + target->evse_uid,

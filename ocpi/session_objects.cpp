@@ -1,4 +1,5 @@
 #include "ocpi/session_objects.hpp"
+#include "ocpi/pagination.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -10,11 +11,6 @@ namespace ocppfleet::ocpi {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string normalised(const std::string& t) {
-  const auto parsed = core::parse_timestamp(t);
-  return parsed ? core::format_timestamp(*parsed) : t;
-}
 
 // When the session ended, or (still running) when the backend last heard of it.
 std::string end_of(const TransactionRow& t) {
@@ -50,7 +46,7 @@ std::optional<std::string> tariff_id(const SessionRow& s) {
 // One period for the whole session: our tariffs have no restrictions, so no price changes
 // inside a session and one period is every relevant moment (mod_cdrs "ChargingPeriod").
 Json charging_periods(const SessionRow& s, const TransactionRow& t, const Figures& f) {
-  Json period{{"start_date_time", normalised(t.started_at)},
+  Json period{{"start_date_time", normalised_timestamp(t.started_at)},
               {"dimensions", Json::array({Json{{"type", "ENERGY"}, {"volume", amount_json(f.cost.energy_wh_e1)}},
                                           Json{{"type", "TIME"}, {"volume", amount_json(f.hours_e4)}}})}};
   if (const auto id = tariff_id(s)) period["tariff_id"] = *id;
@@ -111,7 +107,7 @@ Json session_object(const CpoParty& cpo, const SessionRow& s, const TransactionR
   Json out{{"country_code", cpo.country_code},
            {"party_id", cpo.party_id},
            {"id", std::to_string(s.id)},
-           {"start_date_time", normalised(t.started_at)},
+           {"start_date_time", normalised_timestamp(t.started_at)},
            {"kwh", amount_json(f.cost.energy_wh_e1)},
            {"cdr_token", s.cdr_token},
            {"auth_method", s.auth_method},
@@ -122,7 +118,7 @@ Json session_object(const CpoParty& cpo, const SessionRow& s, const TransactionR
            {"charging_periods", charging_periods(s, t, f)},
            {"status", t.ended() ? "COMPLETED" : "ACTIVE"},
            {"last_updated", s.last_updated}};
-  if (t.ended()) out["end_date_time"] = normalised(end_of(t));
+  if (t.ended()) out["end_date_time"] = normalised_timestamp(end_of(t));
   if (s.authorization_reference) out["authorization_reference"] = *s.authorization_reference;
   if (tariff_id(s)) out["total_cost"] = price_json(f.cost.total);
   return out;
@@ -136,8 +132,8 @@ Json cdr_object(const CpoParty& cpo, const SessionRow& s, const TransactionRow& 
   Json out{{"country_code", cpo.country_code},
            {"party_id", cpo.party_id},
            {"id", std::to_string(s.id)},
-           {"start_date_time", normalised(t.started_at)},
-           {"end_date_time", normalised(end_of(t))},
+           {"start_date_time", normalised_timestamp(t.started_at)},
+           {"end_date_time", normalised_timestamp(end_of(t))},
            {"session_id", std::to_string(s.id)},
            {"cdr_token", s.cdr_token},
            {"auth_method", s.auth_method},

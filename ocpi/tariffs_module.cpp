@@ -1,4 +1,5 @@
 #include "ocpi/tariffs_module.hpp"
+#include "ocpi/pagination.hpp"
 
 #include <array>
 #include <utility>
@@ -13,11 +14,6 @@ namespace ocppfleet::ocpi {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string normalised(const std::string& t) {
-  const auto parsed = core::parse_timestamp(t);
-  return parsed ? core::format_timestamp(*parsed) : t;
-}
 
 // A tariff of the network document ({id, currency, power_type, elements[{price_components[
 // {type, price: "0.3900", step_size}]}]}) as an OCPI Tariff. power_type only chose which
@@ -68,7 +64,7 @@ void ensure_ocpi_tariffs(store::Database& db, const CpoParty& cpo) {
     doc.bind(1, cpo.id);
     if (!doc.step() || doc.is_null(0)) return;
     tariffs = Json::parse(doc.column_text(0), nullptr, false);
-    last_updated = normalised(doc.column_text(1));
+    last_updated = normalised_timestamp(doc.column_text(1));
   }
   if (!tariffs.is_array()) return;
   store::Transaction tx{db};
@@ -85,19 +81,7 @@ void ensure_ocpi_tariffs(store::Database& db, const CpoParty& cpo) {
 
 TariffPage list_ocpi_tariffs(store::Database& db, const CpoParty& cpo, const PageQuery& query) {
   ensure_ocpi_tariffs(db, cpo);
-  TariffPage page;
-  const auto dates = date_clause(query, "last_updated");
-  auto count = db.prepare("SELECT count(*) FROM ocpi_tariffs WHERE cpo_id = ?" + dates);
-  count.bind(1, cpo.id);
-  bind_dates(count, 2, query);
-  if (count.step()) page.total = count.column_int64(0);
-  auto st = db.prepare("SELECT tariff_json FROM ocpi_tariffs WHERE cpo_id = ?" + dates +
-                       " ORDER BY last_updated, id LIMIT ? OFFSET ?");
-  st.bind(1, cpo.id);
-  bind_page(st, bind_dates(st, 2, query), query);
-  while (st.step())
-    page.items.push_back(Json::parse(st.column_text(0)));
-  return page;
+  return page_of_stored_json<TariffPage>(db, "ocpi_tariffs", "tariff_json", cpo.id, query);
 }
 
 std::optional<Json> find_ocpi_tariff(store::Database& db, const CpoParty& cpo, const std::string& tariff_id) {

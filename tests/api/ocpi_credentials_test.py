@@ -17,11 +17,10 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from api_support import Server, call, check, failures, token
+from emsp_peer import envelope, ocpi
 
 CPO = {"template": "small-urban-ac", "country_code": "FR", "party_id": "OCP", "name_prefix": "roam", "seed": 3,
        "overrides": {"locations": 3, "chargers_per_location": 1}}
@@ -78,28 +77,6 @@ class Emsp:
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
-
-
-def envelope(data):
-    return {"data": data, "status_code": 1000, "status_message": "Success", "timestamp": "2026-12-05T00:00:00Z"}
-
-
-def ocpi(method, url, tok, body=None, raw=False, headers=None, data=None):
-    """(HTTP status, parsed body, response headers)."""
-    h = dict(headers or {})
-    if tok is not None:
-        h["Authorization"] = "Token " + (tok if raw else base64.b64encode(tok.encode()).decode())
-    if body is not None:
-        data = json.dumps(body).encode()
-    if data is not None:
-        h["Content-Type"] = "application/json"
-    req = urllib.request.Request(url, data=data, headers=h, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, json.loads(r.read() or b"null"), dict(r.headers)
-    except urllib.error.HTTPError as e:
-        text = e.read()
-        return e.code, json.loads(text) if text else None, dict(e.headers)
 
 
 def check_locations(base, api_token, cpo, details_url, token_c):
