@@ -253,7 +253,14 @@ void OcpiService::add_routes(http::Router& router) {
   route("DELETE", "/ocpi/cpo/{cpo_id}/2.2.1/credentials", true, [this](const http::HttpRequest& req, Authed& a) {
     if (a.caller != Caller::token_c)
       return envelope(req, 405, nullptr, status_code::client_error, "Not registered: nothing to delete");
-    store_.submit([&](store::Database& db) { return delete_peer(db, a.cpo.id); }).get();
+    store_
+        .submit([&](store::Database& db) {
+          store::Transaction tx{db};
+          delete_peer(db, a.cpo.id);
+          outbox_forget_peer(db, a.cpo.id);
+          tx.commit();
+        })
+        .get();
     feed_.refresh(a.cpo.id);
     core::logger()->info("OCPI: CPO {} unregistered its eMSP", a.cpo.id);
     return ok(req, nullptr);

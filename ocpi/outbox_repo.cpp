@@ -55,6 +55,10 @@ void outbox_drop(store::Database& db, std::int64_t id) {
   db.prepare("DELETE FROM ocpi_outbox WHERE id = ?").bind_all(id).run();
 }
 
+void outbox_forget_peer(store::Database& db, std::int64_t cpo_id) {
+  db.prepare("DELETE FROM ocpi_outbox WHERE cpo_id = ? AND kind <> 'cdr'").bind_all(cpo_id).run();
+}
+
 std::optional<std::string> outbox_next_due(store::Database& db) {
   auto st = db.prepare("SELECT MIN(hr.next_attempt_at) FROM (SELECT MIN(id) AS head FROM ocpi_outbox GROUP BY "
                        "cpo_id, kind) h JOIN ocpi_outbox hr ON hr.id = h.head");

@@ -45,6 +45,10 @@ void outbox_retry_later(store::Database& db, std::int64_t id, const std::string&
                         const std::string& error);
 void outbox_drop(store::Database& db, std::int64_t id);
 
+// The eMSP unregistered: what was owed to it goes, except CDRs (never lost: they wait for the
+// next registration and then go with its token).
+void outbox_forget_peer(store::Database& db, std::int64_t cpo_id);
+
 // The earliest next_attempt_at of any CPO's oldest row, if any row is waiting.
 std::optional<std::string> outbox_next_due(store::Database& db);
 // Rows waiting for one CPO (all kinds), and of one kind.

@@ -217,6 +217,27 @@ def same_seed_same_network(runs):
           f"two CPOs with the same seed publish identical {sorted(shapes[0])} (modulo party, prefix, ids)")
 
 
+def rotate_and_delete(run):
+    """PUT credentials re-fetches the eMSP (with Token B in this CPO's encoding) and rotates
+    Token C; DELETE unregisters: the token is dead and nothing more is pushed."""
+    cpo, emsp, token_c, endpoints, raw = run
+    mode = "raw" if raw else "base64"
+    cred_url = endpoints["credentials"]["url"]
+    with emsp.lock:
+        emsp.calls.clear()
+        emsp.bad_auth.clear()
+    code, body, _ = ocpi("PUT", cred_url, token_c, emsp.credentials())
+    token_c2 = body["data"]["token"] if code == 200 and body.get("data") else None
+    check(token_c2 and token_c2 != token_c and not emsp.bad_auth,
+          f"[{mode}] PUT rotates Token C after re-fetching the eMSP with Token B {mode} ({body})")
+    check(ocpi("GET", endpoints["locations"]["url"], token_c)[0] == 401, f"[{mode}] the old Token C is dead")
+    check(emsp.wait_for(lambda e: len([c for c in e.calls if c[0] == "PUT" and "/locations/" in c[1]]) >= 2),
+          f"[{mode}] after the PUT the eMSP's Locations are sent again in full")
+    code, body, _ = ocpi("DELETE", cred_url, token_c2)
+    check(code == 200 and body["status_code"] == 1000, f"[{mode}] DELETE unregisters ({body})")
+    check(ocpi("GET", endpoints["locations"]["url"], token_c2)[0] == 401, f"[{mode}] after DELETE Token C is a 401")
+
+
 def cdr_survives_restart(binary, db, server, run):
     """A CDR the eMSP could not take before `serve` stopped is delivered by the next `serve`."""
     cpo, emsp, token_c, endpoints, _ = run
@@ -258,6 +279,7 @@ def main():
             peers.append(emsp)
             runs.append((cpo, emsp, token_c, endpoints, raw))
         same_seed_same_network(runs)
+        rotate_and_delete(runs[1])
         server = cdr_survives_restart(binary, db, server, runs[0])
     finally:
         for p in peers:
