@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <tuple>
 
 #include "control-api/store/errors.hpp"
@@ -90,25 +91,82 @@ std::string evse_status_of(const std::string& s) {
   return "UNKNOWN";
 }
 
-LocationPage list_ocpi_locations(store::Database& db, const CpoParty& cpo, const PageQuery& query) {
-  const auto statuses = backend_statuses(db, cpo.id);
-  std::vector<Json> all;
+namespace {
+
+// A CPO's locations as the list needs them: everything but the statuses, which change all the
+// time and are read per request.
+struct TopologyRow {
+  std::string id, name, document_json, updated_at;         // updated_at normalised
+  std::vector<std::pair<std::string, std::int64_t>> evses; // (charger identity, connector)
+};
+
+std::shared_ptr<const std::vector<TopologyRow>> load_topology(store::Database& db, std::int64_t cpo_id) {
+  auto rows = std::make_shared<std::vector<TopologyRow>>();
   auto st = db.prepare("SELECT location_id, name, document_json, updated_at FROM cpo_locations WHERE cpo_id = ?");
-  st.bind(1, cpo.id);
+  st.bind(1, cpo_id);
   while (st.step()) {
-    auto l = location_object(cpo, st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3), statuses);
-    const auto& t = l["last_updated"].get_ref<const std::string&>();
-    if (!in_date_range(query, t)) continue;
-    all.push_back(std::move(l));
+    TopologyRow r{st.column_text(0), st.column_text(1), st.column_text(2), normalised_timestamp(st.column_text(3)), {}};
+    const auto doc = Json::parse(r.document_json, nullptr, false);
+    if (doc.is_object() && doc.contains("evses") && doc["evses"].is_array())
+      for (const auto& e : doc["evses"])
+        if (e.is_object()) r.evses.emplace_back(e.value("charger_identity", ""), e.value("connector_id", 0));
+    rows->push_back(std::move(r));
   }
-  std::sort(all.begin(), all.end(), [](const Json& a, const Json& b) {
-    return std::tie(a["last_updated"].get_ref<const std::string&>(), a["id"].get_ref<const std::string&>()) <
-           std::tie(b["last_updated"].get_ref<const std::string&>(), b["id"].get_ref<const std::string&>());
+  return rows;
+}
+
+// What identifies the version of a CPO's locations: any added, removed or changed moves it.
+std::string topology_version(store::Database& db, std::int64_t cpo_id) {
+  auto st = db.prepare("SELECT count(*), coalesce(max(updated_at), '') FROM cpo_locations WHERE cpo_id = ?");
+  st.bind(1, cpo_id);
+  st.step();
+  return std::to_string(st.column_int64(0)) + "/" + st.column_text(1);
+}
+
+} // namespace
+
+struct LocationCache::Entry {
+  std::string version;
+  std::shared_ptr<const std::vector<TopologyRow>> rows;
+};
+
+LocationCache::LocationCache() = default;
+LocationCache::~LocationCache() = default;
+
+LocationPage list_ocpi_locations(store::Database& db, const CpoParty& cpo, const PageQuery& query,
+                                 LocationCache* cache) {
+  const auto statuses = backend_statuses(db, cpo.id);
+  std::shared_ptr<const std::vector<TopologyRow>> topology;
+  if (cache) {
+    auto& entry = cache->entries_[cpo.id];
+    if (!entry) entry = std::make_unique<LocationCache::Entry>();
+    auto version = topology_version(db, cpo.id);
+    if (!entry->rows || entry->version != version) {
+      entry->rows = load_topology(db, cpo.id);
+      entry->version = std::move(version);
+    }
+    topology = entry->rows;
+  } else {
+    topology = load_topology(db, cpo.id);
+  }
+  // Each location's last_updated (its own, or its EVSEs' latest status) without building it;
+  // then only the page's Locations are built.
+  std::vector<std::pair<std::string, const TopologyRow*>> matching; // (last_updated, row)
+  for (const auto& row : *topology) {
+    std::string last = row.updated_at;
+    for (const auto& evse : row.evses)
+      if (const auto it = statuses.find(evse); it != statuses.end()) last = std::max(last, it->second.timestamp);
+    if (in_date_range(query, last)) matching.emplace_back(std::move(last), &row);
+  }
+  std::sort(matching.begin(), matching.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first, a.second->id) < std::tie(b.first, b.second->id);
   });
   LocationPage page;
-  page.total = static_cast<std::int64_t>(all.size());
-  for (auto i = query.offset; i < page.total && i < query.offset + query.limit; ++i)
-    page.items.push_back(std::move(all[static_cast<std::size_t>(i)]));
+  page.total = static_cast<std::int64_t>(matching.size());
+  for (auto i = query.offset; i < page.total && i < query.offset + query.limit; ++i) {
+    const auto* row = matching[static_cast<std::size_t>(i)].second;
+    page.items.push_back(location_object(cpo, row->id, row->name, row->document_json, row->updated_at, statuses));
+  }
   return page;
 }
 
@@ -124,15 +182,19 @@ std::optional<Json> find_ocpi_location(store::Database& db, const CpoParty& cpo,
 void add_locations_module(ModuleContext& module) {
   module.endpoint("locations", "SENDER");
   auto& store = module.store;
-  module.route("GET", "/ocpi/cpo/{cpo_id}/2.2.1/locations", false,
-               [&store, url = module.version_url](const http::HttpRequest& req, Authed& a) {
-                 auto parsed = parse_page_query(req);
-                 if (auto* bad = std::get_if<std::string>(&parsed))
-                   return envelope(req, 200, nullptr, status_code::invalid_parameters, *bad);
-                 const auto& q = std::get<PageQuery>(parsed);
-                 auto page = store.submit([&](store::Database& db) { return list_ocpi_locations(db, a.cpo, q); }).get();
-                 return page_response(req, Json(std::move(page.items)), page.total, q, url(a.cpo) + "/locations");
-               });
+  // Only touched on the store thread (inside store.submit).
+  auto cache = std::make_shared<LocationCache>();
+  module.route(
+      "GET", "/ocpi/cpo/{cpo_id}/2.2.1/locations", false,
+      [&store, cache, url = module.version_url](const http::HttpRequest& req, Authed& a) {
+        auto parsed = parse_page_query(req);
+        if (auto* bad = std::get_if<std::string>(&parsed))
+          return envelope(req, 200, nullptr, status_code::invalid_parameters, *bad);
+        const auto& q = std::get<PageQuery>(parsed);
+        auto page =
+            store.submit([&](store::Database& db) { return list_ocpi_locations(db, a.cpo, q, cache.get()); }).get();
+        return page_response(req, Json(std::move(page.items)), page.total, q, url(a.cpo) + "/locations");
+      });
   const auto one_location = [&store](const http::HttpRequest& req, Authed& a) {
     return store
         .submit([&](store::Database& db) { return find_ocpi_location(db, a.cpo, req.path_params.at("location_id")); })

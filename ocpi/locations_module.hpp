@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,8 +27,25 @@ struct LocationPage {
   std::int64_t total = 0;            // matching the dates, before offset/limit
 };
 
-// Every Location of the CPO, sorted, filtered and sliced as the query says.
-LocationPage list_ocpi_locations(store::Database& db, const CpoParty& cpo, const PageQuery& query);
+// Each CPO's parsed locations, kept between list requests while they do not change (the
+// statuses are read per request). Use it on the store thread only.
+class LocationCache {
+public:
+  LocationCache();
+  ~LocationCache();
+  LocationCache(const LocationCache&) = delete;
+  LocationCache& operator=(const LocationCache&) = delete;
+
+private:
+  friend LocationPage list_ocpi_locations(store::Database&, const CpoParty&, const PageQuery&, LocationCache*);
+  struct Entry;
+  std::map<std::int64_t, std::unique_ptr<Entry>> entries_;
+};
+
+// Every Location of the CPO, sorted, filtered and sliced as the query says: each location's
+// last_updated is worked out from the statuses first, and only the page's are built.
+LocationPage list_ocpi_locations(store::Database& db, const CpoParty& cpo, const PageQuery& query,
+                                 LocationCache* cache = nullptr);
 // One Location (nullopt when the CPO has no such id).
 std::optional<nlohmann::json> find_ocpi_location(store::Database& db, const CpoParty& cpo,
                                                  const std::string& location_id);

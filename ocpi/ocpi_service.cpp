@@ -121,7 +121,7 @@ void OcpiService::push_later(OutboxItem item) {
   const auto cpo_id = item.cpo_id;
   try {
     store_.post([item = std::move(item)](store::Database& db) { enqueue_outbox(db, item); });
-    pusher_.wake();
+    pusher_.wake(kind == "command_result");
   } catch (const std::exception& e) {
     core::logger()->error("OCPI: could not queue a {} for CPO {}: {}", kind, cpo_id, e.what());
   }

@@ -40,7 +40,8 @@ Pusher::~Pusher() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Pusher::wake() {
+void Pusher::wake(bool urgent) {
+  if (urgent) urgent_ = true;
   {
     const std::lock_guard lock{mutex_};
     woken_ = true;
@@ -78,6 +79,7 @@ bool Pusher::deliver_due() {
       const std::lock_guard lock{mutex_};
       if (stopping_) return true;
     }
+    if (urgent_.exchange(false)) return true; // a CommandResult came in: query again, it goes first
     const auto& item = d.item;
     if (held.contains({item.cpo_id, item.kind})) continue;
     std::string error;

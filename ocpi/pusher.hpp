@@ -4,6 +4,7 @@
 // A failed call is retried with exponential backoff (base, doubling, capped); CommandResults
 // are given up after `max_command_result_attempts` (the eMSP stops waiting for them anyway),
 // everything else is retried until it is taken: a CDR is never dropped.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -36,8 +37,9 @@ public:
   Pusher(const Pusher&) = delete;
   Pusher& operator=(const Pusher&) = delete;
 
-  // Something was enqueued: look now rather than at the next poll.
-  void wake();
+  // Something was enqueued: look now rather than at the next poll. `urgent` (a CommandResult):
+  // also cut the batch in hand short, so the result goes before the rest of it.
+  void wake(bool urgent = false);
   [[nodiscard]] PushCounters counters() const;
 
 private:
@@ -49,6 +51,7 @@ private:
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool woken_ = false, stopping_ = false;
+  std::atomic<bool> urgent_{false};
   PushCounters counters_;
   std::thread thread_;
 };
