@@ -1,4 +1,5 @@
-// OCPP 1.6 CALLs a station sends, answered as a permissive CSMS (every idTag Accepted).
+// OCPP 1.6 CALLs a station sends. An idTag is Accepted unless the backend has an authorizer
+// (csms/authorization.hpp), which then decides.
 #include <cmath>
 
 #include "csms/handlers.hpp"
@@ -10,7 +11,14 @@ namespace {
 using rpc::HandlerOutcome;
 using rpc::Json;
 
-Json accepted_tag() { return Json{{"status", "Accepted"}}; }
+// IdTagInfo for `tag` as the backend decides.
+Json tag_info(const HandlerContext& ctx, const std::string& tag) {
+  const auto verdict = ctx.backend.authorize(tag);
+  Json info{{"status", ocpp_status(verdict.status)}};
+  if (verdict.group_id && !verdict.group_id->empty() && verdict.group_id->size() <= 20)
+    info["parentIdTag"] = *verdict.group_id;
+  return info;
+}
 
 HandlerOutcome boot(HandlerContext& ctx, const Json& p) {
   auto vendor = rpc::require_string(p, "chargePointVendor", 20);
@@ -53,7 +61,7 @@ HandlerOutcome authorize(HandlerContext& ctx, const Json& p) {
   const auto tag = rpc::require_string(p, "idTag", 20);
   const std::lock_guard lock{ctx.station.mutex};
   record_token_locked(ctx, tag, "ISO14443");
-  return Json{{"idTagInfo", accepted_tag()}};
+  return Json{{"idTagInfo", tag_info(ctx, tag)}};
 }
 
 HandlerOutcome start_transaction(HandlerContext& ctx, const Json& p) {
@@ -65,10 +73,13 @@ HandlerOutcome start_transaction(HandlerContext& ctx, const Json& p) {
   tx.started_at = rpc::require_datetime(p, "timestamp");
   const auto id = ctx.backend.mint_transaction_id();
   tx.transaction_id = std::to_string(id);
+  // A refused tag still gets its transaction recorded (the station reported it started; it
+  // stops it itself, DeAuthorized, as StopTransactionOnInvalidId says).
+  auto info = tag_info(ctx, tx.id_token);
   const std::lock_guard lock{ctx.station.mutex};
   record_token_locked(ctx, tx.id_token, "ISO14443");
   start_transaction_locked(ctx, std::move(tx));
-  return Json{{"transactionId", id}, {"idTagInfo", accepted_tag()}};
+  return Json{{"transactionId", id}, {"idTagInfo", std::move(info)}};
 }
 
 HandlerOutcome stop_transaction(HandlerContext& ctx, const Json& p) {
@@ -85,7 +96,7 @@ HandlerOutcome stop_transaction(HandlerContext& ctx, const Json& p) {
   // refusing it would make the station retry it forever.
   if (auto* tx = find_transaction_locked(ctx, id))
     end_transaction_locked(ctx, *tx, meter_stop, std::move(stopped_at), reason.value_or("Local"));
-  if (tag) return Json{{"idTagInfo", accepted_tag()}};
+  if (tag) return Json{{"idTagInfo", tag_info(ctx, *tag)}};
   return Json::object();
 }
 

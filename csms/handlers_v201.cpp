@@ -1,4 +1,5 @@
-// OCPP 2.0.1 CALLs a station sends, answered as a permissive CSMS (every idToken Accepted).
+// OCPP 2.0.1 CALLs a station sends. An idToken is Accepted unless the backend has an
+// authorizer (csms/authorization.hpp), which then decides.
 #include "csms/handlers.hpp"
 #include "csms/meter.hpp"
 
@@ -11,8 +12,6 @@ using rpc::Json;
 const std::initializer_list<std::string_view> id_token_types = {"Central", "eMAID", "ISO14443",   "ISO15693",
                                                                 "KeyCode", "Local", "MacAddress", "NoAuthorization"};
 
-Json accepted_token() { return Json{{"status", "Accepted"}}; }
-
 struct IdToken {
   std::string value;
   std::string type;
@@ -20,6 +19,17 @@ struct IdToken {
 
 IdToken read_id_token(const Json& field) {
   return IdToken{rpc::require_string(field, "idToken", 36), rpc::require_enum(field, "type", id_token_types)};
+}
+
+// IdTokenInfo for `token` as the backend decides. NoAuthorization (no token to check: a
+// free-vend start) is always Accepted.
+Json token_info(const HandlerContext& ctx, const IdToken& token) {
+  if (token.type == "NoAuthorization") return Json{{"status", "Accepted"}};
+  const auto verdict = ctx.backend.authorize(token.value);
+  Json info{{"status", ocpp_status(verdict.status)}};
+  if (verdict.group_id && !verdict.group_id->empty() && verdict.group_id->size() <= 36)
+    info["groupIdToken"] = Json{{"idToken", *verdict.group_id}, {"type", "Central"}};
+  return info;
 }
 
 HandlerOutcome boot(HandlerContext& ctx, const Json& p) {
@@ -57,9 +67,10 @@ HandlerOutcome status_notification(HandlerContext& ctx, const Json& p) {
 
 HandlerOutcome authorize(HandlerContext& ctx, const Json& p) {
   const auto token = read_id_token(rpc::require_object_field(p, "idToken"));
+  auto info = token_info(ctx, token);
   const std::lock_guard lock{ctx.station.mutex};
   record_token_locked(ctx, token.value, token.type);
-  return Json{{"idTokenInfo", accepted_token()}};
+  return Json{{"idTokenInfo", std::move(info)}};
 }
 
 HandlerOutcome transaction_event(HandlerContext& ctx, const Json& p) {
@@ -79,6 +90,8 @@ HandlerOutcome transaction_event(HandlerContext& ctx, const Json& p) {
   }
   std::optional<double> wh;
   if (const auto* values = rpc::optional_array_field(p, "meterValue")) wh = energy_register_wh_v201(*values);
+  std::optional<Json> token_answer;
+  if (token) token_answer = token_info(ctx, *token);
 
   const std::lock_guard lock{ctx.station.mutex};
   if (token) record_token_locked(ctx, token->value, token->type);
@@ -102,7 +115,7 @@ HandlerOutcome transaction_event(HandlerContext& ctx, const Json& p) {
   else
     record_reading_locked(ctx, *tx, wh);
   // 2.0.1 requires idTokenInfo when the request carried an idToken.
-  if (token) return Json{{"idTokenInfo", accepted_token()}};
+  if (token_answer) return Json{{"idTokenInfo", std::move(*token_answer)}};
   return Json::object();
 }
 

@@ -79,6 +79,12 @@ void Server::unregister_cpo(const std::string& cpo_id) {
   close_all(*backend, "CPO unregistered");
 }
 
+void Server::set_authorizer(const std::string& backend, std::shared_ptr<const Authorizer> authorizer) {
+  if (backend.empty() || backend.find('/') != std::string::npos)
+    throw std::invalid_argument{"csms: backend id must be non-empty and without '/'"};
+  hub_->backends.find_or_create(backend)->set_authorizer(std::move(authorizer));
+}
+
 bool Server::cpo_registered(const std::string& cpo_id) const {
   const auto backend = hub_->backends.find(cpo_id);
   return backend && !backend->open_to_all && backend->registered();

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "csms/authorization.hpp"
 #include "csms/types.hpp"
 #include "simulator/core/clock.hpp"
 
@@ -62,6 +63,9 @@ public:
   // state stays (readable, and back in use when the CPO is registered again).
   void unregister_cpo(const std::string& cpo_id);
   [[nodiscard]] bool cpo_registered(const std::string& cpo_id) const;
+  // Who decides on the backend's idTokens from now on (csms/authorization.hpp); null: every
+  // token Accepted (the default). Takes effect on the next CALL, live connections included.
+  void set_authorizer(const std::string& backend, std::shared_ptr<const Authorizer> authorizer);
 
   // ---- read API (copies) ----
   [[nodiscard]] std::vector<std::string> list_backends() const;

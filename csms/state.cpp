@@ -1,5 +1,19 @@
 #include "csms/state.hpp"
 
+namespace ocppfleet::csms {
+
+const char* ocpp_status(TokenVerdict::Status status) {
+  switch (status) {
+  case TokenVerdict::Status::accepted: return "Accepted";
+  case TokenVerdict::Status::blocked: return "Blocked";
+  case TokenVerdict::Status::expired: return "Expired";
+  case TokenVerdict::Status::invalid: return "Invalid";
+  }
+  return "Invalid";
+}
+
+} // namespace ocppfleet::csms
+
 namespace ocppfleet::csms::detail {
 
 Station::Station(std::string backend, std::string identity) {
@@ -55,6 +69,11 @@ std::vector<std::shared_ptr<Station>> Backend::stations() const {
   for (const auto& [identity, station] : stations_)
     out.push_back(station);
   return out;
+}
+
+TokenVerdict Backend::authorize(std::string_view id_token) const {
+  const auto authorizer = authorizer_.load();
+  return authorizer ? authorizer->authorize(id_token) : TokenVerdict{};
 }
 
 void Backend::observe_transaction_id(std::int64_t seen) {

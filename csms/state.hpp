@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "csms/authorization.hpp"
 #include "csms/types.hpp"
 
 namespace ocppfleet::csms::detail {
@@ -63,7 +64,13 @@ public:
   std::int64_t mint_transaction_id() { return next_transaction_id_.fetch_add(1); }
   void observe_transaction_id(std::int64_t id);
 
+  // Decides on a station's idToken: the authorizer's verdict, Accepted when there is none.
+  // Lock-free for the caller (an atomic shared_ptr load), so it is fine on every frame.
+  [[nodiscard]] TokenVerdict authorize(std::string_view id_token) const;
+  void set_authorizer(std::shared_ptr<const Authorizer> authorizer) { authorizer_.store(std::move(authorizer)); }
+
 private:
+  std::atomic<std::shared_ptr<const Authorizer>> authorizer_;
   mutable std::mutex mutex_;
   bool registered_ = false;
   std::unordered_set<std::string> identities_;

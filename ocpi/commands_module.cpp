@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,6 +37,10 @@ struct Topologies {
 };
 
 // OCPP reservation ids are integers; OCPI's are strings of up to 36 characters.
+// How long a START_SESSION's token stays accepted: the window in which a transaction start
+// counts as the command's (ocpi/session_auth.hpp).
+constexpr std::chrono::minutes k_command_grant{10};
+
 std::int64_t ocpp_reservation_id(const std::string& id) {
   if (!id.empty() && id.size() <= 9 && id.find_first_not_of("0123456789") == std::string::npos) return std::stoll(id);
   std::uint32_t h = 2166136261u; // FNV-1a, folded to a positive int32
@@ -117,11 +123,13 @@ void add_commands_module(ModuleContext& module, CommandsConfig config) {
   auto& store = module.store;
   auto* backend = module.backend;
   auto push_later = module.push_later;
+  auto* tokens = module.tokens;
   const auto timeout = config.result_timeout;
 
   module.route(
       "POST", "/ocpi/cpo/{cpo_id}/2.2.1/commands/{command}", false,
-      [&store, backend, push_later, reservations, topologies, timeout](const http::HttpRequest& req, Authed& a) {
+      [&store, backend, push_later, tokens, reservations, topologies, timeout](const http::HttpRequest& req,
+                                                                               Authed& a) {
         const auto& command = req.path_params.at("command");
         const auto body = Json::parse(req.body, nullptr, false);
         if (body.is_discarded())
@@ -226,7 +234,19 @@ void add_commands_module(ModuleContext& module, CommandsConfig config) {
         const auto& token = body["token"];
         const auto uid = token["uid"].get<std::string>();
         const auto reference = text(body, "authorization_reference", 36);
+        // The eMSP authorised this token by sending the command: the backend accepts it when
+        // the charger asks (Authorize / start), whatever its whitelist, for as long as the
+        // command can lead to a start (the session start window / the reservation).
+        const auto grant_until = [&](std::chrono::system_clock::time_point until) {
+          if (!tokens) return;
+          const auto left =
+              std::clamp(until - std::chrono::system_clock::now(), std::chrono::system_clock::duration::zero(),
+                         std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::hours{24}));
+          tokens->of(cpo_id)->grant(uid, CpoTokens::Clock::now() +
+                                             std::chrono::duration_cast<CpoTokens::Clock::duration>(left));
+        };
         if (command == "START_SESSION") {
+          grant_until(std::chrono::system_clock::now() + k_command_grant);
           // Remember how this session is authorised: its Session and CDR carry this token,
           // auth_method COMMAND and the reference.
           store
@@ -241,6 +261,7 @@ void add_commands_module(ModuleContext& module, CommandsConfig config) {
           return answer("ACCEPTED");
         }
         // RESERVE_NOW
+        if (const auto until = core::parse_timestamp(*expiry)) grant_until(*until);
         const auto reservation_id = body["reservation_id"].get<std::string>();
         const auto ocpp_id = ocpp_reservation_id(reservation_id);
         {

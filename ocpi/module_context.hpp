@@ -15,6 +15,7 @@
 #include "ocpi/backend_port.hpp"
 #include "ocpi/outbox_repo.hpp"
 #include "ocpi/peer_repo.hpp"
+#include "ocpi/token_table.hpp"
 
 namespace ocppfleet::ocpi {
 
@@ -43,6 +44,8 @@ struct ModuleContext {
   // Owes the CPO's eMSP a call (ocpi/outbox_repo.hpp): queued durably, then delivered with
   // retries. Callable from any thread; never blocks (the store write is posted).
   std::function<void(OutboxItem)> push_later;
+  // What each CPO's backend decides the chargers' idTokens on (tokens module, commands' grants).
+  TokenTable* tokens = nullptr;
 };
 
 } // namespace ocppfleet::ocpi

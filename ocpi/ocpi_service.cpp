@@ -16,6 +16,8 @@
 #include "ocpi/peer_repo.hpp"
 #include "ocpi/sessions_module.hpp"
 #include "ocpi/tariffs_module.hpp"
+#include "ocpi/tokens_module.hpp"
+#include "ocpi/tokens_repo.hpp"
 #include "simulator/core/log.hpp"
 #include "simulator/core/timestamp.hpp"
 
@@ -114,6 +116,23 @@ void OcpiService::set_public_url(std::string url) {
 void OcpiService::start() {
   feed_.load_all();
   feed_.catch_up();
+  const auto [cpos, tokens] =
+      store_.submit([](store::Database& db) {
+              return std::pair{cpos_with_peer(db), load_registered_tokens(db)};
+            })
+          .get();
+  for (const auto& [cpo_id, entry] : tokens)
+    tokens_.of(cpo_id)->put(entry);
+  for (const auto cpo_id : cpos)
+    install_token_authority(cpo_id, true);
+  if (!cpos.empty())
+    core::logger()->info("OCPI: {} tokens of {} registered eMSPs decide their CPOs' authorisations", tokens.size(),
+                         cpos.size());
+}
+
+void OcpiService::install_token_authority(std::int64_t cpo_id, bool registered) {
+  if (!registered) tokens_.of(cpo_id)->clear();
+  if (backend_) backend_->set_token_authority(cpo_id, registered ? tokens_.of(cpo_id) : nullptr);
 }
 
 void OcpiService::push_later(OutboxItem item) {
@@ -235,7 +254,8 @@ void OcpiService::add_routes(http::Router& router) {
     store_.submit([&](store::Database& db) { save_peer(db, row); }).get();
     core::logger()->info("OCPI: CPO {} registered its eMSP ({} endpoints)", a.cpo.id, peer.endpoints.size());
     feed_.refresh(a.cpo.id);
-    feed_.push_all_locations(a.cpo); // the eMSP's copy starts complete; status PATCHes follow
+    install_token_authority(a.cpo.id, true); // from now on only the eMSP's tokens charge
+    feed_.push_all_locations(a.cpo);         // the eMSP's copy starts complete; status PATCHes follow
     feed_.on_transaction(a.cpo.id, "", "", TransactionEvent::updated); // sessions and CDRs so far
     return ok(req, Json{{"token", token_c}, {"url", base(a.cpo) + "/versions"}, {"roles", our_role(a.cpo)}});
   };
@@ -258,10 +278,12 @@ void OcpiService::add_routes(http::Router& router) {
           store::Transaction tx{db};
           delete_peer(db, a.cpo.id);
           outbox_forget_peer(db, a.cpo.id);
+          delete_tokens(db, a.cpo.id);
           tx.commit();
         })
         .get();
     feed_.refresh(a.cpo.id);
+    install_token_authority(a.cpo.id, false);
     core::logger()->info("OCPI: CPO {} unregistered its eMSP", a.cpo.id);
     return ok(req, nullptr);
   });
@@ -272,11 +294,13 @@ void OcpiService::add_routes(http::Router& router) {
                        route,
                        [this](const char* identifier, const char* role) { endpoints_.emplace_back(identifier, role); },
                        [base](const CpoParty& cpo) { return base(cpo) + "/2.2.1"; },
-                       [this](OutboxItem item) { push_later(std::move(item)); }};
+                       [this](OutboxItem item) { push_later(std::move(item)); },
+                       &tokens_};
   add_locations_module(module);
   add_tariffs_module(module);
   add_sessions_module(module);
   add_cdrs_module(module);
+  add_tokens_module(module);
   add_commands_module(module, config_.commands);
 }
 

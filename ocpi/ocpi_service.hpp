@@ -23,6 +23,7 @@
 #include "ocpi/commands_module.hpp"
 #include "ocpi/push_feed.hpp"
 #include "ocpi/pusher.hpp"
+#include "ocpi/token_table.hpp"
 
 namespace ocppfleet::ocpi {
 
@@ -56,12 +57,15 @@ private:
   using Work = std::function<void()>;
   void post(Work work, const http::Responder& responder);
   void run_worker();
+  // The CPO's backend decides on the eMSP's tokens (registered) or accepts all (not).
+  void install_token_authority(std::int64_t cpo_id, bool registered);
 
   store::Store& store_;
   BackendPort* backend_;
   OcpiConfig config_;
   std::vector<std::pair<std::string, std::string>> endpoints_; // (identifier, role) of the modules
   std::string public_url_;
+  TokenTable tokens_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Work> queue_;

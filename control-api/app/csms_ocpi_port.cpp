@@ -38,7 +38,32 @@ std::optional<std::int64_t> cpo_of(const std::string& backend) {
   return id;
 }
 
+// The CPO's eMSP tokens as the CSMS backend's authorizer.
+class TokenAuthorizer final : public csms::Authorizer {
+public:
+  explicit TokenAuthorizer(std::shared_ptr<const ocpi::CpoTokens> tokens) : tokens_(std::move(tokens)) {}
+  [[nodiscard]] csms::TokenVerdict authorize(std::string_view id_token) const override {
+    const auto d = tokens_->decide(id_token);
+    csms::TokenVerdict v;
+    v.group_id = d.group_id;
+    switch (d.status) {
+    case ocpi::TokenDecision::Status::accepted: v.status = csms::TokenVerdict::Status::accepted; break;
+    case ocpi::TokenDecision::Status::blocked: v.status = csms::TokenVerdict::Status::blocked; break;
+    case ocpi::TokenDecision::Status::invalid: v.status = csms::TokenVerdict::Status::invalid; break;
+    }
+    return v;
+  }
+
+private:
+  std::shared_ptr<const ocpi::CpoTokens> tokens_;
+};
+
 } // namespace
+
+void CsmsOcpiPort::set_token_authority(std::int64_t cpo_id, std::shared_ptr<const ocpi::CpoTokens> tokens) {
+  server_.set_authorizer(std::to_string(cpo_id),
+                         tokens ? std::make_shared<TokenAuthorizer>(std::move(tokens)) : nullptr);
+}
 
 void CsmsOcpiEvents::on_status(const csms::StatusChanged& event) {
   if (const auto cpo = cpo_of(event.backend))

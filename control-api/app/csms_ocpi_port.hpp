@@ -2,6 +2,7 @@
 // The embedded CSMS as the OCPI layer's backend (ocpi::BackendPort): each OCPI command becomes
 // the OCPP call the CPO's backend (csms::Server, backend id = cpo_id) sends to the charger.
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "csms/server.hpp"
@@ -23,6 +24,7 @@ public:
                    const std::string& expiry, const std::string& id_token, ocpi::CallDone done) override;
   void cancel_reservation(std::int64_t cpo_id, const std::string& identity, std::int64_t reservation_id,
                           ocpi::CallDone done) override;
+  void set_token_authority(std::int64_t cpo_id, std::shared_ptr<const ocpi::CpoTokens> tokens) override;
 
 private:
   csms::Server& server_;

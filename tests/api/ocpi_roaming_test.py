@@ -85,6 +85,12 @@ def roam(base, api_token, party, raw):
         check(body["data"]["result"] == "NOT_SUPPORTED", f"[{mode}] an unknown command -> NOT_SUPPORTED ({body})")
 
         tok = emsp.token("EMSPUID" + mode.upper())
+        # The eMSP pushes the token it will start with (Tokens RECEIVER), and reads it back.
+        token_url = f"{endpoints['tokens']['url']}/{tok['country_code']}/{tok['party_id']}/{tok['uid']}"
+        code, body, _ = ocpi("PUT", token_url, token_c, tok, raw=raw)
+        check(code == 200 and body["status_code"] == 1000, f"[{mode}] PUT of a token ({body})")
+        code, body, _ = ocpi("GET", token_url + "?type=RFID", token_c, raw=raw)
+        check(code == 200 and body["data"] == tok, f"[{mode}] the token reads back as pushed ({body})")
         start = {"response_url": emsp.url("/2.2.1/commands/START_SESSION/1"), "token": tok,
                  "location_id": location["id"], "evse_uid": evse["uid"], "authorization_reference": "auth-ref-1"}
         code, body, _ = ocpi("POST", commands_url + "/START_SESSION", token_c, dict(start, location_id="NOPE"))

@@ -156,6 +156,10 @@ def main():
             check(code == 200 and answer["queued_count"] == 1, f"{name} on {ident} queued ({code} {answer})")
 
         command("set-configuration", setting)
+        # With an eMSP registered, the backend charges only on its tokens: push the tag first.
+        tag_token = emsp.token(TAG)
+        code, body, _ = ocpi("PUT", f"{details_url}/tokens/NL/EMS/{TAG}", token_c, tag_token)
+        check(code == 200 and body["status_code"] == 1000, f"the eMSP pushes {TAG} ({body})")
         time.sleep(0.5)
         command("start-session", {"connector_id": 1, "id_tag": TAG})
 
@@ -177,9 +181,10 @@ def main():
         if active:
             check(active["location_id"] == loc["location_id"] and active["evse_uid"] == evse["uid"] and
                   active["connector_id"] == "1", f"on the charger's Location/EVSE ({active})")
-            check(active["cdr_token"] == {"country_code": "FR", "party_id": "SES", "uid": TAG, "type": "RFID",
-                                          "contract_id": TAG} and active["auth_method"] == "AUTH_REQUEST",
-                  f"an idTag nobody pushed: our own RFID card, AUTH_REQUEST ({active['cdr_token']})")
+            check(active["cdr_token"] == {k: tag_token[k] for k in ("country_code", "party_id", "uid", "type",
+                                                                     "contract_id")} and
+                  active["auth_method"] == "AUTH_REQUEST",
+                  f"the eMSP's token (whitelist ALLOWED): AUTH_REQUEST ({active['cdr_token']})")
             check(active["id"].isdigit() and len(active["id"]) <= 36 and active["currency"] == "EUR" and
                   "end_date_time" not in active, f"id, currency, no end yet ({active})")
             grown = wait_session(lambda s: s["id"] == active["id"] and s["kwh"] > active["kwh"] and

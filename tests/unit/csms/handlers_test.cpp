@@ -123,6 +123,58 @@ TEST_F(CsmsHandlers, v16_full_session_records_statuses_token_and_energy) {
   EXPECT_TRUE(station_.tokens.contains("TAG-1"));
 }
 
+// A fixed verdict per token; everything else Invalid (what an eMSP-backed CPO does).
+class TableAuthorizer final : public Authorizer {
+public:
+  [[nodiscard]] TokenVerdict authorize(std::string_view token) const override {
+    if (token == "GOOD") return {TokenVerdict::Status::accepted, "FLEET-7"};
+    if (token == "STOLEN") return {TokenVerdict::Status::blocked, std::nullopt};
+    return {TokenVerdict::Status::invalid, std::nullopt};
+  }
+};
+
+TEST_F(CsmsHandlers, v16_idtags_are_decided_by_the_backends_authorizer) {
+  backend_.set_authorizer(std::make_shared<TableAuthorizer>());
+  const auto good = ok("ocpp1.6", "Authorize", {{"idTag", "GOOD"}})["idTagInfo"];
+  EXPECT_EQ(good["status"], "Accepted");
+  EXPECT_EQ(good["parentIdTag"], "FLEET-7");
+  EXPECT_EQ(ok("ocpp1.6", "Authorize", {{"idTag", "STOLEN"}})["idTagInfo"]["status"], "Blocked");
+  EXPECT_EQ(ok("ocpp1.6", "Authorize", {{"idTag", "NOBODY"}})["idTagInfo"]["status"], "Invalid");
+  // A start on a refused tag is recorded (the station did start) but answered Invalid, so
+  // the station stops it itself.
+  const auto start =
+      ok("ocpp1.6", "StartTransaction",
+         {{"connectorId", 1}, {"idTag", "NOBODY"}, {"meterStart", 0}, {"timestamp", "2026-01-01T00:00:00Z"}});
+  EXPECT_EQ(start["idTagInfo"]["status"], "Invalid");
+  EXPECT_EQ(last_changes_.transactions.size(), 1u);
+  // Without an authorizer, every tag is accepted again.
+  backend_.set_authorizer(nullptr);
+  EXPECT_EQ(ok("ocpp1.6", "Authorize", {{"idTag", "NOBODY"}})["idTagInfo"]["status"], "Accepted");
+}
+
+TEST_F(CsmsHandlers, v201_idtokens_are_decided_by_the_backends_authorizer) {
+  backend_.set_authorizer(std::make_shared<TableAuthorizer>());
+  const auto good = ok("ocpp2.0.1", "Authorize", {{"idToken", {{"idToken", "GOOD"}, {"type", "ISO14443"}}}});
+  EXPECT_EQ(good["idTokenInfo"]["status"], "Accepted");
+  EXPECT_EQ(good["idTokenInfo"]["groupIdToken"]["idToken"], "FLEET-7");
+  EXPECT_EQ(ok("ocpp2.0.1", "Authorize",
+               {{"idToken", {{"idToken", "STOLEN"}, {"type", "ISO14443"}}}})["idTokenInfo"]["status"],
+            "Blocked");
+  const auto started = ok("ocpp2.0.1", "TransactionEvent",
+                          {{"eventType", "Started"},
+                           {"timestamp", "2026-01-01T00:00:00Z"},
+                           {"triggerReason", "Authorized"},
+                           {"seqNo", 0},
+                           {"transactionInfo", {{"transactionId", "TX-9"}}},
+                           {"idToken", {{"idToken", "NOBODY"}, {"type", "ISO14443"}}},
+                           {"evse", {{"id", 1}, {"connectorId", 1}}}});
+  EXPECT_EQ(started["idTokenInfo"]["status"], "Invalid");
+  // NoAuthorization carries no token to check.
+  EXPECT_EQ(ok("ocpp2.0.1", "Authorize",
+               {{"idToken", {{"idToken", ""}, {"type", "NoAuthorization"}}}})["idTokenInfo"]["status"],
+            "Accepted");
+}
+
 TEST_F(CsmsHandlers, v16_transaction_ids_are_unique_per_backend_and_survive_observed_ids) {
   backend_.observe_transaction_id(41);
   const Json start{{"connectorId", 1}, {"idTag", "T"}, {"meterStart", 0}, {"timestamp", "2026-01-01T00:00:00Z"}};
