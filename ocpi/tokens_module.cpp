@@ -46,6 +46,22 @@ std::string mismatch(const Json& token, const TokenKey& key) {
   return {};
 }
 
+// What a PUT or PATCH names and carries: the token's key and the parsed body, or the answer
+// refusing the request (a bad URL is 2001, a body that is not JSON 400).
+struct Write {
+  TokenKey key;
+  Json body;
+};
+std::variant<Write, http::HttpResponse> read_write(const http::HttpRequest& req, const Authed& a) {
+  auto key = key_of(req, a);
+  if (auto* bad = std::get_if<std::string>(&key))
+    return envelope(req, 200, nullptr, status_code::invalid_parameters, *bad);
+  auto body = Json::parse(req.body, nullptr, false);
+  if (body.is_discarded())
+    return envelope(req, 400, nullptr, status_code::invalid_parameters, "The body is not valid JSON");
+  return Write{std::move(std::get<TokenKey>(key)), std::move(body)};
+}
+
 } // namespace
 
 void add_tokens_module(ModuleContext& module) {
@@ -70,31 +86,24 @@ void add_tokens_module(ModuleContext& module) {
   };
 
   module.route("PUT", k_token_route, false, [keep](const http::HttpRequest& req, Authed& a) {
-    auto key = key_of(req, a);
-    if (auto* bad = std::get_if<std::string>(&key))
-      return envelope(req, 200, nullptr, status_code::invalid_parameters, *bad);
-    const auto body = Json::parse(req.body, nullptr, false);
-    if (body.is_discarded())
-      return envelope(req, 400, nullptr, status_code::invalid_parameters, "The body is not valid JSON");
+    auto write = read_write(req, a);
+    if (auto* refused = std::get_if<http::HttpResponse>(&write)) return std::move(*refused);
+    const auto& [key, body] = std::get<Write>(write);
     if (auto why = check_token_object(body); !why.empty())
       return envelope(req, 200, nullptr, status_code::invalid_parameters, why);
-    if (auto why = mismatch(body, std::get<TokenKey>(key)); !why.empty())
+    if (auto why = mismatch(body, key); !why.empty())
       return envelope(req, 200, nullptr, status_code::invalid_parameters, why);
     keep(a.cpo.id, body);
     return ok(req, nullptr);
   });
 
   module.route("PATCH", k_token_route, false, [&store, keep](const http::HttpRequest& req, Authed& a) {
-    auto key = key_of(req, a);
-    if (auto* bad = std::get_if<std::string>(&key))
-      return envelope(req, 200, nullptr, status_code::invalid_parameters, *bad);
-    const auto patch = Json::parse(req.body, nullptr, false);
-    if (patch.is_discarded())
-      return envelope(req, 400, nullptr, status_code::invalid_parameters, "The body is not valid JSON");
+    auto write = read_write(req, a);
+    if (auto* refused = std::get_if<http::HttpResponse>(&write)) return std::move(*refused);
+    const auto& [key, patch] = std::get<Write>(write);
     if (auto why = check_token_patch(patch); !why.empty())
       return envelope(req, 200, nullptr, status_code::invalid_parameters, why);
-    auto token =
-        store.submit([&](store::Database& db) { return find_token(db, a.cpo.id, std::get<TokenKey>(key)); }).get();
+    auto token = store.submit([&](store::Database& db) { return find_token(db, a.cpo.id, key); }).get();
     if (!token || !token->is_object()) return envelope(req, 404, nullptr, status_code::unknown_token, "Unknown Token");
     token->merge_patch(patch); // RFC 7386: a null removes an optional field
     if (auto why = check_token_object(*token); !why.empty())
