@@ -110,6 +110,17 @@ def wait_status(base, token, cid, want=("READY", "FAILED"), timeout=15.0):
     return call(base, "GET", f"/ocpp/chargers/{cid}/status", token)[1]
 
 
+def wait_cpo_ready(base, api_token, cpo_id, timeout=90):
+    """The CPO's provisioning status once READY or FAILED, else "TIMEOUT"."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        _, st = call(base, "GET", f"/ocpi/cpos/{cpo_id}/status", api_token)
+        if st["status"] in ("READY", "FAILED"):
+            return st["status"]
+        time.sleep(0.2)
+    return "TIMEOUT"
+
+
 def token(binary, db, org):
     r = subprocess.run([binary, "token", "create", "--org", org, "--db", db], capture_output=True, text=True, timeout=30)
     return r.stdout.strip()

@@ -17,23 +17,13 @@ import sys
 import tempfile
 import time
 
-from api_support import Server, call, check, failures, token
+from api_support import Server, call, check, failures, token, wait_cpo_ready
 from emsp_peer import Emsp, ocpi
 
 
 def cpo_request(party):
     return {"template": "small-urban-ac", "country_code": "FR", "party_id": party, "name_prefix": "rm" + party.lower(),
             "seed": 11, "overrides": {"locations": 2, "chargers_per_location": 1}}
-
-
-def wait_ready(base, api_token, cpo_id, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        _, st = call(base, "GET", f"/ocpi/cpos/{cpo_id}/status", api_token)
-        if st["status"] in ("READY", "FAILED"):
-            return st["status"]
-        time.sleep(0.2)
-    return "TIMEOUT"
 
 
 def handshake(cpo, emsp):
@@ -57,7 +47,7 @@ def roam(base, api_token, party, raw):
         code, body = call(base, "PATCH", f"/ocpi/cpos/{cpo['cpo_id']}", api_token, {"ocpi_token_encoding": "hex"})
         check(code == 422 and body["detail"][0]["loc"][-1] == "ocpi_token_encoding",
               f"[{mode}] an unknown encoding is a 422 naming the field ({code})")
-    check(wait_ready(base, api_token, cpo["cpo_id"]) == "READY", f"[{mode}] the CPO is READY")
+    check(wait_cpo_ready(base, api_token, cpo["cpo_id"]) == "READY", f"[{mode}] the CPO is READY")
     emsp = Emsp("emsp-token-b-" + mode + "-0123456789", raw=raw)
     try:
         token_c, endpoints = handshake(cpo, emsp)

@@ -17,22 +17,12 @@ import sys
 import tempfile
 import time
 
-from api_support import Server, call, check, failures, token
+from api_support import Server, call, check, failures, token, wait_cpo_ready
 from emsp_peer import Emsp, ocpi
 
 CPO = {"template": "city-network", "country_code": "BE", "party_id": "TOK", "name_prefix": "tok", "seed": 5,
        "overrides": {"locations": 2, "chargers_per_location": 3}}
 EPOCH = "2000-01-01T00:00:00Z"
-
-
-def wait_ready(base, api_token, cpo_id, timeout=90):
-    deadline, status = time.monotonic() + timeout, None
-    while time.monotonic() < deadline:
-        status = call(base, "GET", f"/ocpi/cpos/{cpo_id}/status", api_token)[1]["status"]
-        if status in ("READY", "FAILED"):
-            return status
-        time.sleep(0.2)
-    return status
 
 
 class Chargers:
@@ -99,7 +89,7 @@ def main():
         check(code == 202, f"a CPO ({code} {cpo})")
         cpo_id, token_a, versions_url = cpo["cpo_id"], cpo["token_a"], cpo["ocpi_peer_url"]
         details_url = versions_url.replace("/versions", "/2.2.1")
-        check(wait_ready(base, alice, cpo_id) == "READY", "the CPO is READY")
+        check(wait_cpo_ready(base, alice, cpo_id) == "READY", "the CPO is READY")
         chargers = Chargers(base, alice, cpo_id)
         # The seed decides the versions (this template makes few 2.0.1 chargers: the 2.0.1 answers
         # are pinned in unit_csms); the checks below name the version each charger speaks.
@@ -217,7 +207,7 @@ def main():
         server = Server(binary, db, extra=ocpp_listen, provision_timeout="20")
         base = chargers.base = server.base
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and wait_ready(base, alice, cpo_id, 5) != "READY":
+        while time.monotonic() < deadline and wait_cpo_ready(base, alice, cpo_id, 5) != "READY":
             time.sleep(0.5)
         details_url = details_url.replace(details_url.split("/ocpi/")[0], base)
         tokens_url = details_url + "/tokens"
