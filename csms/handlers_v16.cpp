@@ -7,6 +7,7 @@
 
 namespace ocppfleet::csms::detail {
 namespace {
+namespace v16 {
 
 using rpc::HandlerOutcome;
 using rpc::Json;
@@ -138,10 +139,11 @@ HandlerTable make_table() {
   return t;
 }
 
+} // namespace v16
 } // namespace
 
 const HandlerTable& v16_handlers() {
-  static const HandlerTable table = make_table();
+  static const HandlerTable table = v16::make_table();
   return table;
 }
 

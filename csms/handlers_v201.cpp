@@ -5,6 +5,7 @@
 
 namespace ocppfleet::csms::detail {
 namespace {
+namespace v201 {
 
 using rpc::HandlerOutcome;
 using rpc::Json;
@@ -143,10 +144,11 @@ HandlerTable make_table() {
   return t;
 }
 
+} // namespace v201
 } // namespace
 
 const HandlerTable& v201_handlers() {
-  static const HandlerTable table = make_table();
+  static const HandlerTable table = v201::make_table();
   return table;
 }
 

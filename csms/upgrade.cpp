@@ -5,9 +5,12 @@
 #include <cstdint>
 
 #include "csms/types.hpp"
+#include "simulator/core/text.hpp"
 
 namespace ocppfleet::csms::detail {
 namespace {
+using core::iequals;
+using core::trim;
 
 constexpr std::size_t max_identity = 48;
 
@@ -38,14 +41,6 @@ std::optional<std::string> decode_segment(std::string_view s) {
   }
   if (out.empty()) return std::nullopt;
   return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
 }
 
 std::optional<std::string> base64_decode(std::string_view in) {
@@ -81,13 +76,6 @@ std::optional<std::string> base64_decode(std::string_view in) {
   }
   if (padding > 2) return std::nullopt;
   return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
 }
 
 } // namespace

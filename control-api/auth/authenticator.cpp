@@ -4,6 +4,7 @@
 #include "control-api/http/errors.hpp"
 #include "simulator/core/log.hpp"
 
+#include "simulator/core/text.hpp"
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -12,6 +13,7 @@
 namespace ocppfleet::auth {
 
 namespace {
+using core::trim;
 
 using Result = std::variant<Principal, http::HttpResponse>;
 
@@ -19,14 +21,6 @@ http::HttpResponse unauthorized(std::string detail) {
   auto response = http::error_response(401, std::move(detail));
   response.headers.emplace_back("WWW-Authenticate", "Bearer");
   return response;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
 }
 
 // "Bearer <token>" with the scheme case-insensitive (RFC 9110 §11.1); nullopt otherwise.

@@ -11,6 +11,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "simulator/core/text.hpp"
 #include <algorithm>
 #include <cctype>
 
@@ -22,17 +23,12 @@ namespace bhttp = boost::beast::http;
 using boost::system::error_code;
 
 namespace {
+using core::iequals;
 
 constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
 // How long and how much an error answer waits for the client to stop sending, so closing
 // with unread data (which makes the kernel send RST) does not destroy our answer in flight.
 constexpr std::chrono::seconds linger_time{2};
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::string endpoint_string(const asio::ip::tcp::socket& socket) {
   error_code ec;

@@ -1,17 +1,13 @@
 #include "control-api/http/http_types.hpp"
 
+#include "simulator/core/text.hpp"
 #include <algorithm>
 #include <cctype>
 
 namespace ocppfleet::http {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using core::iequals;
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

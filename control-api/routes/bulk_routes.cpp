@@ -12,6 +12,7 @@
 
 namespace ocppfleet::api {
 namespace {
+namespace bulk_routes {
 
 using Json = nlohmann::json;
 using http::error_response;
@@ -193,9 +194,11 @@ Json job_json(const store::BulkJobWithItems& job) {
               {"results", std::move(results)}};
 }
 
+} // namespace bulk_routes
 } // namespace
 
 void add_bulk_routes(ApiRegistry& api, ApiContext& ctx, BulkJobRunner& runner) {
+  using namespace bulk_routes;
   api.add(Operation{.method = "POST",
                     .path = "/ocpp/locations/{location_id}/chargers",
                     .operation_id = "create-location-chargers",

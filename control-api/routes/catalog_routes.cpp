@@ -10,9 +10,10 @@
 #include <vector>
 
 namespace ocppfleet::api {
-namespace {
-
 using nlohmann::json;
+
+namespace {
+namespace catalog_routes {
 
 // Every answer of the catalogue routes, rendered once: the catalogue only changes with the
 // brands/ tree, which is read at start-up (a restart picks up edited profiles).
@@ -84,11 +85,13 @@ template <class Answer> http::Handler answering(ApiContext& ctx, Answer answer) 
   };
 }
 
+} // namespace catalog_routes
 } // namespace
 
 std::string api_ocpp_version(std::string_view profile_version) { return "OCPP" + std::string{profile_version}; }
 
 json model_summary_json(const catalog::ModelProfile& p) {
+  using namespace catalog_routes;
   const auto& id = p.identity;
   std::set<std::string> types;
   for (const auto& evse : p.hardware.evses)
@@ -108,6 +111,7 @@ json model_summary_json(const catalog::ModelProfile& p) {
 }
 
 json model_detail_json(const catalog::ModelProfile& p) {
+  using namespace catalog_routes;
   json out = model_summary_json(p);
   const auto& id = p.identity;
   out["brand_name"] = id.brand_name;
@@ -148,6 +152,7 @@ json model_detail_json(const catalog::ModelProfile& p) {
 }
 
 void add_catalog_routes(ApiRegistry& api, ApiContext& ctx) {
+  using namespace catalog_routes;
   std::shared_ptr<const Rendered> rendered = render(ctx.catalog);
 
   api.add(Operation{.method = "GET",

@@ -7,6 +7,7 @@
 
 namespace ocppfleet::api {
 namespace {
+namespace charger_extra {
 
 using Json = nlohmann::json;
 using http::error_response;
@@ -66,9 +67,11 @@ http::HttpResponse apply_update(store::Database& db, const std::string& org, con
   return json_response(200, body);
 }
 
+} // namespace charger_extra
 } // namespace
 
 void add_charger_extra_routes(ApiRegistry& api, ApiContext& ctx) {
+  using namespace charger_extra;
   api.add(Operation{.method = "PUT",
                     .path = "/ocpp/chargers/{charger_id}",
                     .operation_id = "update-charger",

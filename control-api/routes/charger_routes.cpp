@@ -9,6 +9,7 @@
 
 namespace ocppfleet::api {
 namespace {
+namespace charger_routes {
 
 using Json = nlohmann::json;
 using http::error_response;
@@ -140,9 +141,11 @@ void create(ApiContext& ctx, const auth::Principal& who, http::HttpRequest& req,
   });
 }
 
+} // namespace charger_routes
 } // namespace
 
 void add_charger_routes(ApiRegistry& api, ApiContext& ctx) {
+  using namespace charger_routes;
   api.add(Operation{.method = "POST",
                     .path = "/ocpp/chargers",
                     .operation_id = "create-charger",

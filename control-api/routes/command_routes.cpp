@@ -12,6 +12,7 @@
 
 namespace ocppfleet::api {
 namespace {
+namespace command_routes {
 
 using Json = nlohmann::json;
 using http::error_response;
@@ -270,9 +271,11 @@ http::HttpResponse run(ApiContext& ctx, store::Database& db, const std::string& 
   return queue_on(ctx, chosen, std::move(failed), req.action);
 }
 
+} // namespace command_routes
 } // namespace
 
 void add_command_routes(ApiRegistry& api, ApiContext& ctx) {
+  using namespace command_routes;
   api.add(Operation{.method = "POST",
                     .path = "/ocpp/commands/{name}",
                     .operation_id = "send-command",

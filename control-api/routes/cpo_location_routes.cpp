@@ -15,6 +15,7 @@
 
 namespace ocppfleet::api {
 namespace {
+namespace cpo_location_routes {
 
 using nlohmann::json;
 
@@ -304,9 +305,11 @@ http::Handler with_token(ApiContext& ctx, Action action) {
   });
 }
 
+} // namespace cpo_location_routes
 } // namespace
 
 void add_cpo_location_routes(ApiRegistry& api, ApiContext& ctx) {
+  using namespace cpo_location_routes;
   const auto op = [](const char* method, const char* path, const char* id, const char* summary) {
     Operation o{.method = method, .path = path, .operation_id = id, .summary = summary, .tag = "OCPI CPOs"};
     o.path_params = {Field::string("cpo_id")};

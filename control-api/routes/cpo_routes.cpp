@@ -22,6 +22,7 @@
 
 namespace ocppfleet::api {
 namespace {
+namespace cpo_routes {
 
 using nlohmann::json;
 
@@ -334,9 +335,11 @@ http::Handler with_token(ApiContext& ctx, Action action) {
   });
 }
 
+} // namespace cpo_routes
 } // namespace
 
 void add_cpo_routes(ApiRegistry& api, ApiContext& ctx) {
+  using namespace cpo_routes;
   const auto op = [](const char* method, const char* path, const char* id, const char* summary) {
     Operation o{.method = method, .path = path, .operation_id = id, .summary = summary, .tag = "OCPI CPOs"};
     o.errors = {503};

@@ -11,9 +11,10 @@
 #include <variant>
 
 namespace ocppfleet::api {
-namespace {
-
 using nlohmann::json;
+
+namespace {
+namespace location_routes {
 
 const char* const k_not_found = "Location not found";
 
@@ -165,9 +166,11 @@ http::Handler with_token(ApiContext& ctx, Action action) {
                                            http::Responder res) { action(ctx, principal, req, std::move(res)); });
 }
 
+} // namespace location_routes
 } // namespace
 
 json location_json(const store::LocationRow& row) {
+  using namespace location_routes;
   return json{{"id", row.id},
               {"name", row.name},
               {"address", nullable(row.address)},
@@ -180,6 +183,7 @@ json location_json(const store::LocationRow& row) {
 }
 
 void add_location_routes(ApiRegistry& api, ApiContext& ctx) {
+  using namespace location_routes;
   const auto op = [](const char* method, const char* path, const char* id, const char* summary) {
     Operation o{.method = method, .path = path, .operation_id = id, .summary = summary, .tag = "Locations"};
     o.errors = {503};

@@ -17,7 +17,7 @@ std::string select_columns(Secrets secrets) {
          "FROM chargers ";
 }
 
-ChargerRow read(const Statement& st) {
+ChargerRow read_charger(const Statement& st) {
   ChargerRow r;
   r.id = st.column_text(0);
   r.org_id = st.column_text(1);
@@ -76,14 +76,14 @@ std::optional<ChargerRow> get_charger(Database& db, std::string_view org_id, std
   auto st = db.prepare(select_columns(secrets) + "WHERE id = ? AND org_id = ? AND deleted_at IS NULL");
   st.bind_all(id, org_id);
   if (!st.step()) return std::nullopt;
-  return read(st);
+  return read_charger(st);
 }
 
 std::optional<ChargerRow> find_charger(Database& db, std::string_view id, Secrets secrets) {
   auto st = db.prepare(select_columns(secrets) + "WHERE id = ?");
   st.bind(1, id);
   if (!st.step()) return std::nullopt;
-  return read(st);
+  return read_charger(st);
 }
 
 Page<ChargerRow> list_chargers(Database& db, std::string_view org_id, PageRequest page,
@@ -99,7 +99,7 @@ Page<ChargerRow> list_chargers(Database& db, std::string_view org_id, PageReques
   auto st = db.prepare(select_columns(Secrets::omit) + where + "ORDER BY rowid LIMIT ?3 OFFSET ?4");
   st.bind_all(org_id, location_id, page.safe_limit(), page.offset());
   while (st.step())
-    out.rows.push_back(read(st));
+    out.rows.push_back(read_charger(st));
   return out;
 }
 
@@ -187,7 +187,7 @@ std::vector<ChargerRow> list_running_chargers(Database& db) {
                        "WHERE runtime_state = 'running' AND deleted_at IS NULL ORDER BY rowid");
   std::vector<ChargerRow> rows;
   while (st.step())
-    rows.push_back(read(st));
+    rows.push_back(read_charger(st));
   return rows;
 }
 

@@ -5,12 +5,12 @@
 namespace ocppfleet::store {
 namespace {
 
-constexpr const char* k_select =
+constexpr const char* k_select_location_job =
     "SELECT id, cpo_id, org_id, status, current_step, first_number, locations_total, chargers_total, "
     "chargers_ready, request_json, location_ids_json, error_json, created_at, updated_at, finished_at "
     "FROM cpo_location_jobs ";
 
-CpoLocationJobRow read(const Statement& st) {
+CpoLocationJobRow read_location_job(const Statement& st) {
   CpoLocationJobRow row;
   row.id = st.column_text(0);
   row.cpo_id = st.column_int64(1);
@@ -56,17 +56,17 @@ CpoLocationJobRow insert_cpo_location_job(Database& db, CpoLocationJobRow row) {
 
 std::optional<CpoLocationJobRow> get_cpo_location_job(Database& db, std::string_view org_id, std::int64_t cpo_id,
                                                       std::string_view job_id) {
-  auto st = db.prepare(std::string{k_select} + "WHERE id = ? AND org_id = ? AND cpo_id = ?");
+  auto st = db.prepare(std::string{k_select_location_job} + "WHERE id = ? AND org_id = ? AND cpo_id = ?");
   st.bind_all(job_id, org_id, cpo_id);
   if (!st.step()) return std::nullopt;
-  return read(st);
+  return read_location_job(st);
 }
 
 std::optional<CpoLocationJobRow> find_cpo_location_job(Database& db, std::string_view job_id) {
-  auto st = db.prepare(std::string{k_select} + "WHERE id = ?");
+  auto st = db.prepare(std::string{k_select_location_job} + "WHERE id = ?");
   st.bind(1, job_id);
   if (!st.step()) return std::nullopt;
-  return read(st);
+  return read_location_job(st);
 }
 
 std::vector<std::string> list_unfinished_cpo_location_jobs(Database& db) {

@@ -6,13 +6,13 @@
 namespace ocppfleet::store {
 namespace {
 
-constexpr std::string_view k_select =
+constexpr std::string_view k_select_cpo =
     "SELECT id, org_id, template, template_version, seed, overrides_json, country_code, party_id, requested_party, "
     "name_prefix, role, ocpi_version, token_a_hash, status, workflow_run_id, current_step, attempt, chargers_total, "
     "chargers_ready, error_json, document_sha256, locations_count, evses_count, connectors_count, expires_at, "
     "provisioned_at, created_at, updated_at, deleted_at, ocpi_token_encoding FROM cpos ";
 
-CpoRow read(const Statement& st) {
+CpoRow read_cpo(const Statement& st) {
   CpoRow r;
   r.id = st.column_int64(0);
   r.org_id = st.column_text(1);
@@ -106,10 +106,10 @@ CpoRow insert_cpo(Database& db, CpoRow row) {
 }
 
 std::optional<CpoRow> get_cpo(Database& db, std::string_view org_id, std::int64_t id) {
-  auto st = db.prepare(std::string{k_select} + "WHERE id = ? AND org_id = ? AND deleted_at IS NULL");
+  auto st = db.prepare(std::string{k_select_cpo} + "WHERE id = ? AND org_id = ? AND deleted_at IS NULL");
   st.bind_all(id, org_id);
   if (!st.step()) return std::nullopt;
-  return read(st);
+  return read_cpo(st);
 }
 
 bool set_cpo_token_encoding(Database& db, std::string_view org_id, std::int64_t id, std::string_view encoding) {
@@ -121,10 +121,10 @@ bool set_cpo_token_encoding(Database& db, std::string_view org_id, std::int64_t 
 }
 
 std::optional<CpoRow> find_cpo(Database& db, std::int64_t id) {
-  auto st = db.prepare(std::string{k_select} + "WHERE id = ?");
+  auto st = db.prepare(std::string{k_select_cpo} + "WHERE id = ?");
   st.bind(1, id);
   if (!st.step()) return std::nullopt;
-  return read(st);
+  return read_cpo(st);
 }
 
 Page<CpoRow> list_cpos(Database& db, std::string_view org_id, PageRequest page) {
@@ -133,10 +133,11 @@ Page<CpoRow> list_cpos(Database& db, std::string_view org_id, PageRequest page) 
   count.bind(1, org_id);
   count.step();
   out.total = count.column_int64(0);
-  auto st = db.prepare(std::string{k_select} + "WHERE org_id = ? AND deleted_at IS NULL ORDER BY id LIMIT ? OFFSET ?");
+  auto st =
+      db.prepare(std::string{k_select_cpo} + "WHERE org_id = ? AND deleted_at IS NULL ORDER BY id LIMIT ? OFFSET ?");
   st.bind_all(org_id, page.safe_limit(), page.offset());
   while (st.step())
-    out.rows.push_back(read(st));
+    out.rows.push_back(read_cpo(st));
   return out;
 }
 
@@ -204,20 +205,20 @@ bool delete_cpo(Database& db, std::string_view org_id, std::int64_t id) {
 
 std::vector<CpoRow> list_expired_cpos(Database& db, std::string_view now) {
   std::vector<CpoRow> out;
-  auto st = db.prepare(std::string{k_select} +
+  auto st = db.prepare(std::string{k_select_cpo} +
                        "WHERE expires_at IS NOT NULL AND expires_at <= ? AND deleted_at IS NULL ORDER BY id");
   st.bind(1, now);
   while (st.step())
-    out.push_back(read(st));
+    out.push_back(read_cpo(st));
   return out;
 }
 
 std::vector<CpoRow> list_unfinished_cpos(Database& db) {
   std::vector<CpoRow> out;
-  auto st = db.prepare(std::string{k_select} +
+  auto st = db.prepare(std::string{k_select_cpo} +
                        "WHERE status IN ('PENDING', 'PROVISIONING') AND deleted_at IS NULL ORDER BY id");
   while (st.step())
-    out.push_back(read(st));
+    out.push_back(read_cpo(st));
   return out;
 }
 

@@ -9,10 +9,11 @@ namespace ocppfleet::store {
 
 namespace {
 
-constexpr std::string_view k_select = "SELECT id, org_id, name, address, city, country, latitude, longitude, "
-                                      "created_at, updated_at FROM locations ";
+constexpr std::string_view k_select_location_row =
+    "SELECT id, org_id, name, address, city, country, latitude, longitude, "
+    "created_at, updated_at FROM locations ";
 
-LocationRow read(const Statement& st) {
+LocationRow read_location_row(const Statement& st) {
   return {st.column_text(0),
           st.column_text(1),
           st.column_text(2),
@@ -45,10 +46,10 @@ bool location_id_taken(Database& db, std::string_view id) {
 }
 
 std::optional<LocationRow> get_location(Database& db, std::string_view org_id, std::string_view id) {
-  auto st = db.prepare(std::string{k_select} + "WHERE id = ? AND org_id = ?");
+  auto st = db.prepare(std::string{k_select_location_row} + "WHERE id = ? AND org_id = ?");
   st.bind_all(id, org_id);
   if (!st.step()) return std::nullopt;
-  return read(st);
+  return read_location_row(st);
 }
 
 Page<LocationRow> list_locations(Database& db, std::string_view org_id, PageRequest page) {
@@ -57,10 +58,10 @@ Page<LocationRow> list_locations(Database& db, std::string_view org_id, PageRequ
   count.bind(1, org_id);
   count.step();
   out.total = count.column_int64(0);
-  auto st = db.prepare(std::string{k_select} + "WHERE org_id = ? ORDER BY rowid LIMIT ? OFFSET ?");
+  auto st = db.prepare(std::string{k_select_location_row} + "WHERE org_id = ? ORDER BY rowid LIMIT ? OFFSET ?");
   st.bind_all(org_id, page.safe_limit(), page.offset());
   while (st.step())
-    out.rows.push_back(read(st));
+    out.rows.push_back(read_location_row(st));
   return out;
 }
 

@@ -7,13 +7,13 @@ namespace ocppfleet::store {
 namespace {
 constexpr std::string_view k_columns = "SELECT id, name, created_at FROM organizations ";
 
-OrgRow read(const Statement& st) { return {st.column_text(0), st.column_text(1), st.column_text(2)}; }
+OrgRow read_org(const Statement& st) { return {st.column_text(0), st.column_text(1), st.column_text(2)}; }
 
 std::optional<OrgRow> find_one(Database& db, std::string_view where, std::string_view value) {
   auto st = db.prepare(std::string{k_columns} + std::string{where});
   st.bind(1, value);
   if (!st.step()) return std::nullopt;
-  return read(st);
+  return read_org(st);
 }
 } // namespace
 
@@ -33,7 +33,7 @@ std::vector<OrgRow> list_orgs(Database& db) {
   auto st = db.prepare(std::string{k_columns} + "ORDER BY rowid");
   std::vector<OrgRow> rows;
   while (st.step())
-    rows.push_back(read(st));
+    rows.push_back(read_org(st));
   return rows;
 }
 

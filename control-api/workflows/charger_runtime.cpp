@@ -12,7 +12,6 @@ namespace ocppfleet::api {
 namespace {
 
 using Json = nlohmann::json;
-constexpr const char* kStepValidate = "validate";
 
 std::optional<ocpp::ProtocolVersion> version_of(const std::string& text) {
   if (text == "OCPP1.6" || text == "1.6") return ocpp::ProtocolVersion::V16;

@@ -26,6 +26,9 @@
 
 namespace ocppfleet::api {
 
+// The provisioning step that checks a request before anything runs (runs and errors name it).
+inline constexpr const char* kStepValidate = "validate";
+
 struct RuntimeConfig {
   unsigned engine_threads = 0;                         // 0 = one per core
   std::chrono::milliseconds provision_timeout{30'000}; // boot must be Accepted within this (per attempt)

@@ -13,7 +13,6 @@ namespace ocppfleet::api {
 namespace {
 
 using Json = nlohmann::json;
-constexpr const char* kStepValidate = "validate";
 constexpr const char* kStepStart = "start_runtime";
 constexpr const char* kStepAwait = "await_boot";
 

@@ -1,5 +1,6 @@
 #include "simulator/charger/config_store.hpp"
 
+#include "simulator/core/text.hpp"
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -7,21 +8,7 @@
 namespace ocppfleet::charger {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
-std::string_view trim(std::string_view s) {
-  const auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-  while (!s.empty() && is_space(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back()))
-    s.remove_suffix(1);
-  return s;
-}
+using core::iequals;
 
 // Strict decimal: optional '-', digits only, the whole string.
 std::optional<std::int64_t> parse_int(std::string_view s) {
@@ -39,11 +26,11 @@ std::optional<bool> parse_bool(std::string_view s) {
 
 std::optional<std::string> canonical_csv(const ConfigKeyDef& def, std::string_view value) {
   std::string out;
-  if (trim(value).empty()) return out; // an empty list is a legal value (e.g. no measurands)
+  if (core::trim(value, core::k_whitespace).empty()) return out; // an empty list is a legal value (e.g. no measurands)
   out.reserve(value.size());
   while (true) {
     const auto comma = value.find(',');
-    const auto member = trim(value.substr(0, comma));
+    const auto member = core::trim(value.substr(0, comma), core::k_whitespace);
     if (member.empty()) return std::nullopt; // "a,,b" is a typo, not a list
     if (!def.allowed_members.empty() &&
         std::find(def.allowed_members.begin(), def.allowed_members.end(), member) == def.allowed_members.end()) {

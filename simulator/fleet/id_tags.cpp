@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "simulator/core/prng.hpp"
+#include "simulator/core/text.hpp"
 
 namespace ocppfleet::fleet {
 namespace {
@@ -26,14 +27,6 @@ bool printable_without_space(std::string_view s) {
   for (const char c : s)
     if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e) return false;
   return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
 }
 
 } // namespace
@@ -68,7 +61,7 @@ std::optional<IdTagSource> IdTagSource::from_lines(std::string_view text, std::s
   std::size_t line_no = 0;
   while (!text.empty()) {
     const auto end = text.find('\n');
-    const auto line = trim(text.substr(0, end));
+    const auto line = core::trim(text.substr(0, end), " \t\r");
     text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
     ++line_no;
     if (line.empty() || line.front() == '#') continue;

@@ -3,21 +3,15 @@
 #include <charconv>
 
 #include "simulator/core/prng.hpp"
+#include "simulator/core/text.hpp"
 
 namespace ocppfleet::fleet {
 namespace {
+using core::trim;
 
-std::optional<ModelMix> fail(std::string* error, std::string message) {
+std::optional<ModelMix> model_mix_error(std::string* error, std::string message) {
   if (error != nullptr) *error = std::move(message);
   return std::nullopt;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ')
-    s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ')
-    s.remove_suffix(1);
-  return s;
 }
 
 bool is_slug(std::string_view s) {
@@ -41,21 +35,22 @@ std::optional<ModelMix> parse_model_mix(std::string_view text, std::string* erro
     text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
     const auto eq = item.find('=');
     if (eq == std::string_view::npos)
-      return fail(error, "'" + std::string{item} + "': expected BRAND/MODEL=WEIGHT, e.g. abb/terra-184=2");
+      return model_mix_error(error, "'" + std::string{item} + "': expected BRAND/MODEL=WEIGHT, e.g. abb/terra-184=2");
     const std::string slug{trim(item.substr(0, eq))};
     const std::string_view weight_text = trim(item.substr(eq + 1));
-    if (!is_slug(slug)) return fail(error, "'" + slug + "' is not a brand/model slug (e.g. abb/terra-184)");
+    if (!is_slug(slug)) return model_mix_error(error, "'" + slug + "' is not a brand/model slug (e.g. abb/terra-184)");
     for (const auto& w : mix)
-      if (w.slug == slug) return fail(error, "model " + slug + " given twice");
+      if (w.slug == slug) return model_mix_error(error, "model " + slug + " given twice");
     std::uint32_t weight = 0;
     const auto [end, ec] = std::from_chars(weight_text.data(), weight_text.data() + weight_text.size(), weight);
     if (weight_text.empty() || ec != std::errc{} || end != weight_text.data() + weight_text.size())
-      return fail(error, "weight '" + std::string{weight_text} + "' of " + slug + " is not a non-negative integer");
+      return model_mix_error(error,
+                             "weight '" + std::string{weight_text} + "' of " + slug + " is not a non-negative integer");
     total += weight;
     mix.push_back(ModelWeight{slug, weight});
   }
-  if (mix.empty()) return fail(error, "empty mix");
-  if (total == 0) return fail(error, "every weight is 0");
+  if (mix.empty()) return model_mix_error(error, "empty mix");
+  if (total == 0) return model_mix_error(error, "every weight is 0");
   return mix;
 }
 

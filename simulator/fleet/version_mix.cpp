@@ -3,21 +3,15 @@
 #include <charconv>
 
 #include "simulator/core/prng.hpp"
+#include "simulator/core/text.hpp"
 
 namespace ocppfleet::fleet {
 namespace {
+using core::trim;
 
-std::optional<VersionMix> fail(std::string* error, std::string message) {
+std::optional<VersionMix> version_mix_error(std::string* error, std::string message) {
   if (error != nullptr) *error = std::move(message);
   return std::nullopt;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ')
-    s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ')
-    s.remove_suffix(1);
-  return s;
 }
 
 } // namespace
@@ -31,23 +25,24 @@ std::optional<VersionMix> parse_version_mix(std::string_view text, std::string* 
     text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
     const auto eq = item.find('=');
     if (eq == std::string_view::npos)
-      return fail(error, "'" + std::string{item} + "': expected VERSION=WEIGHT, e.g. 1.6=70");
+      return version_mix_error(error, "'" + std::string{item} + "': expected VERSION=WEIGHT, e.g. 1.6=70");
     const std::string_view name = trim(item.substr(0, eq));
     const std::string_view weight_text = trim(item.substr(eq + 1));
     const auto version = ocpp::parse_protocol_version(name);
-    if (!version) return fail(error, "unknown OCPP version '" + std::string{name} + "' (use 1.6 or 2.0.1)");
+    if (!version)
+      return version_mix_error(error, "unknown OCPP version '" + std::string{name} + "' (use 1.6 or 2.0.1)");
     for (const auto& w : mix)
-      if (w.version == *version) return fail(error, "version " + std::string{name} + " given twice");
+      if (w.version == *version) return version_mix_error(error, "version " + std::string{name} + " given twice");
     std::uint32_t weight = 0;
     const auto [end, ec] = std::from_chars(weight_text.data(), weight_text.data() + weight_text.size(), weight);
     if (ec != std::errc{} || end != weight_text.data() + weight_text.size() || weight_text.empty())
-      return fail(error, "weight '" + std::string{weight_text} + "' of " + std::string{name} +
-                             " is not a non-negative integer");
+      return version_mix_error(error, "weight '" + std::string{weight_text} + "' of " + std::string{name} +
+                                          " is not a non-negative integer");
     total += weight;
     mix.push_back(VersionWeight{*version, weight});
   }
-  if (mix.empty()) return fail(error, "empty mix");
-  if (total == 0) return fail(error, "every weight is 0");
+  if (mix.empty()) return version_mix_error(error, "empty mix");
+  if (total == 0) return version_mix_error(error, "every weight is 0");
   return mix;
 }
 

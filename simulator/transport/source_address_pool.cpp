@@ -1,20 +1,14 @@
 #include "simulator/transport/source_address_pool.hpp"
 
+#include "simulator/core/text.hpp"
 #include <set>
 #include <stdexcept>
 
 namespace ocppfleet::transport {
 namespace {
+using core::trim;
 
 namespace ip = boost::asio::ip;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 // Built with append rather than operator+: GCC 12 at -O3 reports a false -Wrestrict on
 // "'" + std::string{...} (GCC bug 105329).

@@ -12,14 +12,12 @@
 #include "simulator/catalog/catalog.hpp"
 #include "simulator/catalog/charger_identity.hpp"
 #include "strict_csms_fixture.hpp"
+#include "tests/support/source_tree.hpp"
 
 namespace ocppfleet::testing {
 namespace {
 
-std::filesystem::path brands_dir() {
-  const char* src = std::getenv("OCPPFLEET_SOURCE_DIR");
-  return std::filesystem::path{src != nullptr ? src : OCPPFLEET_TEST_SOURCE_DIR} / "brands";
-}
+using ocppfleet::testing::brands_dir;
 
 bool is_session_message(const json& call) {
   const auto& action = call[2];

@@ -11,14 +11,12 @@
 #include "simulator/catalog/charger_identity.hpp"
 #include "simulator/core/clock.hpp"
 #include "strict_csms_fixture.hpp"
+#include "tests/support/source_tree.hpp"
 
 namespace ocppfleet::testing {
 namespace {
 
-std::filesystem::path brands_dir() {
-  const char* src = std::getenv("OCPPFLEET_SOURCE_DIR");
-  return std::filesystem::path{src != nullptr ? src : OCPPFLEET_TEST_SOURCE_DIR} / "brands";
-}
+using ocppfleet::testing::brands_dir;
 
 std::optional<double> sample(const json& meter_values, const std::string& measurand) {
   if (!meter_values.contains("meterValue")) return std::nullopt;

@@ -165,4 +165,9 @@ protected:
   V201AgainstStrictCsms() : AgainstStrictCsms(ocpp::ProtocolVersion::V201) {}
 };
 
+// Whether a peer log entry is the CALL `action` from `identity`.
+inline bool is_call(const json& e, const std::string& identity, const std::string& action) {
+  return e.value("event", "") == "call" && e.value("identity", "") == identity && e.value("action", "") == action;
+}
+
 } // namespace ocppfleet::testing

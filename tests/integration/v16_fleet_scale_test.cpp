@@ -5,10 +5,6 @@
 namespace ocppfleet::testing {
 namespace {
 
-bool is_call(const json& e, const std::string& identity, const std::string& action) {
-  return e.value("event", "") == "call" && e.value("identity", "") == identity && e.value("action", "") == action;
-}
-
 TEST_F(V16AgainstStrictCsms, two_thousand_chargers_all_boot_with_zero_violations) {
   start_peer();
   for (int i = 0; i < 2000; ++i)

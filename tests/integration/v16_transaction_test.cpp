@@ -4,10 +4,6 @@
 namespace ocppfleet::testing {
 namespace {
 
-bool is_call(const json& e, const std::string& identity, const std::string& action) {
-  return e.value("event", "") == "call" && e.value("identity", "") == identity && e.value("action", "") == action;
-}
-
 double energy_of(const json& meter_values_params) {
   for (const auto& mv : meter_values_params["meterValue"])
     for (const auto& sv : mv["sampledValue"])

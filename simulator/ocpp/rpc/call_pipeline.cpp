@@ -7,10 +7,6 @@
 
 namespace ocppfleet::rpc {
 
-namespace {
-std::string dump_compact(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
-} // namespace
-
 bool CallPipeline::enqueue(std::string action, const Json& payload, std::uint64_t cookie, bool durable) {
   return enqueue_at(queue_.size(), std::move(action), payload, cookie, durable);
 }

@@ -1,5 +1,7 @@
 #include "simulator/ocpp/rpc/frame.hpp"
 
+#include "simulator/core/text.hpp"
+
 #include <cstddef>
 #include <stdexcept>
 #include <utility>
@@ -7,6 +9,7 @@
 namespace ocppfleet::rpc {
 
 namespace {
+using core::utf8_length;
 
 constexpr const char* unknown_id = "-1";
 // OCPP-J limits the message id to 36 characters (room for a UUID).
@@ -23,14 +26,6 @@ constexpr int call_result_type = 3;
 constexpr int call_error_type = 4;
 
 bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U; }
-
-// Spec lengths count characters, not bytes.
-std::size_t utf8_length(std::string_view s) {
-  std::size_t chars = 0;
-  for (const char c : s)
-    chars += is_continuation(c) ? 0 : 1;
-  return chars;
-}
 
 // A pre-scan, cheaper than a parser callback per value. Brackets inside strings do not count.
 bool nesting_within(std::string_view text, int limit) {
@@ -137,9 +132,6 @@ ParsedFrame parse_typed(Json& frame, int type) {
   }
 }
 
-// Compact, and never throws on invalid UTF-8: descriptions may carry exception text or peer bytes.
-std::string dump_compact(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
-
 std::string dump_string(std::string_view s) { return dump_compact(Json(std::string{s})); }
 
 // `Json{}` is null, the natural way to write "no fields"; anything else non-object is a bug in
@@ -160,6 +152,9 @@ std::string_view truncate_chars(std::string_view s, std::size_t max_chars) {
 }
 
 } // namespace
+
+// Never throws on invalid UTF-8: descriptions may carry exception text or peer bytes.
+std::string dump_compact(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 ParsedFrame parse_frame(std::string_view text) noexcept {
   try {

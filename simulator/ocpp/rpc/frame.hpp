@@ -48,6 +48,9 @@ using ParsedFrame = std::variant<Call, CallResult, CallError, FrameError>;
 // unknown message type id -> FrameError with the code OCPP-J prescribes.
 ParsedFrame parse_frame(std::string_view text) noexcept;
 
+// Compact JSON as frames carry it; invalid UTF-8 is replaced, never thrown on.
+std::string dump_compact(const Json& j);
+
 // Compact JSON. A null payload/details is sent as {}; any other non-object throws
 // std::invalid_argument (a caller bug). Descriptions are cut to 255 characters (2.0.1's limit).
 std::string serialize_call(std::string_view id, std::string_view action, const Json& payload);

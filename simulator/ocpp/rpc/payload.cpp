@@ -4,11 +4,13 @@
 #include <cmath>
 #include <limits>
 
+#include "simulator/core/text.hpp"
 #include "simulator/core/timestamp.hpp"
 
 namespace ocppfleet::rpc {
 
 namespace {
+using core::utf8_length;
 
 [[noreturn]] void fail(ErrorCode code, std::string_view field, std::string_view what) {
   std::string description{field};
@@ -38,12 +40,6 @@ const Json& required(const Json& obj, std::string_view field) {
 const Json* optional(const Json& obj, std::string_view field) {
   const Json* v = lookup(obj, field);
   return v == nullptr || v->is_null() ? nullptr : v;
-}
-
-// Schema maxLength counts characters, not bytes (parsed strings are valid UTF-8).
-std::size_t utf8_length(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
 }
 
 std::string as_string(const Json& v, std::string_view field, std::size_t max_len) {

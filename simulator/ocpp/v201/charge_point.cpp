@@ -19,7 +19,6 @@ namespace ocppfleet::v201 {
 namespace {
 
 constexpr std::uint8_t kNeverReported = 0xFF;
-constexpr const char* kEnergyRegister = "Energy.Active.Import.Register";
 
 } // namespace
 

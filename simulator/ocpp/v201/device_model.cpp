@@ -6,23 +6,20 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "simulator/core/text.hpp"
 #include "simulator/core/timestamp.hpp"
 
 namespace ocppfleet::v201 {
 
 namespace {
+using core::iequals;
+using core::utf8_length;
 
 // Schema limits of the 2.0.1 messages that carry definitions and values.
 constexpr std::size_t kMaxNameLength = 50;         // ComponentType/VariableType name and instance
 constexpr std::size_t kMaxUnitLength = 16;         // VariableCharacteristics.unit
 constexpr std::size_t kMaxValuesListLength = 1000; // VariableCharacteristics.valuesList
 constexpr std::size_t kMaxValueLength = 2500;      // VariableAttribute.value, GetVariableResult.attributeValue
-
-bool iequals(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
-}
 
 std::optional<std::string_view> as_view(const std::optional<std::string>& s) {
   return s ? std::optional<std::string_view>{*s} : std::nullopt;
@@ -31,21 +28,6 @@ std::optional<std::string_view> as_view(const std::optional<std::string>& s) {
 bool same_instance(const std::optional<std::string>& def, std::optional<std::string_view> wanted) {
   if (def.has_value() != wanted.has_value()) return false;
   return !def || iequals(*def, *wanted);
-}
-
-std::string_view trim(std::string_view s) {
-  const auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-  while (!s.empty() && is_space(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back()))
-    s.remove_suffix(1);
-  return s;
-}
-
-// Schema lengths count characters, not bytes.
-std::size_t utf8_length(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
 }
 
 std::optional<std::int64_t> parse_int(std::string_view s) {
@@ -83,11 +65,11 @@ const std::string* find_allowed(const std::vector<std::string>& allowed, std::st
 
 std::optional<std::string> canonical_list(const VariableDef& def, std::string_view value) {
   std::string out;
-  if (trim(value).empty()) return out; // an empty list is a legal value (e.g. no measurands)
+  if (core::trim(value, core::k_whitespace).empty()) return out; // an empty list is a legal value (e.g. no measurands)
   std::vector<std::string_view> seen;
   while (true) {
     const auto comma = value.find(',');
-    std::string_view member = trim(value.substr(0, comma));
+    std::string_view member = core::trim(value.substr(0, comma), core::k_whitespace);
     if (member.empty()) return std::nullopt; // "a,,b" is a typo, not a list
     if (!def.values_list.empty()) {
       const std::string* spelling = find_allowed(def.values_list, member);
@@ -180,7 +162,7 @@ std::optional<std::string> canonical_value(const VariableDef& def, std::string_v
   case DataType::OptionList:
     if (def.values_list.empty()) {
       out = std::string{value};
-    } else if (const std::string* spelling = find_allowed(def.values_list, trim(value))) {
+    } else if (const std::string* spelling = find_allowed(def.values_list, core::trim(value, core::k_whitespace))) {
       out = *spelling;
     }
     break;

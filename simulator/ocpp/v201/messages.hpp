@@ -15,6 +15,9 @@
 
 namespace ocppfleet::v201 {
 
+// The register every transaction start/end reading carries (the meter's main value).
+inline constexpr const char* kEnergyRegister = "Energy.Active.Import.Register";
+
 using Json = nlohmann::json;
 using WallTime = std::chrono::system_clock::time_point;
 

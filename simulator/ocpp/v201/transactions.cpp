@@ -12,7 +12,6 @@
 
 namespace ocppfleet::v201 {
 namespace {
-constexpr const char* kEnergyRegister = "Energy.Active.Import.Register";
 constexpr const char* kDefaultUpdatedMeasurands = "Energy.Active.Import.Register,Power.Active.Import";
 std::string_view trigger_for(charger::StopReason reason) {
   using R = charger::StopReason;

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/source_tree.hpp"
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
@@ -33,14 +34,7 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 // OCPPFLEET_SOURCE_DIR, else the nearest folder up from here holding brands/ and control-api/:
 // with ccache's base dir __FILE__ is relative to the build folder, and ctest currently gets
 // only the first variable of the tests' ENVIRONMENT list (see the report of issue 11).
-std::filesystem::path source_dir() {
-  if (const char* env = std::getenv("OCPPFLEET_SOURCE_DIR"); env && *env) return env;
-  for (auto dir = std::filesystem::current_path(); !dir.empty(); dir = dir.parent_path()) {
-    if (std::filesystem::exists(dir / "brands") && std::filesystem::exists(dir / "control-api")) return dir;
-    if (dir == dir.parent_path()) break;
-  }
-  return std::filesystem::path{__FILE__}.parent_path().parent_path().parent_path().parent_path();
-}
+using ocppfleet::testing::source_dir;
 
 // Token lookups go through the store like the server's: find_token on the store thread.
 auth::TokenLookup store_lookup(store::Store& s) {

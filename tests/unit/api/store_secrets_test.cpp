@@ -28,7 +28,7 @@ unsigned mode_of(const std::string& file) {
   return st.st_mode & 0777;
 }
 
-ChargerRow charger(const std::string& org, const std::string& identity) {
+ChargerRow secret_charger(const std::string& org, const std::string& identity) {
   ChargerRow r;
   r.org_id = org;
   r.identity = identity;
@@ -40,7 +40,7 @@ ChargerRow charger(const std::string& org, const std::string& identity) {
 
 // A charger with 50 log rows and a provisioning run, as the control API leaves one.
 std::string charger_with_history(Database& db, const std::string& org, const std::string& identity) {
-  const auto row = insert_charger(db, charger(org, identity));
+  const auto row = insert_charger(db, secret_charger(org, identity));
   std::vector<LogRow> logs;
   for (int i = 0; i < 50; ++i)
     logs.push_back(LogRow{0, row.id, "cp_to_csms", "Heartbeat", std::string(2000, 'x'), ""});
@@ -94,7 +94,7 @@ TEST(StoreSecrets, soft_delete_scrubs_the_basic_auth_password) {
   auto db = Database::open(dir.file("a.db"));
   migrate(db);
   const auto org = create_org(db, "acme");
-  const auto id = insert_charger(db, charger(org, "CP-1")).id;
+  const auto id = insert_charger(db, secret_charger(org, "CP-1")).id;
   ASSERT_EQ(find_charger(db, id, Secrets::include)->basic_auth_password, "pw-CP-1-0123456789");
   ASSERT_TRUE(soft_delete_charger(db, org, id));
   const auto deleted = find_charger(db, id, Secrets::include);
@@ -126,7 +126,7 @@ TEST(StoreRetention, deleted_chargers_are_purged_with_logs_and_runs_only_after_t
   EXPECT_FALSE(find_charger(db, gone));
   EXPECT_EQ(count(db, "SELECT count(*) FROM charger_logs WHERE charger_id = ?", gone), 0);
   EXPECT_EQ(count(db, "SELECT count(*) FROM workflow_runs WHERE subject_id = ?", gone), 0);
-  // The live charger keeps everything.
+  // The live secret_charger keeps everything.
   EXPECT_TRUE(find_charger(db, live));
   EXPECT_EQ(count(db, "SELECT count(*) FROM charger_logs WHERE charger_id = ?", live), 50);
   EXPECT_EQ(count(db, "SELECT count(*) FROM workflow_runs WHERE subject_id = ?", live), 1);

@@ -4,20 +4,21 @@
 #include <string>
 
 #include "simulator/charger/charger_model.hpp"
+#include "tests/unit/charger/charger_fixtures.hpp"
 
 using namespace ocppfleet::charger;
+using namespace ocppfleet::charger::testing;
 using namespace std::chrono_literals;
 
 namespace {
 
-const SteadyTime t0 = std::chrono::steady_clock::time_point{};
-const ConnectorSpec ac_22kw{};
+const ConnectorSpec default_spec{};
 const EvSpec ev{};
 
 ChargerModel make_charger(int connectors = 2) {
   ChargerIdentity id;
   id.identity = "CP-0001";
-  return ChargerModel{std::move(id), ac_22kw, connectors};
+  return ChargerModel{std::move(id), default_spec, connectors};
 }
 
 void start_charging(Connector& c, SteadyTime at) {

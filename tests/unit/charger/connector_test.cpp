@@ -3,24 +3,16 @@
 #include <vector>
 
 #include "simulator/charger/charger_model.hpp"
+#include "tests/unit/charger/charger_fixtures.hpp"
 
 using namespace ocppfleet::charger;
+using namespace ocppfleet::charger::testing;
 using namespace std::chrono_literals;
 
 namespace {
 
-const SteadyTime t0 = std::chrono::steady_clock::time_point{};
-
-const ConnectorSpec ac_22kw{CurrentType::AC, 3, 230.0, 32.0, 22'000.0};
 const ConnectorSpec dc_150kw{CurrentType::DC, 1, 800.0, 200.0, 150'000.0};
 const EvSpec ev_11kw_ac{60'000.0, 11'000.0, 100'000.0, 0.2};
-
-Transaction tx(std::string id = "CP-1-1") {
-  Transaction t;
-  t.local_id = std::move(id);
-  t.id_tag = "TAG1";
-  return t;
-}
 
 // An AC connector with an EV plugged and a transaction running since t0.
 Connector charging_ac(const ConnectorSpec& spec = ac_22kw, const EvSpec& ev = ev_11kw_ac) {

@@ -6,15 +6,14 @@
 #include <cmath>
 
 #include "simulator/charger/charger_model.hpp"
+#include "tests/unit/charger/charger_fixtures.hpp"
 
 using namespace ocppfleet::charger;
+using namespace ocppfleet::charger::testing;
 using namespace std::chrono_literals;
 
 namespace {
 
-const SteadyTime t0 = std::chrono::steady_clock::time_point{};
-
-const ConnectorSpec ac_22kw{CurrentType::AC, 3, 230.0, 32.0, 22'000.0};
 const ConnectorSpec dc_180kw_200a{CurrentType::DC, 1, 920.0, 200.0, 180'000.0};
 const ConnectorSpec dc_300kw_500a{CurrentType::DC, 1, 1000.0, 500.0, 300'000.0};
 
@@ -34,12 +33,7 @@ EvSpec ev_400v(double soc, const ChargingCurve* curve = &curve_120kw) {
   return ev;
 }
 
-Transaction tx() {
-  Transaction t;
-  t.local_id = "CP-1-1";
-  t.id_tag = "TAG";
-  return t;
-}
+Transaction ev_tx() { return tx("CP-1-1", "TAG"); }
 
 void expect_p_equals_v_i_phases(const Connector& c) {
   const Meter& m = c.meter();
@@ -59,7 +53,7 @@ TEST(ChargingCurve, interpolates_linearly_and_is_flat_beyond_the_ends) {
 TEST(EvCurve, dc_power_follows_the_curve_and_tapers_with_soc) {
   Connector c{1, dc_300kw_500a};
   c.plug(t0, ev_400v(0.5));
-  ASSERT_TRUE(c.start_transaction(t0, tx()));
+  ASSERT_TRUE(c.start_transaction(t0, ev_tx()));
   // 50 %: the curve says 92 kW; the pack (350 V x (0.9 + 0.15 x 0.5) = 341 V) x 500 A allows more.
   EXPECT_NEAR(c.meter().power_w(), curve_120kw.max_power_at(0.5), 1e-6);
   double last_power = c.meter().power_w();
@@ -80,7 +74,7 @@ TEST(EvCurve, dc_power_follows_the_curve_and_tapers_with_soc) {
 TEST(EvCurve, pack_voltage_rises_with_soc_and_is_the_meters_dc_voltage) {
   Connector c{1, dc_300kw_500a};
   c.plug(t0, ev_400v(0.1));
-  ASSERT_TRUE(c.start_transaction(t0, tx()));
+  ASSERT_TRUE(c.start_transaction(t0, ev_tx()));
   const double v_low = c.meter().voltage_v();
   EXPECT_NEAR(v_low, 350.0 * (0.90 + 0.15 * 0.1), 1e-9);
   c.advance(t0 + 20min);
@@ -93,7 +87,7 @@ TEST(EvCurve, the_cable_current_limits_low_voltage_cars) {
   // A 400 V car on a 200 A cable: ~64 kW at 10 % SoC although the curve and charger allow more.
   Connector c{1, dc_180kw_200a};
   c.plug(t0, ev_400v(0.1));
-  ASSERT_TRUE(c.start_transaction(t0, tx()));
+  ASSERT_TRUE(c.start_transaction(t0, ev_tx()));
   const double v = 350.0 * (0.90 + 0.15 * 0.1);
   EXPECT_NEAR(c.meter().power_w(), v * 200.0, 1e-6);
   EXPECT_NEAR(c.meter().current_a(), 200.0, 1e-9);
@@ -105,7 +99,7 @@ TEST(EvCurve, long_advance_matches_many_short_ones_on_a_curve) {
   Connector b{2, dc_300kw_500a};
   for (Connector* c : {&a, &b}) {
     c->plug(t0, ev_400v(0.1));
-    ASSERT_TRUE(c->start_transaction(t0, tx()));
+    ASSERT_TRUE(c->start_transaction(t0, ev_tx()));
   }
   for (auto t = t0 + 1s; t <= t0 + 40min; t += 1s)
     a.advance(t);
@@ -120,7 +114,7 @@ TEST(EvCurve, single_phase_ev_on_a_three_phase_connector_draws_on_one_phase) {
   ev.max_ac_power_w = 7'400.0;
   ev.ac_phases = 1;
   c.plug(t0, ev);
-  ASSERT_TRUE(c.start_transaction(t0, tx()));
+  ASSERT_TRUE(c.start_transaction(t0, ev_tx()));
   EXPECT_EQ(c.active_phases(), 1);
   EXPECT_NEAR(c.meter().power_w(), 7'360.0, 1e-6); // 230 V x 32 A x 1 phase, below the EV's 7.4 kW
   EXPECT_NEAR(c.meter().current_a(), 32.0, 1e-9);
@@ -132,7 +126,7 @@ TEST(EvCurve, single_phase_ev_on_a_three_phase_connector_draws_on_one_phase) {
 TEST(EvCurve, ac_power_equals_voltage_times_current_times_phases) {
   Connector c{1, ac_22kw};
   c.plug(t0, ev_400v(0.3));
-  ASSERT_TRUE(c.start_transaction(t0, tx()));
+  ASSERT_TRUE(c.start_transaction(t0, ev_tx()));
   EXPECT_EQ(c.active_phases(), 3);
   EXPECT_NEAR(c.meter().power_w(), 11'000.0, 1e-6);
   expect_p_equals_v_i_phases(c);

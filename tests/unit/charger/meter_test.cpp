@@ -1,13 +1,11 @@
 #include <gtest/gtest.h>
 
 #include "simulator/charger/meter.hpp"
+#include "tests/unit/charger/charger_fixtures.hpp"
 
 using namespace ocppfleet::charger;
+using namespace ocppfleet::charger::testing;
 using namespace std::chrono_literals;
-
-namespace {
-const SteadyTime t0 = std::chrono::steady_clock::time_point{};
-}
 
 TEST(Meter, integrates_11_kw_for_30_minutes_to_5_5_kwh) {
   Meter m;

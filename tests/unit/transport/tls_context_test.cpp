@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 using ocppfleet::testing::TestPki;
 using Context = boost::asio::ssl::context;
 
-bool contains(const std::string& haystack, const std::string& needle) {
+bool mentions(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
@@ -144,8 +144,8 @@ TEST_F(TlsContext, failures_are_not_cached) {
     (void)shared_client_tls_context(trusting(ca));
     FAIL() << "a missing CA file was accepted";
   } catch (const std::runtime_error& e) {
-    EXPECT_TRUE(contains(e.what(), "cannot load CA file")) << e.what();
-    EXPECT_TRUE(contains(e.what(), ca)) << e.what();
+    EXPECT_TRUE(mentions(e.what(), "cannot load CA file")) << e.what();
+    EXPECT_TRUE(mentions(e.what(), ca)) << e.what();
   }
   fs::copy_file(pki().ca_cert, ca);
   EXPECT_NE(shared_client_tls_context(trusting(ca)), nullptr);
@@ -180,10 +180,10 @@ TEST_F(TlsContext, options_for_identity_without_files_name_both_paths) {
     (void)tls_options_for_identity({}, dir, "CP-NONE");
     FAIL() << "missing certificate files were accepted";
   } catch (const std::runtime_error& e) {
-    EXPECT_TRUE(contains(e.what(), cert)) << e.what();
-    EXPECT_TRUE(contains(e.what(), key)) << e.what();
-    EXPECT_TRUE(contains(e.what(), "CP-NONE")) << e.what();
-    EXPECT_TRUE(contains(e.what(), "neither exists")) << e.what();
+    EXPECT_TRUE(mentions(e.what(), cert)) << e.what();
+    EXPECT_TRUE(mentions(e.what(), key)) << e.what();
+    EXPECT_TRUE(mentions(e.what(), "CP-NONE")) << e.what();
+    EXPECT_TRUE(mentions(e.what(), "neither exists")) << e.what();
   }
   // Only the certificate there: the key is what is missing.
   fs::copy_file(pki().client_cert, cert);
@@ -191,8 +191,8 @@ TEST_F(TlsContext, options_for_identity_without_files_name_both_paths) {
     (void)tls_options_for_identity({}, dir, "CP-NONE");
     FAIL() << "a certificate without its key was accepted";
   } catch (const std::runtime_error& e) {
-    EXPECT_TRUE(contains(e.what(), key)) << e.what();
-    EXPECT_TRUE(contains(e.what(), "key is missing")) << e.what();
+    EXPECT_TRUE(mentions(e.what(), key)) << e.what();
+    EXPECT_TRUE(mentions(e.what(), "key is missing")) << e.what();
   }
 }
 

@@ -140,7 +140,7 @@ std::shared_ptr<ssl::context> server_context(const std::string& cert, const std:
   return ctx;
 }
 
-bool contains(const std::string& haystack, std::string_view needle) {
+bool has_text(const std::string& haystack, std::string_view needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
@@ -211,8 +211,8 @@ TEST_F(TlsLinkTest, untrusted_ca_fails_verification_without_retry) {
   EXPECT_EQ(closed.failure.code, LinkError::TlsVerificationFailed);
   EXPECT_FALSE(closed.will_retry);
   EXPECT_FALSE(closed.failure.was_open);
-  EXPECT_TRUE(contains(closed.failure.detail, "localhost")) << closed.failure.detail;
-  EXPECT_TRUE(contains(closed.failure.detail, "issuer certificate")) << closed.failure.detail;
+  EXPECT_TRUE(has_text(closed.failure.detail, "localhost")) << closed.failure.detail;
+  EXPECT_TRUE(has_text(closed.failure.detail, "issuer certificate")) << closed.failure.detail;
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(server.connections(), 1u);
   EXPECT_EQ(server.upgrades(), 0u);
@@ -228,7 +228,7 @@ TEST_F(TlsLinkTest, certificate_for_another_host_name_fails_verification) {
   const auto closed = listener.closed(0);
   EXPECT_EQ(closed.failure.code, LinkError::TlsVerificationFailed) << closed.failure.detail;
   EXPECT_FALSE(closed.will_retry);
-  EXPECT_TRUE(contains(closed.failure.detail, "hostname mismatch")) << closed.failure.detail;
+  EXPECT_TRUE(has_text(closed.failure.detail, "hostname mismatch")) << closed.failure.detail;
   EXPECT_EQ(server.upgrades(), 0u);
   EXPECT_EQ(listener.opens(), 0u);
 }
@@ -241,7 +241,7 @@ TEST_F(TlsLinkTest, certificate_without_the_ip_fails_verification_for_an_ip_url)
   const auto closed = listener.closed(0);
   EXPECT_EQ(closed.failure.code, LinkError::TlsVerificationFailed) << closed.failure.detail;
   EXPECT_FALSE(closed.will_retry);
-  EXPECT_TRUE(contains(closed.failure.detail, "IP address mismatch")) << closed.failure.detail;
+  EXPECT_TRUE(has_text(closed.failure.detail, "IP address mismatch")) << closed.failure.detail;
   EXPECT_EQ(listener.opens(), 0u);
 }
 
@@ -305,7 +305,7 @@ TEST_F(TlsLinkTest, server_requiring_a_client_certificate_rejects_us_without_one
   // the upgrade is under way: a certificate rejection, not a lost connection, and final.
   EXPECT_EQ(closed.failure.code, LinkError::TlsCertificateRejected) << closed.failure.detail;
   EXPECT_FALSE(closed.will_retry);
-  EXPECT_TRUE(contains(closed.failure.detail, "certificate")) << closed.failure.detail;
+  EXPECT_TRUE(has_text(closed.failure.detail, "certificate")) << closed.failure.detail;
   EXPECT_FALSE(closed.failure.was_open);
   EXPECT_EQ(listener.opens(), 0u);
   EXPECT_EQ(server.upgrades(), 0u);
@@ -353,9 +353,9 @@ TEST_F(TlsLinkTest, mismatched_client_key_is_a_clear_error) {
     FAIL() << "a key that does not match the certificate was accepted";
   } catch (const std::runtime_error& e) {
     const std::string what = e.what();
-    EXPECT_TRUE(contains(what, pki().stray_key)) << what;
-    EXPECT_TRUE(contains(what, pki().client_cert)) << what;
-    EXPECT_TRUE(contains(what, "does not match")) << what;
+    EXPECT_TRUE(has_text(what, pki().stray_key)) << what;
+    EXPECT_TRUE(has_text(what, pki().client_cert)) << what;
+    EXPECT_TRUE(has_text(what, "does not match")) << what;
   }
 }
 
@@ -364,8 +364,8 @@ TEST_F(TlsLinkTest, missing_ca_file_is_a_clear_error) {
     (void)make_client_tls_context(trusting((pki().dir / "nope.pem").string()));
     FAIL() << "a missing CA file was accepted";
   } catch (const std::runtime_error& e) {
-    EXPECT_TRUE(contains(e.what(), "cannot load CA file")) << e.what();
-    EXPECT_TRUE(contains(e.what(), "nope.pem")) << e.what();
+    EXPECT_TRUE(has_text(e.what(), "cannot load CA file")) << e.what();
+    EXPECT_TRUE(has_text(e.what(), "nope.pem")) << e.what();
   }
 }
 
@@ -386,7 +386,7 @@ TEST_F(TlsLinkTest, unreadable_client_certificate_is_a_clear_error) {
     (void)make_client_tls_context(options);
     FAIL() << "a key file was accepted as a certificate";
   } catch (const std::runtime_error& e) {
-    EXPECT_TRUE(contains(e.what(), "client certificate")) << e.what();
+    EXPECT_TRUE(has_text(e.what(), "client certificate")) << e.what();
   }
 }
 
