@@ -6,7 +6,10 @@
 // what the eMSP allows.
 //
 // authorize() runs on a network thread for every such CALL: it must be thread-safe, must not
-// block and must not take a process-wide lock.
+// block and must not take a process-wide lock. An Authorize request may instead be answered
+// later (authorize_remotely: OCPI real-time authorization asks the eMSP); the station waits
+// for its answer, as OCPP-J allows one CALL in flight per direction.
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +26,16 @@ class Authorizer {
 public:
   virtual ~Authorizer() = default;
   [[nodiscard]] virtual TokenVerdict authorize(std::string_view id_token) const = 0;
+
+  using VerdictDone = std::function<void(TokenVerdict)>;
+  // For an Authorize request: when the verdict needs a round trip, start it and return true;
+  // `done` is then called exactly once, from any thread, within a bounded time. False: the
+  // caller decides with authorize() (and `done` is dropped).
+  virtual bool authorize_remotely(const std::string& id_token, VerdictDone done) const {
+    (void)id_token;
+    (void)done;
+    return false;
+  }
 };
 
 // The OCPP spelling of a status ("Accepted", "Blocked", "Expired", "Invalid"), the same in

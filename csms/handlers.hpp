@@ -37,6 +37,9 @@ struct HandlerContext {
   Backend& backend;
   Station& station;
   Changes changes;
+  // Set when an Authorize request was decided remotely (Session::handle_call): the handler
+  // answers with it instead of asking the backend.
+  std::optional<TokenVerdict> verdict = std::nullopt;
 };
 
 using HandlerTable = rpc::ActionRegistry<HandlerContext>;

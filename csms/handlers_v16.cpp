@@ -14,7 +14,7 @@ using rpc::Json;
 
 // IdTagInfo for `tag` as the backend decides.
 Json tag_info(const HandlerContext& ctx, const std::string& tag) {
-  const auto verdict = ctx.backend.authorize(tag);
+  const auto verdict = ctx.verdict ? *ctx.verdict : ctx.backend.authorize(tag);
   Json info{{"status", ocpp_status(verdict.status)}};
   if (verdict.group_id && !verdict.group_id->empty() && verdict.group_id->size() <= 20)
     info["parentIdTag"] = *verdict.group_id;

@@ -26,7 +26,7 @@ IdToken read_id_token(const Json& field) {
 // free-vend start) is always Accepted.
 Json token_info(const HandlerContext& ctx, const IdToken& token) {
   if (token.type == "NoAuthorization") return Json{{"status", "Accepted"}};
-  const auto verdict = ctx.backend.authorize(token.value);
+  const auto verdict = ctx.verdict ? *ctx.verdict : ctx.backend.authorize(token.value);
   Json info{{"status", ocpp_status(verdict.status)}};
   if (verdict.group_id && !verdict.group_id->empty() && verdict.group_id->size() <= 36)
     info["groupIdToken"] = Json{{"idToken", *verdict.group_id}, {"type", "Central"}};

@@ -124,7 +124,7 @@ void Session::on_accepted(error_code ec) {
 
 void Session::attach() {
   station_ = backend_->find_or_create(identity_);
-  HandlerContext ctx{hub_.env, *backend_, *station_, {}};
+  HandlerContext ctx{hub_.env, *backend_, *station_, {}, std::nullopt};
   std::shared_ptr<Session> previous;
   {
     const std::lock_guard lock{station_->mutex};
@@ -168,7 +168,7 @@ void Session::handle_text(std::string_view text) {
     return;
   }
   {
-    HandlerContext ctx{hub_.env, *backend_, *station_, {}};
+    HandlerContext ctx{hub_.env, *backend_, *station_, {}, std::nullopt};
     {
       const std::lock_guard lock{station_->mutex};
       touch_locked(ctx);
@@ -185,7 +185,36 @@ void Session::handle_text(std::string_view text) {
 }
 
 void Session::handle_call(const std::string& id, const std::string& action, const Json& payload) {
-  HandlerContext ctx{hub_.env, *backend_, *station_, {}};
+  if (action == "Authorize" && defer_authorize(id, payload)) return;
+  answer_call(id, action, payload, std::nullopt);
+}
+
+bool Session::defer_authorize(const std::string& id, const Json& payload) {
+  // The token as each version carries it; a malformed request is not deferred, its handler
+  // answers the CALLERROR. 2.0.1 NoAuthorization has nothing to ask about.
+  const Json* token = nullptr;
+  if (subprotocol_ == "ocpp2.0.1") {
+    const auto field = payload.find("idToken");
+    if (field == payload.end() || !field->is_object()) return false;
+    if (const auto type = field->find("type"); type == field->end() || *type == "NoAuthorization") return false;
+    if (const auto value = field->find("idToken"); value != field->end()) token = &*value;
+  } else if (const auto value = payload.find("idTag"); value != payload.end()) {
+    token = &*value;
+  }
+  if (token == nullptr || !token->is_string()) return false;
+  // The verdict may come from any thread: back onto this connection's strand to answer.
+  return backend_->authorize_remotely(
+      token->get<std::string>(), [self = shared_from_this(), id, payload](TokenVerdict verdict) mutable {
+        asio::post(self->ws_.get_executor(),
+                   [self, id = std::move(id), payload = std::move(payload), verdict = std::move(verdict)]() mutable {
+                     if (self->open_) self->answer_call(id, "Authorize", payload, std::move(verdict));
+                   });
+      });
+}
+
+void Session::answer_call(const std::string& id, const std::string& action, const Json& payload,
+                          std::optional<TokenVerdict> verdict) {
+  HandlerContext ctx{hub_.env, *backend_, *station_, {}, std::move(verdict)};
   {
     const std::lock_guard lock{station_->mutex};
     touch_locked(ctx);
@@ -272,7 +301,7 @@ void Session::end(std::string_view why) {
   open_ = false;
   core::logger()->debug("csms: {} disconnected: {}", identity_, why);
   if (station_) {
-    HandlerContext ctx{hub_.env, *backend_, *station_, {}};
+    HandlerContext ctx{hub_.env, *backend_, *station_, {}, std::nullopt};
     bool was_current = false;
     {
       const std::lock_guard lock{station_->mutex};

@@ -54,6 +54,11 @@ private:
   void on_read(boost::system::error_code ec);
   void handle_text(std::string_view text);
   void handle_call(const std::string& id, const std::string& action, const Json& payload);
+  // Dispatches a CALL and sends its answer; `verdict` is a remotely decided Authorize.
+  void answer_call(const std::string& id, const std::string& action, const Json& payload,
+                   std::optional<TokenVerdict> verdict);
+  // An Authorize whose token the authorizer decides remotely: true when the answer was deferred.
+  bool defer_authorize(const std::string& id, const Json& payload);
   void send(std::string frame);
   void do_write();
   void start_next_call();

@@ -76,6 +76,11 @@ TokenVerdict Backend::authorize(std::string_view id_token) const {
   return authorizer ? authorizer->authorize(id_token) : TokenVerdict{};
 }
 
+bool Backend::authorize_remotely(const std::string& id_token, Authorizer::VerdictDone done) const {
+  const auto authorizer = authorizer_.load();
+  return authorizer && authorizer->authorize_remotely(id_token, std::move(done));
+}
+
 void Backend::observe_transaction_id(std::int64_t seen) {
   std::int64_t next = next_transaction_id_.load();
   while (next <= seen && !next_transaction_id_.compare_exchange_weak(next, seen + 1)) {

@@ -67,6 +67,8 @@ public:
   // Decides on a station's idToken: the authorizer's verdict, Accepted when there is none.
   // Lock-free for the caller (an atomic shared_ptr load), so it is fine on every frame.
   [[nodiscard]] TokenVerdict authorize(std::string_view id_token) const;
+  // Authorize requests only: true when the authorizer answers later through `done`.
+  bool authorize_remotely(const std::string& id_token, Authorizer::VerdictDone done) const;
   void set_authorizer(std::shared_ptr<const Authorizer> authorizer) { authorizer_.store(std::move(authorizer)); }
 
 private:

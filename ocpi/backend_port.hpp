@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "ocpi/token_table.hpp"
+#include "ocpi/token_authority.hpp"
 
 namespace ocppfleet::ocpi {
 
@@ -41,9 +41,9 @@ public:
                            const std::string& expiry, const std::string& id_token, CallDone done) = 0;
   virtual void cancel_reservation(std::int64_t cpo_id, const std::string& identity, std::int64_t reservation_id,
                                   CallDone done) = 0;
-  // From now on the CPO's backend decides its chargers' idTokens on `tokens` (the eMSP's, see
-  // ocpi/token_table.hpp); null: every idToken accepted, as without an eMSP.
-  virtual void set_token_authority(std::int64_t cpo_id, std::shared_ptr<const CpoTokens> tokens) = 0;
+  // From now on the CPO's backend decides its chargers' idTokens with `authority` (the eMSP's
+  // tokens, see ocpi/token_authority.hpp); null: every idToken accepted, as without an eMSP.
+  virtual void set_token_authority(std::int64_t cpo_id, std::shared_ptr<const TokenAuthority> authority) = 0;
 };
 
 } // namespace ocppfleet::ocpi

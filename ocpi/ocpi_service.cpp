@@ -93,7 +93,8 @@ std::string check_credentials(const Json& body) {
 } // namespace
 
 OcpiService::OcpiService(store::Store& store, BackendPort* backend, OcpiConfig config)
-    : store_(store), backend_(backend), config_(config), pusher_(store, config.push),
+    : store_(store), backend_(backend), config_(config),
+      realtime_(std::make_shared<RealtimeAuthorizer>(config.realtime)), pusher_(store, config.push),
       feed_(store, [this](OutboxItem item) { push_later(std::move(item)); }) {
   worker_ = std::thread{[this] { run_worker(); }};
 }
@@ -131,8 +132,33 @@ void OcpiService::start() {
 }
 
 void OcpiService::install_token_authority(std::int64_t cpo_id, bool registered) {
-  if (!registered) tokens_.of(cpo_id)->clear();
-  if (backend_) backend_->set_token_authority(cpo_id, registered ? tokens_.of(cpo_id) : nullptr);
+  if (!registered) {
+    tokens_.of(cpo_id)->clear();
+    if (backend_) backend_->set_token_authority(cpo_id, nullptr);
+    return;
+  }
+  if (!backend_) return;
+  // Real-time authorizations go to the eMSP's tokens Sender interface, with Token B encoded as
+  // this CPO sends it.
+  const auto target =
+      store_
+          .submit([cpo_id](store::Database& db) -> std::optional<RealtimeTarget> {
+            const auto peer = find_peer(db, cpo_id);
+            const auto cpo = find_live_cpo(db, cpo_id);
+            if (!peer || !cpo) return std::nullopt;
+            return realtime_target_of(peer->endpoints_json, peer->token_b, cpo->token_encoding != "raw");
+          })
+          .get();
+  // The reference of a real-time ALLOWED goes with the token, for the Session it starts.
+  auto keep_reference = [this, cpo_id](const std::string& uid, const std::string& reference) {
+    store_.post([cpo_id, uid, reference](store::Database& db) {
+      db.prepare("UPDATE ocpi_tokens SET realtime_reference = ? WHERE cpo_id = ? AND uid = ?")
+          .bind_all(reference, cpo_id, uid)
+          .run();
+    });
+  };
+  backend_->set_token_authority(cpo_id, std::make_shared<TokenAuthority>(cpo_id, tokens_.of(cpo_id), realtime_, target,
+                                                                         std::move(keep_reference)));
 }
 
 void OcpiService::push_later(OutboxItem item) {

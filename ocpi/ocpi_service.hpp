@@ -23,12 +23,14 @@
 #include "ocpi/commands_module.hpp"
 #include "ocpi/push_feed.hpp"
 #include "ocpi/pusher.hpp"
+#include "ocpi/realtime_authorizer.hpp"
 #include "ocpi/token_table.hpp"
 
 namespace ocppfleet::ocpi {
 
 struct OcpiConfig {
   std::chrono::milliseconds peer_timeout{10'000}; // each call to the eMSP during a handshake
+  RealtimeConfig realtime;                        // real-time authorizations asked of the eMSPs
   std::size_t max_queue = 1024;                   // requests waiting for the worker; beyond: 503
   PushConfig push;                                // delivery of what we owe the eMSPs
   CommandsConfig commands;
@@ -52,6 +54,9 @@ public:
   // Queues a call owed to a CPO's eMSP (any thread, never blocks) and wakes the pusher.
   void push_later(OutboxItem item);
   [[nodiscard]] PushCounters push_counters() const { return pusher_.counters(); }
+  // Ends real-time authorizations (the queued ones get their offline answer): call it before
+  // the CSMS whose chargers wait on them goes.
+  void stop_realtime_authorization() { realtime_->stop(); }
 
 private:
   using Work = std::function<void()>;
@@ -66,6 +71,7 @@ private:
   std::vector<std::pair<std::string, std::string>> endpoints_; // (identifier, role) of the modules
   std::string public_url_;
   TokenTable tokens_;
+  std::shared_ptr<RealtimeAuthorizer> realtime_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Work> queue_;

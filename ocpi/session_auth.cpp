@@ -37,8 +37,10 @@ SessionAuthChooser::SessionAuthChooser(store::Database& db, const CpoParty& cpo)
                   "cpo_id = ? AND identity = ? AND evse_id = ? AND token_uid = ? AND session_id IS NULL "
                   "ORDER BY created_at DESC, id DESC"),
       // A uid may be known under several parties or types: a valid one, then the newest, wins.
-      tokens_(db, "SELECT country_code, party_id, uid, type, whitelist, token_json FROM ocpi_tokens WHERE "
-                  "cpo_id = ? AND uid = ? ORDER BY valid DESC, last_updated DESC LIMIT 1"),
+      tokens_(
+          db,
+          "SELECT country_code, party_id, uid, type, whitelist, token_json, realtime_reference FROM ocpi_tokens WHERE "
+          "cpo_id = ? AND uid = ? ORDER BY valid DESC, last_updated DESC LIMIT 1"),
       consume_(db, "UPDATE ocpi_session_starts SET session_id = ? WHERE id = ?") {}
 
 std::optional<SessionAuth> SessionAuthChooser::from_command(const TransactionStart& start) {
@@ -74,6 +76,8 @@ std::optional<SessionAuth> SessionAuthChooser::from_tokens(const TransactionStar
                        {"uid", uid},
                        {"type", tokens_.column_text(3)},
                        {"contract_id", token.is_object() ? text(token, "contract_id", uid) : uid}};
+  // A token the eMSP authorised in real time: its answer's reference (not for ALWAYS: never asked).
+  if (out.auth_method == "AUTH_REQUEST") out.authorization_reference = tokens_.column_optional_text(6);
   tokens_.reset();
   return out;
 }

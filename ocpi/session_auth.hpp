@@ -5,7 +5,8 @@
 //    before the start (and not yet used by another session): COMMAND, with that Token and its
 //    authorization_reference;
 // 2. else a Token the eMSP pushed to us (ocpi_tokens) with that uid: its party, type and
-//    contract_id; WHITELIST when its whitelist is ALWAYS, else AUTH_REQUEST;
+//    contract_id; WHITELIST when its whitelist is ALWAYS, else AUTH_REQUEST with the
+//    authorization_reference of the eMSP's last real-time authorization of it, if any;
 // 3. else a card of our own CPO: our party, RFID, uid = contract_id = the idToken, AUTH_REQUEST.
 // Runs on the store thread.
 #include <nlohmann/json.hpp>

@@ -4,11 +4,12 @@
 // loaded from it at start and updated on every PUT/PATCH the eMSP sends.
 //
 // Whitelist semantics (OCPI WhitelistType): ALWAYS and ALLOWED tokens are decided here from
-// `valid`; ALLOWED_OFFLINE and NEVER ask for a real-time authorization, which this CPO does not
-// do yet, so ALLOWED_OFFLINE is decided as if the eMSP were unreachable (from `valid`) and NEVER
-// is refused (Invalid) unless the eMSP granted it by command. A token the eMSP named in a
-// START_SESSION or RESERVE_NOW is authorised by that command (the spec: the eMSP authorised
-// it) for a while: `grant`.
+// `valid`. A valid ALLOWED_OFFLINE or NEVER token needs a real-time authorization: decide()
+// says so (`realtime_type`) with the answer to give when the eMSP cannot be reached
+// (ALLOWED_OFFLINE: Accepted, NEVER: Invalid), and ocpi/realtime_authorizer asks the eMSP. A
+// token the eMSP named in a START_SESSION or RESERVE_NOW, or allowed in a real-time
+// authorization, is authorised for a while (`grant`), so the start that follows is accepted
+// without asking again; a grant keeps the eMSP's authorization_reference for the Session.
 //
 // Thread safety: decide() runs on the backend's network threads per Authorize/start; it takes
 // only this CPO's shared lock. Writers (the OCPI worker) take it exclusively.
@@ -34,10 +35,13 @@ struct TokenEntry {
 };
 
 struct TokenDecision {
-  enum class Status { accepted, blocked, invalid };
+  enum class Status { accepted, blocked, expired, invalid };
   Status status = Status::invalid;
   std::optional<std::string> group_id;
   const char* why = ""; // for logs and tests: which rule decided
+  // Not empty: ask the eMSP (real-time authorization) for a token of this type; `status` is
+  // the answer when the eMSP cannot be reached.
+  std::string realtime_type;
 };
 
 class CpoTokens {
@@ -47,15 +51,27 @@ public:
   [[nodiscard]] TokenDecision decide(std::string_view uid, Clock::time_point now = Clock::now()) const;
   // Adds or replaces the entry with the same (country_code, party_id, uid, type).
   void put(TokenEntry entry);
-  // The eMSP authorised `uid` in a command: accepted until `until` whatever the whitelist.
-  void grant(const std::string& uid, Clock::time_point until);
+  // The eMSP authorised `uid` (a command, a real-time authorization): accepted until `until`
+  // whatever the whitelist; `reference` is the eMSP's authorization_reference, if it gave one.
+  // With another `status`, the eMSP refused it in real time: that answer holds until `until`
+  // or until the eMSP pushes the token again.
+  void grant(const std::string& uid, Clock::time_point until, std::optional<std::string> reference = std::nullopt,
+             TokenDecision::Status status = TokenDecision::Status::accepted);
+  // The authorization_reference of a live grant of `uid`.
+  [[nodiscard]] std::optional<std::string> reference_of(std::string_view uid,
+                                                        Clock::time_point now = Clock::now()) const;
   void clear();
   [[nodiscard]] std::size_t size() const;
 
 private:
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, std::vector<TokenEntry>> by_uid_;
-  std::unordered_map<std::string, Clock::time_point> grants_;
+  struct Grant {
+    Clock::time_point until;
+    std::optional<std::string> reference;
+    TokenDecision::Status status = TokenDecision::Status::accepted;
+  };
+  std::unordered_map<std::string, Grant> grants_;
 };
 
 // The CPOs' token tables; lookups happen when a CPO's authorizer is installed, never per CALL.

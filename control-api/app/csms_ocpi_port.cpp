@@ -41,28 +41,37 @@ std::optional<std::int64_t> cpo_of(const std::string& backend) {
 // The CPO's eMSP tokens as the CSMS backend's authorizer.
 class TokenAuthorizer final : public csms::Authorizer {
 public:
-  explicit TokenAuthorizer(std::shared_ptr<const ocpi::CpoTokens> tokens) : tokens_(std::move(tokens)) {}
+  explicit TokenAuthorizer(std::shared_ptr<const ocpi::TokenAuthority> authority) : authority_(std::move(authority)) {}
   [[nodiscard]] csms::TokenVerdict authorize(std::string_view id_token) const override {
-    const auto d = tokens_->decide(id_token);
+    return verdict_of(authority_->decide(id_token));
+  }
+  bool authorize_remotely(const std::string& id_token, VerdictDone done) const override {
+    return authority_->decide_remotely(id_token,
+                                       [done = std::move(done)](const ocpi::TokenDecision& d) { done(verdict_of(d)); });
+  }
+
+private:
+  static csms::TokenVerdict verdict_of(const ocpi::TokenDecision& d) {
     csms::TokenVerdict v;
     v.group_id = d.group_id;
     switch (d.status) {
     case ocpi::TokenDecision::Status::accepted: v.status = csms::TokenVerdict::Status::accepted; break;
     case ocpi::TokenDecision::Status::blocked: v.status = csms::TokenVerdict::Status::blocked; break;
+    case ocpi::TokenDecision::Status::expired: v.status = csms::TokenVerdict::Status::expired; break;
     case ocpi::TokenDecision::Status::invalid: v.status = csms::TokenVerdict::Status::invalid; break;
     }
     return v;
   }
 
 private:
-  std::shared_ptr<const ocpi::CpoTokens> tokens_;
+  std::shared_ptr<const ocpi::TokenAuthority> authority_;
 };
 
 } // namespace
 
-void CsmsOcpiPort::set_token_authority(std::int64_t cpo_id, std::shared_ptr<const ocpi::CpoTokens> tokens) {
+void CsmsOcpiPort::set_token_authority(std::int64_t cpo_id, std::shared_ptr<const ocpi::TokenAuthority> authority) {
   server_.set_authorizer(std::to_string(cpo_id),
-                         tokens ? std::make_shared<TokenAuthorizer>(std::move(tokens)) : nullptr);
+                         authority ? std::make_shared<TokenAuthorizer>(std::move(authority)) : nullptr);
 }
 
 void CsmsOcpiEvents::on_status(const csms::StatusChanged& event) {

@@ -24,7 +24,7 @@ public:
                    const std::string& expiry, const std::string& id_token, ocpi::CallDone done) override;
   void cancel_reservation(std::int64_t cpo_id, const std::string& identity, std::int64_t reservation_id,
                           ocpi::CallDone done) override;
-  void set_token_authority(std::int64_t cpo_id, std::shared_ptr<const ocpi::CpoTokens> tokens) override;
+  void set_token_authority(std::int64_t cpo_id, std::shared_ptr<const ocpi::TokenAuthority> authority) override;
 
 private:
   csms::Server& server_;

@@ -228,9 +228,10 @@ int serve(const ServeOptions& o) {
   std::thread second{[&io] { io.run(); }};
   io.run();
   second.join();
-  cpos.reset();          // its worker reaches the charger runtime
-  bulk_runner.reset();   // before the runtime it provisions into
-  runtime.reset();       // stops chargers gracefully, flushes the last logs
+  cpos.reset();                                                  // its worker reaches the charger runtime
+  bulk_runner.reset();                                           // before the runtime it provisions into
+  runtime.reset();                                               // stops chargers gracefully, flushes the last logs
+  if (ocpi_service) ocpi_service->stop_realtime_authorization(); // nothing answers into the CSMS after it
   embedded_csms.reset(); // after the chargers: their last StopTransactions may be for it
   ocpi_service.reset();  // after the CSMS: its last events and call results go to the outbox
   store.reset();         // drains queued writes

@@ -332,10 +332,20 @@ CREATE INDEX ocpi_cdrs_unhooked ON ocpi_cdrs(cpo_id, session_id) WHERE hooked = 
 ALTER TABLE ocpi_session_starts ADD COLUMN session_id INTEGER;
 )sql";
 
+// The authorization_reference of the eMSP's last real-time authorization of a token, for the
+// Session that token starts (ocpi/session_auth.hpp).
+constexpr const char* k_v7 = R"sql(
+ALTER TABLE ocpi_tokens ADD COLUMN realtime_reference TEXT;
+)sql";
+
 constexpr std::array k_migrations{
-    Migration{1, "control api schema", k_v1}, Migration{2, "simulated CPOs", k_v2},
-    Migration{3, "CPO location jobs", k_v3},  Migration{4, "OCPI peers", k_v4},
-    Migration{5, "OCPI roaming state", k_v5}, Migration{6, "OCPI tariffs, sessions and CDRs", k_v6},
+    Migration{1, "control api schema", k_v1},
+    Migration{2, "simulated CPOs", k_v2},
+    Migration{3, "CPO location jobs", k_v3},
+    Migration{4, "OCPI peers", k_v4},
+    Migration{5, "OCPI roaming state", k_v5},
+    Migration{6, "OCPI tariffs, sessions and CDRs", k_v6},
+    Migration{7, "OCPI real-time authorization references", k_v7},
 };
 
 void ensure_version_table(Database& db) {

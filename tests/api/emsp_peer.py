@@ -2,10 +2,12 @@
 library only, independent of the C++ code). It serves its versions and 2.2.1 details (credentials,
 and the Receiver side of locations, sessions and cdrs, and the commands callback), checks the
 CPO's Authorization on every call (Token B, Base64 or raw as configured), keeps what the CPO
-pushes (Locations with their EVSE PATCHes applied, Sessions, CDRs, CommandResults) and can
+pushes (Locations with their EVSE PATCHes applied, Sessions, CDRs, CommandResults), answers
+real-time authorizations (tokens/{uid}/authorize, from `authorize_answers`) and can
 answer the next N pushes with an error to exercise the CPO's retries."""
 import base64
 import json
+import urllib.parse
 import threading
 import time
 import urllib.error
@@ -51,6 +53,11 @@ class Emsp:
         self.fail_next = 0     # answer this many pushes with HTTP 500
         self.failed = 0
         self.refused = []      # (method, path) of the pushes answered 500
+        # Real-time authorization (POST tokens/{uid}/authorize): uid -> (allowed, reference), or
+        # (500, None) for an HTTP 500; a uid not in it is unknown (404 / 2004).
+        # authorize_calls: (uid, query) as received.
+        self.authorize_answers = {}
+        self.authorize_calls = []
         emsp = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -118,7 +125,28 @@ class Emsp:
                         emsp.results["/".join(parts[2:])] = body
                 self.reply(200 if module != "cdrs" else 201, envelope(None))
 
-            do_PUT = do_PATCH = do_POST = push
+            def do_POST(self):
+                path, _, query = self.path.partition("?")
+                parts = path.strip("/").split("/")  # 2.2.1, tokens, uid, authorize
+                if len(parts) == 4 and parts[1] == "tokens" and parts[3] == "authorize":
+                    if not self.authorised():
+                        return
+                    uid = urllib.parse.unquote(parts[2])
+                    with emsp.lock:
+                        emsp.authorize_calls.append((uid, query))
+                        answer = emsp.authorize_answers.get(uid)
+                    if answer is None:
+                        return self.reply(404, envelope(None, 2004, "unknown token"))
+                    allowed, reference = answer
+                    if allowed == 500:  # an eMSP that cannot answer
+                        return self.reply(500, envelope(None, 3000, "try again"))
+                    info = {"allowed": allowed, "token": emsp.token(uid, whitelist="NEVER")}
+                    if reference:
+                        info["authorization_reference"] = reference
+                    return self.reply(200, envelope(info))
+                return self.push()
+
+            do_PUT = do_PATCH = push
 
             def reply(self, code, body):
                 data = json.dumps(body).encode()

@@ -6,8 +6,11 @@ as RECEIVER; PUT/GET/PATCH by country, party and uid (?type), each bad input a 2
 wrong, an unknown token 404/2004, invalid JSON 400, Token A 401, another party's token refused; the
 chargers' OCPP Authorize (1.6 and 2.0.1, read from the charger's frame log) is Invalid for a token
 nobody pushed, Accepted for a valid one (and its Session carries the eMSP's token), Blocked once
-PATCHed valid=false, Invalid for a NEVER-whitelisted one until a START_SESSION grants it; the
-tokens survive a restart of serve; DELETE of the credentials makes the backend permissive again.
+PATCHed valid=false, Invalid for a NEVER-whitelisted one until a START_SESSION grants it; a NEVER
+token is put to the eMSP in real time (POST tokens/{uid}/authorize?type=RFID): ALLOWED is Accepted
+and its Session carries the eMSP's authorization_reference, BLOCKED is Blocked, unknown Invalid; an
+ALLOWED_OFFLINE token is Accepted when the eMSP fails to answer; the tokens survive a restart of
+serve; DELETE of the credentials makes the backend permissive again.
 Usage: ocpi_tokens_test.py <path-to-ocppfleet> <peers-dir>
 """
 import json
@@ -20,8 +23,8 @@ import time
 from api_support import Server, call, check, failures, token, wait_cpo_ready
 from emsp_peer import Emsp, ocpi
 
-CPO = {"template": "city-network", "country_code": "BE", "party_id": "TOK", "name_prefix": "tok", "seed": 5,
-       "overrides": {"locations": 2, "chargers_per_location": 3}}
+# mixed-depot: 4 AC chargers on OCPP 1.6 and 2 DC ones, the Kempower always on 2.0.1.
+CPO = {"template": "mixed-depot", "country_code": "BE", "party_id": "TOK", "name_prefix": "tok", "seed": 5}
 EPOCH = "2000-01-01T00:00:00Z"
 
 
@@ -91,9 +94,9 @@ def main():
         details_url = versions_url.replace("/versions", "/2.2.1")
         check(wait_cpo_ready(base, alice, cpo_id) == "READY", "the CPO is READY")
         chargers = Chargers(base, alice, cpo_id)
-        # The seed decides the versions (this template makes few 2.0.1 chargers: the 2.0.1 answers
-        # are pinned in unit_csms); the checks below name the version each charger speaks.
-        print(f"     versions in the CPO: {sorted(chargers.by_version)}")
+        # The checks below name the version each charger speaks.
+        check(sorted(chargers.by_version) == ["OCPP1.6", "OCPP2.0.1"],
+              f"the CPO has 1.6 and 2.0.1 chargers ({sorted(chargers.by_version)})")
         c16 = chargers.by_version.get("OCPP1.6", chargers.all[0])[1]
         c201 = chargers.by_version.get("OCPP2.0.1", chargers.all[-1])[1]
 
@@ -184,7 +187,10 @@ def main():
         never = emsp.token("TOKNEVER01", whitelist="NEVER")
         ocpi("PUT", at(never), token_c, never)
         answer = chargers.try_start(c201, never["uid"])
-        check(answer == "Invalid", f"[{c201['ocpp_version']}] a NEVER-whitelisted token without a command -> Invalid ({answer})")
+        check(answer == "Invalid",
+              f"[{c201['ocpp_version']}] a NEVER token the eMSP does not know in real time -> Invalid ({answer})")
+        asked = emsp.wait_for(lambda e: [q for u, q in e.authorize_calls if u == never["uid"]], 5)
+        check(asked == ["type=RFID"], f"the eMSP was asked in real time, ?type=RFID ({asked})")
         loc, chg = next((l, c) for l, c in chargers.all if c["identity"] not in (c16["identity"], c201["identity"]))
         evse = next(e for e in loc["evses"] if e["charger_identity"] == chg["identity"] and e["connector_id"] == 1)
         code, body, _ = ocpi("POST", endpoints["commands"]["url"] + "/START_SESSION", token_c,
@@ -199,6 +205,35 @@ def main():
         check(commanded and commanded[0]["auth_method"] == "COMMAND",
               f"the command granted it: a Session, COMMAND ({commanded[:1]})")
         chargers.stop(chg)
+
+        # --- Real-time authorization of NEVER tokens: the eMSP's answer decides.
+        rta = emsp.token("TOKRTA0001", whitelist="NEVER")
+        ocpi("PUT", at(rta), token_c, rta)
+        emsp.authorize_answers[rta["uid"]] = ("ALLOWED", "RTA-REF-0001")
+        answer = chargers.try_start(c16, rta["uid"])
+        check(answer == "Accepted", f"[{c16['ocpp_version']}] real-time ALLOWED -> Accepted ({answer})")
+        deadline, allowed = time.monotonic() + 30, []
+        while time.monotonic() < deadline and not allowed:
+            allowed = [s for s in sessions() if s["cdr_token"]["uid"] == rta["uid"]]
+            time.sleep(0.3)
+        check(allowed and allowed[0]["auth_method"] == "AUTH_REQUEST" and
+              allowed[0].get("authorization_reference") == "RTA-REF-0001",
+              f"its Session: AUTH_REQUEST with the eMSP's authorization_reference ({allowed[:1]})")
+        chargers.stop(c16)
+        refused = emsp.token("TOKRTA0002", whitelist="NEVER")
+        ocpi("PUT", at(refused), token_c, refused)
+        emsp.authorize_answers[refused["uid"]] = ("BLOCKED", None)
+        answer = chargers.try_start(c201, refused["uid"])
+        check(answer == "Blocked", f"[{c201['ocpp_version']}] real-time BLOCKED -> Blocked ({answer})")
+        offline = emsp.token("TOKOFFL001", whitelist="ALLOWED_OFFLINE")
+        ocpi("PUT", at(offline), token_c, offline)
+        emsp.authorize_answers[offline["uid"]] = (500, None)
+        answer = chargers.try_start(c201, offline["uid"])
+        check(answer == "Accepted",
+              f"[{c201['ocpp_version']}] ALLOWED_OFFLINE while the eMSP fails -> Accepted ({answer})")
+        check(emsp.wait_for(lambda e: [u for u, _ in e.authorize_calls if u == offline["uid"]], 5),
+              "the eMSP was asked about the ALLOWED_OFFLINE token first")
+        chargers.stop(c201)
 
         # --- Restart: the tokens decide again, from the store.
         second = emsp.token("TOKGOOD002", whitelist="ALWAYS")

@@ -174,6 +174,62 @@ TEST_F(CsmsServerTest, strict_v201_client_runs_boot_status_and_a_transaction_eve
   EXPECT_EQ(txs[0].stopped_at, "2026-01-01T00:03:00Z");
 }
 
+// Decides "LATER-*" tokens remotely, from another thread a moment later (as OCPI real-time
+// authorization does): LATER-YES Accepted, any other Blocked. Other tokens: at once, Accepted.
+class DeferringAuthorizer final : public csms::Authorizer {
+public:
+  ~DeferringAuthorizer() override {
+    for (auto& t : threads_)
+      t.join();
+  }
+  [[nodiscard]] csms::TokenVerdict authorize(std::string_view) const override { return {}; }
+  bool authorize_remotely(const std::string& token, VerdictDone done) const override {
+    if (token.rfind("LATER-", 0) != 0) return false;
+    const std::lock_guard lock{mutex_};
+    threads_.emplace_back([token, done = std::move(done)] {
+      std::this_thread::sleep_for(50ms);
+      csms::TokenVerdict v;
+      v.status = token == "LATER-YES" ? csms::TokenVerdict::Status::accepted : csms::TokenVerdict::Status::blocked;
+      done(v);
+    });
+    return true;
+  }
+
+private:
+  mutable std::mutex mutex_;
+  mutable std::vector<std::thread> threads_;
+};
+
+TEST_F(CsmsServerTest, an_authorize_decided_remotely_is_answered_when_the_verdict_comes_in_both_versions) {
+  start_server();
+  auto authorizer = std::make_shared<DeferringAuthorizer>();
+  server_->set_authorizer("default", authorizer);
+  const auto r16 = client({{"url", endpoint()},
+                           {"identity", "CP-RT16"},
+                           {"calls",
+                            {{{"action", "Authorize"}, {"params", {{"idTag", "LATER-YES"}}}},
+                             {{"action", "Authorize"}, {"params", {{"idTag", "LATER-NO"}}}},
+                             {{"action", "Authorize"}, {"params", {{"idTag", "NOW"}}}},
+                             {{"action", "Heartbeat"}, {"params", json::object()}}}}});
+  expect_all_ok(r16);
+  EXPECT_EQ(result_of(r16, "Authorize", 0)["idTagInfo"]["status"], "Accepted");
+  EXPECT_EQ(result_of(r16, "Authorize", 1)["idTagInfo"]["status"], "Blocked");
+  EXPECT_EQ(result_of(r16, "Authorize", 2)["idTagInfo"]["status"], "Accepted");
+  const auto r201 = client(
+      {{"url", endpoint()},
+       {"identity", "CP-RT201"},
+       {"protocols", {"ocpp2.0.1"}},
+       {"calls",
+        {{{"action", "Authorize"}, {"params", {{"idToken", {{"idToken", "LATER-NO"}, {"type", "ISO14443"}}}}}},
+         {{"action", "Authorize"}, {"params", {{"idToken", {{"idToken", "LATER-YES"}, {"type", "ISO14443"}}}}}}}}});
+  expect_all_ok(r201);
+  EXPECT_EQ(result_of(r201, "Authorize", 0)["idTokenInfo"]["status"], "Blocked");
+  EXPECT_EQ(result_of(r201, "Authorize", 1)["idTokenInfo"]["status"], "Accepted");
+  // The tokens are recorded as any Authorize's are.
+  const auto tokens = server_->list_id_tokens("default");
+  EXPECT_EQ(tokens.size(), 3u);
+}
+
 TEST_F(CsmsServerTest, malformed_frames_get_ocpp_j_errors_and_the_connection_survives) {
   start_server();
   const json raw = json::array({

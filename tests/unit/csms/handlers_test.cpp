@@ -17,7 +17,7 @@ protected:
 
   // Dispatches one CALL; a CALLRESULT must validate against <action>.conf.
   rpc::HandlerOutcome call(std::string_view subprotocol, const std::string& action, const Json& payload) {
-    HandlerContext ctx{env_, backend_, station_, {}};
+    HandlerContext ctx{env_, backend_, station_, {}, std::nullopt};
     auto outcome = handlers_for(subprotocol).dispatch(ctx, rpc::Call{"m1", action, payload});
     last_changes_ = std::move(ctx.changes);
     if (const auto* result = std::get_if<Json>(&outcome)) {
@@ -191,7 +191,7 @@ TEST_F(CsmsHandlers, v16_stop_of_an_unknown_transaction_is_acknowledged) {
 
 TEST_F(CsmsHandlers, last_seen_alone_is_persisted_at_most_every_30_seconds) {
   auto touch = [&] {
-    HandlerContext ctx{env_, backend_, station_, {}};
+    HandlerContext ctx{env_, backend_, station_, {}, std::nullopt};
     const std::lock_guard lock{station_.mutex};
     touch_locked(ctx);
     return ctx.changes.station.has_value();
