@@ -36,7 +36,7 @@ fi
 
 if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
   # shellcheck disable=SC2086  # CMAKE_ARGS is a list of flags
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DOCPPFLEET_BUILD_TESTS=OFF ${CMAKE_ARGS:-}
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DOCPPFLEET_BUILD_TESTS=OFF -DOCPPFLEET_BUILD_BENCH=ON ${CMAKE_ARGS:-}
   cmake --build "$build_dir" --target ocppfleet ocppfleet-sink-csms ocppfleet-bench-cpo-generate
 fi
 

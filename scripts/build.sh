@@ -12,5 +12,8 @@ jobs="${OCPPFLEET_JOBS:-$(nproc)}"
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}"
 export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-8G}"
+# Depend mode: a miss compiles once instead of running the preprocessor first to hash its
+# output (about 1 s per batch here); hits come from the direct mode as before.
+export CCACHE_DEPEND="${CCACHE_DEPEND:-1}"
 cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
 cmake --build "$dir" -j "$jobs"
