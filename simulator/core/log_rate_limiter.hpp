@@ -18,12 +18,23 @@ public:
   };
   // `now_s`: a monotonic time in whole seconds (the caller's clock).
   Decision admit(std::int64_t now_s) noexcept {
-    std::int64_t window = window_.load(std::memory_order_relaxed);
-    if (now_s > window && window_.compare_exchange_strong(window, now_s, std::memory_order_relaxed)) {
-      used_.store(0, std::memory_order_relaxed);
-    }
-    if (used_.fetch_add(1, std::memory_order_relaxed) < per_second_) {
-      return Decision{true, suppressed_.exchange(0, std::memory_order_relaxed)};
+    // The window's second and the lines it used are one atomic word: opening a window and
+    // counting a line can then never interleave (with two atomics, a line counted between
+    // another thread's "new window" and its reset of the count was forgotten: budget + 1).
+    const auto second = static_cast<std::uint32_t>(now_s);
+    std::uint64_t state = state_.load(std::memory_order_relaxed);
+    for (;;) {
+      const auto window = static_cast<std::uint32_t>(state >> 32U);
+      const auto used = static_cast<std::uint32_t>(state);
+      std::uint64_t next = 0;
+      if (static_cast<std::int32_t>(second - window) > 0)
+        next = (std::uint64_t{second} << 32U) | 1U; // a later second: a fresh budget
+      else if (used < per_second_)
+        next = state + 1;
+      else
+        break;
+      if (state_.compare_exchange_weak(state, next, std::memory_order_relaxed))
+        return Decision{true, suppressed_.exchange(0, std::memory_order_relaxed)};
     }
     suppressed_.fetch_add(1, std::memory_order_relaxed);
     return Decision{false, 0};
@@ -34,8 +45,7 @@ public:
 
 private:
   std::uint32_t per_second_;
-  std::atomic<std::int64_t> window_{INT64_MIN};
-  std::atomic<std::uint32_t> used_{0};
+  std::atomic<std::uint64_t> state_{0}; // window second << 32 | lines used in it
   std::atomic<std::uint64_t> suppressed_{0};
 };
 

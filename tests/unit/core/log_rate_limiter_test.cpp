@@ -32,18 +32,22 @@ TEST(LogRateLimiter, take_suppressed_empties_the_count) {
 }
 
 TEST(LogRateLimiter, threads_together_stay_within_the_budget_and_nothing_is_lost) {
-  LogRateLimiter limiter{50};
-  std::atomic<int> logged{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t)
-    threads.emplace_back([&] {
-      for (int i = 0; i < 1000; ++i)
-        if (limiter.admit(7).log) logged.fetch_add(1);
-    });
-  for (auto& t : threads)
-    t.join();
-  EXPECT_EQ(logged.load(), 50);
-  EXPECT_EQ(limiter.suppressed(), 3950u);
+  // Repeated: the race this pins (a line counted while another thread opened the window, then
+  // forgotten: 51 admitted) showed up about once in a suite run.
+  for (int round = 0; round < 100; ++round) {
+    LogRateLimiter limiter{50};
+    std::atomic<int> logged{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+      threads.emplace_back([&] {
+        for (int i = 0; i < 1000; ++i)
+          if (limiter.admit(7).log) logged.fetch_add(1);
+      });
+    for (auto& t : threads)
+      t.join();
+    ASSERT_EQ(logged.load(), 50) << "round " << round;
+    ASSERT_EQ(limiter.suppressed(), 3950u) << "round " << round;
+  }
 }
 
 } // namespace
