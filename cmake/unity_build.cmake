@@ -11,7 +11,7 @@
 # A file that carries its own compile definitions or options stays on its own. Names with
 # internal linkage (anonymous namespaces, static functions) must be unique within a target.
 option(OCPPFLEET_UNITY "Compile each target's sources in batches (unity build)" ON)
-set(OCPPFLEET_UNITY_BATCH 8 CACHE STRING "Source files per unity batch")
+set(OCPPFLEET_UNITY_BATCH 16 CACHE STRING "Source files per unity batch")
 
 function(_ocppfleet_targets_under dir out)
   get_property(targets DIRECTORY "${dir}" PROPERTY BUILDSYSTEM_TARGETS)

@@ -9,7 +9,7 @@ namespace ocppfleet::catalog {
 namespace {
 
 // A base may extend another base; a chain this long is a cycle or a mistake.
-constexpr int max_extends_depth = 8;
+constexpr int max_template_extends_depth = 8;
 
 bool is_base_name(const std::filesystem::path& file) {
   const std::string name = file.filename().string();
@@ -39,9 +39,9 @@ std::optional<YamlNode> resolve(const std::filesystem::path& file, int depth, st
     errors.push_back(at.error("extends", "must name a base file '_*.yaml' in the same directory"));
     return std::nullopt;
   }
-  if (depth >= max_extends_depth) {
-    errors.push_back(
-        at.error("extends", "more than " + std::to_string(max_extends_depth) + " levels of extends (a cycle?)"));
+  if (depth >= max_template_extends_depth) {
+    errors.push_back(at.error("extends", "more than " + std::to_string(max_template_extends_depth) +
+                                             " levels of extends (a cycle?)"));
     return std::nullopt;
   }
   std::error_code ec;
