@@ -3,8 +3,6 @@
 // CommandResults given up after their attempts, nothing else ever dropped.
 #include <gtest/gtest.h>
 
-#include <boost/asio/io_context.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <mutex>
@@ -13,13 +11,12 @@
 
 #include "../api/store_test_support.hpp"
 #include "control-api/http/errors.hpp"
-#include "control-api/http/http_server.hpp"
-#include "control-api/http/router.hpp"
 #include "control-api/store/cpo_repo.hpp"
 #include "control-api/store/store.hpp"
 #include "ocpi/outbox_repo.hpp"
 #include "ocpi/peer_repo.hpp"
 #include "ocpi/pusher.hpp"
+#include "tests/unit/ocpi/loopback_http.hpp"
 
 namespace ocppfleet::ocpi {
 namespace {
@@ -121,30 +118,8 @@ TEST_F(OutboxTest, a_failing_head_holds_back_its_kind_of_its_cpo_but_not_the_oth
 // A loopback eMSP that refuses the first `refuse` calls with HTTP 500, then takes them.
 class FakeEmsp {
 public:
-  explicit FakeEmsp(int refuse) : refuse_(refuse) {
-    for (const char* method : {"POST", "PUT", "PATCH"})
-      router_.add(method, "/emsp/{what}", [this](http::HttpRequest& req, http::Responder res) {
-        const std::lock_guard lock{mutex_};
-        if (refuse_ != 0) {
-          if (refuse_ > 0) --refuse_;
-          ++refused_;
-          return res.send(http::json_response(500, {{"status_code", 3000}}));
-        }
-        taken_.push_back(req.method + " " + req.path_params.at("what") + " " + req.body + " " +
-                         std::string{req.header("Authorization").value_or("-")});
-        res.send(http::json_response(200, {{"status_code", 1000}}));
-      });
-    server_.emplace(io_, router_, http::ServerLimits{});
-    server_->listen("127.0.0.1", 0);
-    thread_ = std::thread{[this] { io_.run(); }};
-  }
-  ~FakeEmsp() {
-    server_->stop();
-    thread_.join();
-  }
-  std::string url(const std::string& what) const {
-    return "http://127.0.0.1:" + std::to_string(server_->port()) + "/emsp/" + what;
-  }
+  explicit FakeEmsp(int refuse) : refuse_(refuse) {}
+  std::string url(const std::string& what) const { return http_.base() + "/emsp/" + what; }
   std::vector<std::string> taken() {
     const std::lock_guard lock{mutex_};
     return taken_;
@@ -155,13 +130,26 @@ public:
   }
 
 private:
-  boost::asio::io_context io_;
-  http::Router router_;
-  std::optional<http::HttpServer> server_;
-  std::thread thread_;
+  void take(http::HttpRequest& req, http::Responder res) {
+    const std::lock_guard lock{mutex_};
+    if (refuse_ != 0) {
+      if (refuse_ > 0) --refuse_;
+      ++refused_;
+      return res.send(http::json_response(500, {{"status_code", 3000}}));
+    }
+    taken_.push_back(req.method + " " + req.path_params.at("what") + " " + req.body + " " +
+                     std::string{req.header("Authorization").value_or("-")});
+    res.send(http::json_response(200, {{"status_code", 1000}}));
+  }
+
   std::mutex mutex_;
   int refuse_ = 0, refused_ = 0; // refuse_ < 0: refuse forever
   std::vector<std::string> taken_;
+  testing::LoopbackHttp http_{[this](http::Router& router) {
+    for (const char* method : {"POST", "PUT", "PATCH"})
+      router.add(method, "/emsp/{what}",
+                 [this](http::HttpRequest& req, http::Responder res) { take(req, std::move(res)); });
+  }}; // last: stops before the members its handler uses
 };
 
 PushConfig fast() {

@@ -19,6 +19,7 @@
 #include "control-api/http/router.hpp"
 #include "ocpi/realtime_authorizer.hpp"
 #include "ocpi/token_authority.hpp"
+#include "tests/unit/ocpi/loopback_http.hpp"
 
 namespace ocppfleet::ocpi {
 namespace {
@@ -110,24 +111,7 @@ TEST(OcpiRealtimeAuthorization, the_uid_is_one_path_segment_and_the_type_a_query
 // A loopback eMSP answering POST /tokens/{uid}/authorize with `allowed` (and a reference).
 class AuthorizingEmsp {
 public:
-  AuthorizingEmsp() {
-    router_.add("POST", "/tokens/{uid}/authorize", [this](http::HttpRequest& req, http::Responder res) {
-      const std::lock_guard lock{mutex_};
-      asked_.push_back(req.path_params.at("uid") + "?type=" + req.query_param("type").value_or("-") + " " +
-                       std::string{req.header("Authorization").value_or("-")});
-      res.send(http::json_response(
-          200, {{"data", {{"allowed", allowed_}, {"authorization_reference", "REF-" + req.path_params.at("uid")}}},
-                {"status_code", 1000}}));
-    });
-    server_.emplace(io_, router_, http::ServerLimits{});
-    server_->listen("127.0.0.1", 0);
-    thread_ = std::thread{[this] { io_.run(); }};
-  }
-  ~AuthorizingEmsp() {
-    server_->stop();
-    thread_.join();
-  }
-  std::string tokens_url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/tokens"; }
+  std::string tokens_url() const { return http_.base() + "/tokens"; }
   void answer(std::string allowed) {
     const std::lock_guard lock{mutex_};
     allowed_ = std::move(allowed);
@@ -138,13 +122,22 @@ public:
   }
 
 private:
-  boost::asio::io_context io_;
-  http::Router router_;
-  std::optional<http::HttpServer> server_;
-  std::thread thread_;
+  void authorize(http::HttpRequest& req, http::Responder res) {
+    const std::lock_guard lock{mutex_};
+    asked_.push_back(req.path_params.at("uid") + "?type=" + req.query_param("type").value_or("-") + " " +
+                     std::string{req.header("Authorization").value_or("-")});
+    res.send(http::json_response(
+        200, {{"data", {{"allowed", allowed_}, {"authorization_reference", "REF-" + req.path_params.at("uid")}}},
+              {"status_code", 1000}}));
+  }
+
   std::mutex mutex_;
   std::string allowed_{"ALLOWED"};
   std::vector<std::string> asked_;
+  testing::LoopbackHttp http_{[this](http::Router& router) {
+    router.add("POST", "/tokens/{uid}/authorize",
+               [this](http::HttpRequest& req, http::Responder res) { authorize(req, std::move(res)); });
+  }}; // last: stops before the members its handler uses
 };
 
 // decide_remotely's answer, waited for with a bound.
